@@ -1,0 +1,54 @@
+"""Mints every IRI kg writes: ASCII, readable, and stable between runs and builds."""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from pypinyin import lazy_pinyin
+
+BASE = "https://kg.example.org/"
+ID = BASE + "id/"
+
+_TYPE_PATH = {"Company": "company", "Project": "project", "Place": "place", "Program": "program", "Organization": "org"}
+
+
+def slug(name: str, limit: int = 48) -> str:
+    """Lower-case ASCII pinyin of a name, words joined by '-' (新荣区 → xin-rong-qu).
+
+    >>> slug("新荣区")
+    'xin-rong-qu'
+    """
+    words = lazy_pinyin(name, errors=lambda chars: [chars])
+    text = "-".join(w for w in words if w)
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return text[:limit].rstrip("-") or "x"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def entity_iri(entity_type: str, name: str, code: str = "") -> str:
+    """A division by its GB/T 2260 code; anything else by the pinyin of its name plus a short hash.
+
+    The hash keeps homophones apart without depending on what else is in the build.
+
+    >>> entity_iri("Place", "新荣区", "140212")
+    'https://kg.example.org/id/place/cn-140212'
+    """
+    if code:
+        return f"{ID}place/cn-{code}"
+    return f"{ID}{_TYPE_PATH[entity_type]}/{slug(name)}-{_digest(entity_type + ':' + name)}"
+
+
+def document_iri(doc_id: str) -> str:
+    return f"{ID}doc/{slug(doc_id.removesuffix('.txt'), 64)}-{_digest(doc_id)}"
+
+
+def sentence_iri(doc_id: str, index: int) -> str:
+    return f"{document_iri(doc_id)}/s{index}"
+
+
+def statement_iri(*parts: object) -> str:
+    """A fact's statement node, named by what it says and where (same fact, same IRI)."""
+    return f"{ID}fact/{_digest(chr(31).join(map(str, parts)))}{_digest(repr(parts))}"

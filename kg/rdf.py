@@ -1,0 +1,151 @@
+"""The rdflib adapter: entities and facts become triples; graphs are read, written and queried here."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+
+from .errors import GraphError
+from .iri import document_iri, sentence_iri, statement_iri
+from .model import Sentence
+from .resolve import Entity, ResolvedFact
+from .vocab import KGO
+from .writing import atomic_path
+
+SCHEMA = Namespace("https://schema.org/")
+FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld", "json-ld": "json-ld", "trig": "trig", "nquads": "nquads"}
+PREFIXES = {"kgo": KGO._NS, "prov": PROV, "skos": SKOS, "schema": SCHEMA, "dcterms": DCTERMS}
+PREDICATES = {"locatedIn": KGO.locatedIn, "operatedBy": KGO.operatedBy, "implements": KGO.implements}
+
+
+def new_graph() -> Graph:
+    graph = Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    graph.bind("kg", URIRef("https://kg.example.org/id/"))
+    return graph
+
+
+def add_entity(graph: Graph, entity: Entity) -> None:
+    node = URIRef(entity.iri)
+    graph.add((node, RDF.type, KGO[entity.type]))
+    graph.add((node, RDFS.label, Literal(entity.label, lang="zh")))
+    for alias in sorted(entity.aliases):
+        graph.add((node, SKOS.altLabel, Literal(alias, lang="zh")))
+    if entity.code:
+        graph.add((node, KGO.divisionCode, Literal(entity.code)))
+    if entity.subtype:
+        graph.add((node, KGO.placeType, Literal(entity.subtype)))
+    for doc_id in sorted(entity.documents):
+        graph.add((node, KGO.mentionedIn, URIRef(document_iri(doc_id))))
+
+
+def add_document(graph: Graph, doc_id: str, source: str, sentences: Iterable[Sentence], subject_iris: Iterable[str]) -> None:
+    """The document node and the sentences that facts cite, with their text and offsets."""
+    doc = URIRef(document_iri(doc_id))
+    graph.add((doc, RDF.type, KGO.Document))
+    graph.add((doc, DCTERMS.identifier, Literal(doc_id)))
+    if source:
+        graph.add((doc, DCTERMS.source, Literal(source)))
+    for iri in subject_iris:
+        graph.add((URIRef(iri), KGO.subjectOf, doc))
+    for s in sentences:
+        node = URIRef(sentence_iri(doc_id, s.index))
+        graph.add((node, RDF.type, KGO.Sentence))
+        graph.add((node, KGO.inDocument, doc))
+        graph.add((node, KGO.sentenceIndex, Literal(s.index)))
+        graph.add((node, KGO.text, Literal(s.text.strip())))
+        graph.add((node, KGO.startChar, Literal(s.start)))
+        graph.add((node, KGO.endChar, Literal(s.end)))
+
+
+def add_fact(graph: Graph, fact: ResolvedFact) -> None:
+    """The fact as a triple, and as an rdf:Statement that says where it was read (PROV-O)."""
+    subject = URIRef(fact.subject)
+    source = URIRef(sentence_iri(fact.doc_id, fact.sentence))
+    if fact.predicate == "investment":
+        amount = fact.amount
+        node = URIRef(statement_iri("investment", fact.subject, amount.yuan, fact.doc_id, fact.sentence))
+        graph.add((subject, KGO.hasInvestment, node))
+        graph.add((node, RDF.type, KGO.Investment))
+        graph.add((node, KGO.amountYuan, Literal(Decimal(amount.yuan), datatype=XSD.decimal)))
+        graph.add((node, KGO.wording, Literal(amount.wording)))
+        graph.add((node, PROV.wasDerivedFrom, source))
+        graph.add((node, KGO.rule, Literal(fact.rule)))
+        return
+    predicate, obj = PREDICATES[fact.predicate], URIRef(fact.object)
+    graph.add((subject, predicate, obj))
+    statement = URIRef(statement_iri(fact.subject, fact.predicate, fact.object, fact.doc_id, fact.sentence))
+    graph.add((statement, RDF.type, RDF.Statement))
+    graph.add((statement, RDF.subject, subject))
+    graph.add((statement, RDF.predicate, predicate))
+    graph.add((statement, RDF.object, obj))
+    graph.add((statement, PROV.wasDerivedFrom, source))
+    graph.add((statement, KGO.rule, Literal(fact.rule)))
+    graph.add((statement, KGO.basis, Literal(fact.basis)))
+
+
+def add_division_link(graph: Graph, child: str, parent: str) -> None:
+    graph.add((URIRef(child), KGO.locatedIn, URIRef(parent)))
+
+
+def serialize(graph: Graph, path: Path | str, fmt: str = "turtle") -> Path:
+    """Write the graph atomically in one of FORMATS; Turtle is sorted and stable (same graph, same bytes)."""
+    try:
+        rdflib_format = FORMATS[fmt]
+    except KeyError:
+        raise GraphError(f"unknown format {fmt!r}; choose one of {', '.join(sorted(set(FORMATS)))}") from None
+    with atomic_path(path) as tmp:
+        if rdflib_format == "turtle":
+            Path(tmp).write_text(canonical_turtle(graph), encoding="utf-8")
+        else:
+            graph.serialize(destination=str(tmp), format=rdflib_format, encoding="utf-8")
+    return Path(path)
+
+
+def canonical_turtle(graph: Graph) -> str:
+    """Turtle with subjects and their statements in sorted order."""
+    return graph.serialize(format="longturtle")
+
+
+def load_graph(path: Path | str) -> Graph:
+    """Read a graph file, guessing its format from the extension."""
+    path = Path(path)
+    if not path.is_file():
+        raise GraphError(f"{path}: no such graph file")
+    fmt = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads"}.get(path.suffix, "turtle")
+    graph = new_graph()
+    try:
+        if fmt in ("trig", "nquads"):
+            dataset = Dataset()
+            dataset.parse(str(path), format=fmt)
+            for s, p, o, _ in dataset.quads():
+                graph.add((s, p, o))
+        else:
+            graph.parse(str(path), format=fmt)
+    except Exception as exc:  # rdflib raises many parser-specific types
+        raise GraphError(f"{path}: cannot parse as {fmt}: {exc}") from None
+    return graph
+
+
+def query(graph: Graph, sparql: str) -> tuple[list[str], list[tuple]]:
+    """Run a SPARQL SELECT/ASK query; return column names and rows of Python values."""
+    try:
+        result = graph.query(sparql, initNs=PREFIXES)
+    except Exception as exc:  # pyparsing and rdflib errors
+        raise_query_error(exc)
+    if result.type == "ASK":
+        return ["ask"], [(bool(result.askAnswer),)]
+    columns = [str(v) for v in result.vars]
+    return columns, [tuple(row) for row in result]
+
+
+def raise_query_error(exc: Exception):
+    from .errors import QueryError
+    raise QueryError(f"SPARQL query failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+
+
+

@@ -1,0 +1,167 @@
+"""Reads relations between mentions: locatedIn, operatedBy, implements and investment amounts."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .amounts import find_amounts
+from .knowledge import Knowledge
+from .model import Fact, Mention, Sentence
+from .sentences import sentence_at
+
+_LEVEL_RANK = {"Province": 0, "City": 1, "District": 2}
+_CLAUSE_BREAK = re.compile(r"[，,；;。！？：:]")
+_AWARD_ACTORS = ("Place", "Organization", "Company")
+
+
+def subject_places(mentions: list[Mention], knowledge: Knowledge) -> tuple[str, ...]:
+    """The division the document is about: the one named most often, the most local on a tie."""
+    counts: Counter[str] = Counter()
+    rank: dict[str, int] = {}
+    for m in mentions:
+        if m.code:
+            div = knowledge.divisions[m.code]
+            counts[div.name] += 1
+            rank[div.name] = _LEVEL_RANK.get(div.subtype, 0)
+    if not counts:
+        return ()
+    best = max(counts, key=lambda name: (counts[name], rank[name], name))
+    return (best,)
+
+
+def _fact(head: Mention, relation: str, tail: Mention | None, sentence: Sentence, rule: str, **extra) -> Fact:
+    return Fact(
+        head=head.text, head_type=head.type, relation=relation,
+        tail=tail.text if tail else None, tail_type=tail.type if tail else None,
+        sentence=sentence.index, rule=rule, **extra,
+    )
+
+
+def located_in(text: str, mentions: list[Mention], sentences, knowledge: Knowledge) -> list[Fact]:
+    """Place chains written out (大同市新荣区) and names that start with or hold a place."""
+    facts = []
+    places = [m for m in mentions if m.type == "Place"]
+    by_start = {}
+    for m in places:
+        by_start.setdefault(m.start, []).append(m)
+    for m in places:
+        for nxt in by_start.get(m.end, ()):
+            if _is_inside(nxt, m, knowledge):
+                facts.append(_fact(nxt, "locatedIn", m, sentence_at(sentences, m.start), "chain.adjacent"))
+    for outer in mentions:
+        if outer.type not in ("Project", "Place") or outer.code:
+            continue
+        for inner in places:
+            if inner is outer or not (outer.start <= inner.start and inner.end <= outer.end) or inner.end == outer.end:
+                continue
+            if outer.type == "Place" and (inner.code or inner.start != outer.start):
+                continue
+            if outer.type == "Project" and inner.start != outer.start and not inner.code:
+                continue
+            facts.append(_fact(outer, "locatedIn", inner, sentence_at(sentences, outer.start), "name.place_prefix"))
+    return facts
+
+
+def _is_inside(child: Mention, parent: Mention, knowledge: Knowledge) -> bool:
+    """Does a place written right after `parent` lie inside it (大同市 + 新荣区)?"""
+    if parent.code and child.code:
+        return parent.code in {d.code for d in knowledge.chain(child.code)[1:]}
+    if parent.code and not child.code:
+        return True
+    return not parent.code and not child.code and child.subtype in ("Village", "Town", "Landmark") and parent.subtype in ("Town", "Zone")
+
+
+def gazetteer_chain(mentions: list[Mention], sentences, knowledge: Knowledge) -> list[Fact]:
+    """Each named division linked up its administrative chain (basis: gazetteer, not text)."""
+    facts = []
+    seen = set()
+    for m in mentions:
+        if not m.code or m.code in seen:
+            continue
+        seen.add(m.code)
+        chain = knowledge.chain(m.code)
+        for child, parent in zip(chain, chain[1:]):
+            facts.append(Fact(child.name, "Place", "locatedIn", parent.name, "Place", sentence_at(sentences, m.start).index, "gazetteer.chain", basis="gazetteer"))
+    return facts
+
+
+def operated_by(mentions: list[Mention], sentences) -> list[Fact]:
+    """A project whose name starts with an enterprise's brand is run by that enterprise."""
+    facts = []
+    companies = [m for m in mentions if m.type == "Company"]
+    canonical = {m.text: m.canonical for m in companies if m.canonical}
+    for project in (m for m in mentions if m.type == "Project"):
+        for company in companies:
+            if project.start <= company.start and company.end < project.end and company.rule == "brand.project":
+                tail = canonical.get(company.text)
+                fact = _fact(project, "operatedBy", company, sentence_at(sentences, project.start), "brand.project")
+                if tail:
+                    fact = Fact(fact.head, fact.head_type, fact.relation, tail, "Company", fact.sentence, fact.rule)
+                facts.append(fact)
+    return facts
+
+
+def implements(text: str, mentions: list[Mention], sentences, subject: tuple[str, ...], knowledge: Knowledge) -> list[Fact]:
+    """Who carries out each program: an award-winner named before the trigger, else the document's subject."""
+    facts = []
+    award_words = [w for w, _ in knowledge.triggers.get("implements", ())]
+    for program in (m for m in mentions if m.type == "Program"):
+        sentence = sentence_at(sentences, program.start)
+        if sentence is None:
+            continue
+        clause_start = _clause_start(text, sentence.start, program.start)
+        actor = _award_actor(text, mentions, clause_start, program, award_words)
+        if actor is not None:
+            facts.append(_fact(actor, "implements", program, sentence, "trigger.implements.actor"))
+        elif subject:
+            facts.append(Fact(subject[0], "Place", "implements", program.text, "Program", sentence.index, "subject.implements"))
+    return facts
+
+
+def _clause_start(text: str, floor: int, pos: int) -> int:
+    for i in range(pos - 1, floor - 1, -1):
+        if _CLAUSE_BREAK.match(text[i]):
+            return i + 1
+    return floor
+
+
+def _award_actor(text, mentions, clause_start, program, award_words):
+    window = text[clause_start:program.start]
+    if not any(w in window for w in award_words):
+        return None
+    actors = [m for m in mentions if m.type in _AWARD_ACTORS and clause_start <= m.start and m.end <= program.start and not m.code]
+    return actors[-1] if actors else None
+
+
+def investments(text: str, mentions: list[Mention], sentences, subject: tuple[str, ...], knowledge: Knowledge) -> list[Fact]:
+    """Amounts that a sentence ties to a project (总投资9亿元的X项目) or to a place's batch of projects."""
+    facts = []
+    triggers = [w for w, _ in knowledge.triggers.get("investment", ())]
+    projects = [m for m in mentions if m.type == "Project"]
+    for sentence in sentences:
+        for amount in find_amounts(sentence.text):
+            before = sentence.text[max(0, amount.start - 6):amount.start]
+            if not any(before.endswith(w) or before[:-1].endswith(w) for w in triggers):
+                continue
+            start, end = sentence.start + amount.start, sentence.start + amount.end
+            clause_start = _clause_start(text, sentence.start, start)
+            clause_end = _clause_end(text, end, sentence.end)
+            near = [p for p in projects if clause_start <= p.start < clause_end]
+            if near:
+                head = min(near, key=lambda p: abs(p.start - end))
+                facts.append(_fact(head, "investment", None, sentence, "trigger.investment.project", amount=_shift(amount, sentence.start)))
+            elif subject and "项目" in text[clause_start:clause_end]:
+                facts.append(Fact(subject[0], "Place", "investment", None, None, sentence.index, "trigger.investment.batch", amount=_shift(amount, sentence.start)))
+    return facts
+
+
+def _clause_end(text: str, pos: int, ceiling: int) -> int:
+    for i in range(pos, ceiling):
+        if _CLAUSE_BREAK.match(text[i]):
+            return i
+    return ceiling
+
+
+def _shift(amount, offset):
+    from .model import Amount
+    return Amount(amount.yuan, amount.wording, amount.start + offset, amount.end + offset)

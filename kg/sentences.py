@@ -1,0 +1,36 @@
+"""Splits a document into sentences with character offsets."""
+from __future__ import annotations
+
+import re
+
+from .model import Sentence
+
+# A sentence ends at Chinese or ASCII end punctuation or a line break; the mark stays with it.
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
+
+
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Sentences of `text`, blank ones dropped; `text[s.start:s.end] == s.text`.
+
+    >>> [s.text for s in split_sentences("新荣区位于大同市。发展很快！")]
+    ['新荣区位于大同市。', '发展很快！']
+    """
+    out = []
+    for match in _SENTENCE.finditer(text):
+        if match.group().strip():
+            out.append(Sentence(len(out), match.start(), match.end(), match.group()))
+    return tuple(out)
+
+
+def sentence_at(sentences: tuple[Sentence, ...], offset: int) -> Sentence | None:
+    """The sentence holding character `offset` (binary search over sorted sentences)."""
+    lo, hi = 0, len(sentences)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if sentences[mid].end <= offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < len(sentences) and sentences[lo].start <= offset < sentences[lo].end:
+        return sentences[lo]
+    return None

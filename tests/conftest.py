@@ -1,0 +1,41 @@
+"""Shared fixtures: the shipped knowledge, one extractor, the seed reports and one build of them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import Extractor, build, default_knowledge, read_document
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def knowledge():
+    return default_knowledge()
+
+
+@pytest.fixture(scope="session")
+def extractor(knowledge):
+    return Extractor(knowledge)
+
+
+@pytest.fixture(scope="session")
+def seed_paths():
+    paths = sorted(SEEDS.glob("*.txt"))
+    assert len(paths) == 5
+    return paths
+
+
+@pytest.fixture(scope="session")
+def seed_docs(seed_paths):
+    return [read_document(p) for p in seed_paths]
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory, seed_paths):
+    out = tmp_path_factory.mktemp("build")
+    result = build(seed_paths, out)
+    return out, result

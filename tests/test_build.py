@@ -1,0 +1,80 @@
+"""A build of the seeds: Turtle an independent parser reads, stable bytes, SPARQL answers, offline HTML."""
+import re
+
+import pyoxigraph
+import pytest
+
+from kg import build, run_query
+from kg.rdf import load_graph
+
+
+def test_build_writes_every_output(seed_build, seed_paths):
+    out, result = seed_build
+    assert result.documents == 5 and not result.skipped
+    assert (out / "graph.ttl").stat().st_size > 0 and (out / "graph.html").stat().st_size > 0
+    assert sorted(p.stem for p in (out / "extract").glob("*.json")) == [p.stem for p in seed_paths]
+
+
+def test_build_turtle_parses_with_oxigraph_to_rdflib_count(seed_build):
+    out, result = seed_build
+    store = pyoxigraph.Store()
+    with open(out / "graph.ttl", "rb") as fh:
+        store.load(fh, format=pyoxigraph.RdfFormat.TURTLE)
+    assert len(store) == len(load_graph(out / "graph.ttl")) == result.triples
+
+
+def test_build_same_input_gives_same_bytes(seed_build, seed_paths, tmp_path):
+    out, _ = seed_build
+    build(seed_paths, tmp_path, html=True)
+    assert (tmp_path / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
+    assert (tmp_path / "graph.html").read_bytes() == (out / "graph.html").read_bytes()
+
+
+def test_build_iris_are_ascii(seed_build):
+    out, _ = seed_build
+    iris = re.findall(r"<([^>]+)>", (out / "graph.ttl").read_text(encoding="utf-8"))
+    assert iris and all(iri.isascii() for iri in iris)
+
+
+def test_build_html_loads_nothing_from_the_network(seed_build):
+    out, _ = seed_build
+    page = (out / "graph.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)\s*=\s*[\"']?https?://", page)
+    assert "http://" not in page
+    assert "新荣区" in page
+
+
+def test_build_sparql_answers_investments_largest_first(seed_build):
+    out, _ = seed_build
+    columns, rows = run_query(out / "graph.ttl", """
+        SELECT ?name ?yuan WHERE { ?p kgo:hasInvestment ?i ; rdfs:label ?name . ?i kgo:amountYuan ?yuan }
+        ORDER BY DESC(?yuan)""")
+    names = [r[0] for r in rows]
+    assert "华阳T-1000碳基新材料项目" in names
+    values = [float(r[1]) for r in rows]
+    assert values == sorted(values, reverse=True)
+
+
+def test_build_links_each_division_up_its_chain(seed_build):
+    out, _ = seed_build
+    _, rows = run_query(out / "graph.ttl", """
+        SELECT ?code WHERE { ?d kgo:divisionCode "140212" ; kgo:locatedIn/kgo:locatedIn ?p . ?p kgo:divisionCode ?code }""")
+    assert rows == [("140000",)]
+
+
+def test_build_facts_lead_back_to_their_sentence(seed_build):
+    out, _ = seed_build
+    _, rows = run_query(out / "graph.ttl", """
+        SELECT ?text WHERE {
+          ?st rdf:subject ?s ; rdf:predicate kgo:operatedBy ; rdf:object ?c ; prov:wasDerivedFrom ?sent .
+          ?s rdfs:label "华阳T-1000碳基新材料项目"@zh . ?sent kgo:text ?text }""")
+    assert rows and all("华阳T-1000碳基新材料项目" in r[0] for r in rows)
+
+
+def test_build_skips_unreadable_file_and_goes_on(seed_paths, tmp_path):
+    broken = tmp_path / "in" / "broken.txt"
+    broken.parent.mkdir()
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    result = build([seed_paths[4], broken], tmp_path / "out", html=False)
+    assert result.documents == 1
+    assert [s.path for s in result.skipped] == [str(broken)] and "binary" in result.skipped[0].reason

@@ -1,0 +1,97 @@
+"""The kg command: help for every command, exit codes and messages, extract output, export round trips."""
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+ROOT_COMMANDS = ["build", "extract", "query", "export", "view"]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.mark.parametrize("command", ROOT_COMMANDS)
+def test_cli_every_command_has_help_with_an_example(runner, command):
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and f"kg {command}" in result.output
+
+
+def test_cli_commands_are_documented_in_readme():
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for command in ROOT_COMMANDS:
+        assert f"kg {command}" in readme
+
+
+def test_cli_build_missing_path_is_a_clear_error(runner, tmp_path):
+    result = runner.invoke(main, ["build", str(tmp_path / "nope"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "no such file or directory" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_extract_missing_file_is_a_clear_error(runner, tmp_path):
+    result = runner.invoke(main, ["extract", str(tmp_path / "missing.txt"), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "missing.txt: no such file or directory" in result.output
+
+
+def test_cli_extract_writes_gold_format_json(runner, seed_paths, tmp_path):
+    result = runner.invoke(main, ["extract", str(seed_paths[0]), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / f"{seed_paths[0].stem}.json").read_text(encoding="utf-8"))
+    assert data["doc"] == seed_paths[0].name
+    assert {"text", "type"} <= set(data["entities"][0])
+    assert all("rel" in r and "head" in r for r in data["relations"])
+
+
+def test_cli_build_reports_skipped_file_with_exit_code(runner, seed_paths, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"PK\x03\x04\x00\x00binary zip")
+    result = runner.invoke(main, ["build", str(seed_paths[4]), str(bad), "--out", str(tmp_path / "o"), "--no-html", "-q"])
+    assert result.exit_code == 3
+    assert "bad.txt: binary file" in result.output and "documents  1 (1 skipped)" in result.output
+
+
+def test_cli_query_bad_sparql_is_a_clear_error(runner, seed_build):
+    out, _ = seed_build
+    result = runner.invoke(main, ["query", str(out / "graph.ttl"), "SELECT WHERE {"])
+    assert result.exit_code == 2 and "SPARQL query failed" in result.output
+
+
+def test_cli_query_named_csv(runner, seed_build):
+    out, _ = seed_build
+    result = runner.invoke(main, ["query", str(out / "graph.ttl"), "--name", "projects-by-investment", "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "name,yi,wording"
+
+
+@pytest.mark.parametrize("fmt", ["nt", "jsonld", "trig", "turtle"])
+def test_cli_export_round_trips_to_the_same_graph(runner, seed_build, tmp_path, fmt):
+    from rdflib.compare import isomorphic
+
+    from kg.rdf import load_graph
+    out, _ = seed_build
+    target = tmp_path / f"g.{ {'turtle': 'ttl', 'jsonld': 'jsonld', 'nt': 'nt', 'trig': 'trig'}[fmt] }"
+    result = runner.invoke(main, ["export", str(out / "graph.ttl"), "--format", fmt, "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert isomorphic(load_graph(target), load_graph(out / "graph.ttl"))
+
+
+def test_cli_view_writes_offline_page(runner, seed_build, tmp_path):
+    out, result_build = seed_build
+    result = runner.invoke(main, ["view", str(out / "graph.ttl"), "--out", str(tmp_path / "v.html")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "v.html").read_text(encoding="utf-8")
+    assert "http://" not in page and "大同市" in page
+
+
+def test_cli_console_script_runs(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "kg.cli", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "build" in result.stdout

@@ -1,0 +1,27 @@
+"""Regression: extraction quality on the seeds, scored by the official scorer, must not drop below the bar."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kg.build import write_annotation
+
+from .conftest import SHARED
+
+ENTITY_F1_BAR = 0.60
+RELATION_F1_BAR = 0.30
+
+
+def test_score_seeds_meet_the_bar(extractor, seed_docs, tmp_path):
+    scorer = SHARED / "gold" / "score.py"
+    if not scorer.exists():
+        pytest.skip(f"{scorer} not present (it lives in ../shared beside the checkout)")
+    for doc in seed_docs:
+        write_annotation(extractor.extract(doc), tmp_path)
+    out = subprocess.run([sys.executable, str(scorer), str(SHARED / "gold"), str(tmp_path), "--json"],
+                         capture_output=True, text=True, check=True)
+    report = json.loads(out.stdout[: out.stdout.rindex("}") + 1])
+    print(out.stdout.splitlines()[-1])
+    assert report["entities"][2] >= ENTITY_F1_BAR
+    assert report["relations"][2] >= RELATION_F1_BAR
