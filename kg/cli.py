@@ -105,6 +105,29 @@ def extract(files: tuple[Path, ...], out_dir: Path) -> None:
         sys.exit(EXIT_SKIPPED)
 
 
+@main.command(name="eval")
+@click.argument("gold_dir", type=click.Path(path_type=Path))
+@click.argument("pred_dir", type=click.Path(path_type=Path))
+@click.option("--summary", "only_summary", is_flag=True, help="Only the figures, not the names missed and spurious per document.")
+def eval_command(gold_dir: Path, pred_dir: Path, only_summary: bool) -> None:
+    """Score PRED_DIR (from kg extract) against the gold annotations in GOLD_DIR.
+
+    Prints precision, recall and F1 per entity type and relation, then the names
+    missed and spurious in each document; the last line matches score.py's.
+
+    \b
+    Example:
+      kg extract seeds/*.txt --out pred
+      kg eval ../shared/gold pred
+    """
+    from .evaluate import evaluate, format_report
+
+    try:
+        click.echo(format_report(evaluate(gold_dir, pred_dir), details=not only_summary))
+    except KGError as exc:
+        _fail(exc)
+
+
 @main.command()
 @click.argument("graph", required=False, type=click.Path(path_type=Path))
 @click.argument("sparql", required=False)

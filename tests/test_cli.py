@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 
-ROOT_COMMANDS = ["build", "extract", "query", "export", "view"]
+ROOT_COMMANDS = ["build", "extract", "eval", "query", "export", "view"]
 
 
 @pytest.fixture
