@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,20 +88,24 @@ def build(
     *,
     knowledge: Knowledge | None = None,
     html: bool = True,
+    jobs: int = 1,
     on_document: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build the graph of the reports under `paths` into `out_dir` (graph.ttl, graph.html, extract/)."""
+    """Build the graph of the reports under `paths` into `out_dir` (graph.ttl, graph.html, extract/).
+
+    With `jobs` > 1, documents are extracted in that many processes; the result is the same.
+    """
     out = Path(out_dir)
     extractor = Extractor(knowledge)
     kg = KnowledgeGraph(EntityTable(extractor.knowledge))
     result = BuildResult()
-    for item in iter_documents(paths):
-        if isinstance(item, Skipped):
-            result.skipped.append(item)
+    for extraction in extract_all(iter_documents(paths), extractor, jobs):
+        if isinstance(extraction, Skipped):
+            result.skipped.append(extraction)
             if on_document:
-                on_document(item.path)
+                on_document(extraction.path)
             continue
-        extraction = extractor.extract(item)
+        item = extraction.doc
         write_annotation(extraction, out / "extract")
         kg.add(extraction)
         result.documents += 1
@@ -115,6 +120,28 @@ def build(
     result.entities = Counter(e.type for e in kg.table.entities())
     result.relations = Counter(f.predicate for f in kg.facts) + Counter({"locatedIn": len(kg.table.division_links())})
     return result
+
+
+def extract_all(items: Iterable, extractor: Extractor, jobs: int = 1) -> Iterator[Extraction | Skipped]:
+    """Extractions in input order, Skipped passed through; in `jobs` worker processes when > 1."""
+    if jobs <= 1:
+        for item in items:
+            yield item if isinstance(item, Skipped) else extractor.extract(item)
+        return
+    with multiprocessing.get_context("spawn").Pool(jobs, initializer=_start_worker, initargs=(extractor.knowledge,)) as pool:
+        yield from pool.imap(_extract_in_worker, items, chunksize=2)
+
+
+_WORKER: Extractor | None = None
+
+
+def _start_worker(knowledge: Knowledge) -> None:
+    global _WORKER  # one extractor per worker process, built once
+    _WORKER = Extractor(knowledge)
+
+
+def _extract_in_worker(item):
+    return item if isinstance(item, Skipped) else _WORKER.extract(item)
 
 
 def write_annotation(extraction: Extraction, folder: Path) -> Path:

@@ -32,8 +32,9 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
 @click.option("--no-html", is_flag=True, help="Skip the HTML view.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1), help="Extract in this many processes.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, quiet: bool) -> None:
+def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, quiet: bool) -> None:
     """Build the graph of the .txt reports in PATHS (files or folders).
 
     Writes OUT/graph.ttl, OUT/graph.html and OUT/extract/<doc>.json.
@@ -48,7 +49,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, quiet: bool) ->
     try:
         files = find_files(paths or [Path("seeds")])
         with _progress(len(files), quiet) as bar:
-            result = run_build(files, out_dir, html=not no_html, on_document=lambda _: bar.update(1))
+            result = run_build(files, out_dir, html=not no_html, jobs=jobs, on_document=lambda _: bar.update(1))
     except KGError as exc:
         _fail(exc)
     click.echo(summary(result))

@@ -36,18 +36,21 @@ class Score:
     def add(self, tp: int, predicted: int, gold: int) -> None:
         self.tp, self.predicted, self.gold = self.tp + tp, self.predicted + predicted, self.gold + gold
 
+    # Figures are rounded to four places before printing, as the official scorer does, so the
+    # printed three-place figures agree with it to the last digit.
     @property
     def precision(self) -> float:
-        return self.tp / self.predicted if self.predicted else 0.0
+        return round(self.tp / self.predicted, 4) if self.predicted else 0.0
 
     @property
     def recall(self) -> float:
-        return self.tp / self.gold if self.gold else 0.0
+        return round(self.tp / self.gold, 4) if self.gold else 0.0
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        p = self.tp / self.predicted if self.predicted else 0.0
+        r = self.tp / self.gold if self.gold else 0.0
+        return round(2 * p * r / (p + r), 4) if p + r else 0.0
 
 
 @dataclass

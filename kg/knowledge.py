@@ -66,6 +66,11 @@ class Knowledge:
     classifiers: frozenset[str] = field(default=frozenset())  # 个, 批: 6个…项目 counts a kind
     not_programs: frozenset[str] = field(default=frozenset())  # 四个意识: doctrines, not programs
 
+    @property
+    def industry_words(self) -> frozenset[str]:
+        """The industry words as a set, for membership tests."""
+        return _as_set(self.industry)
+
     def chain(self, code: str) -> list[Division]:
         """The division and its ancestors, nearest first (新荣区 → 大同市 → 山西省)."""
         out = []
@@ -82,6 +87,11 @@ class Knowledge:
         for verbs in self.triggers.values():
             words |= {w for w, _ in verbs}
         return sorted(words)
+
+
+@lru_cache(maxsize=16)
+def _as_set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(words)
 
 
 def _rows(path: Path, columns: int) -> list[tuple[int, list[str]]]:

@@ -15,11 +15,12 @@ _DOC_TITLE = ("实施意见", "实施方案", "方案", "规划", "办法", "条
 
 
 def _name_like(token: Token, knowledge: Knowledge) -> bool:
-    """Can this token stand inside a name?"""
-    return (
-        token.text not in knowledge.stop_tokens
-        and all(_NAME_CHAR.match(ch) for ch in token.text)
-    )
+    """Can this token stand inside a name? Not a stop token, nor a phrase jieba glued around
+    one (全面实施, 全面完成)."""
+    word = token.text
+    if word in knowledge.stop_tokens or len(word) >= 4 and (word[:2] in knowledge.stop_tokens or word[-2:] in knowledge.stop_tokens):
+        return False
+    return all(_NAME_CHAR.match(ch) for ch in word)
 
 
 def _strip_leading(name: str, knowledge: Knowledge) -> int:
@@ -124,6 +125,9 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         if head is None or _generic_token(tok.text, head.word, knowledge):
             continue
         first = _left_edge(tokens, i, knowledge)
+        if len(head.word) == 1:
+            # 小石|村, 阳和坡|村: a one-character head takes one word before it; 淮河 is a word itself
+            first = _one_word_before(tokens, i, first)
         start = tokens[first].start
         start += _strip_leading(text[start:tok.end], knowledge)
         start += _strip_function_char(text[start:tok.end], head.word)
@@ -146,6 +150,16 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         if typ == "Place":
             place_ends[mention.end] = mention
     return out
+
+
+def _one_word_before(tokens: list[Token], index: int, first: int) -> int:
+    """Left edge for a one-character head: the word before a bare head (小石|村), or a single
+    character jieba split off a word holding the head (口|泉河, 乌|金山镇); 淮河 stands alone."""
+    if len(tokens[index].text) == 1:
+        return max(first, index - 1)
+    if first < index and len(tokens[index - 1].text) == 1:
+        return index - 1
+    return index
 
 
 _COUNT = re.compile(r"(?:\d+|[一二三四五六七八九十百千两几多数]+)[个家所座条项批处]")
@@ -221,8 +235,22 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return False
     if any(specific.endswith(w) for w in _suffixes(specific) if w in words):
         return True
+    if head.type in ("Place", "Organization") and _only_descriptive(specific, knowledge):
+        return True
     limit = _SHORT_PLACE.get(head.subtype)
     return head.type == "Place" and limit is not None and (len(specific) > limit or bool(re.search(r"\d", specific)))
+
+
+def _only_descriptive(specific: str, knowledge: Knowledge) -> bool:
+    """Is the part before the head made only of describing and industry words (现代物流|园区)?"""
+    reach = [True] + [False] * len(specific)
+    for end in range(1, len(specific) + 1):
+        for size in range(1, min(end, 6) + 1):
+            piece = specific[end - size:end]
+            if reach[end - size] and (piece in knowledge.modifiers or piece in knowledge.industry_words or piece in knowledge.generic):
+                reach[end] = True
+                break
+    return reach[-1]
 
 
 def _suffixes(word: str) -> list[str]:
@@ -236,6 +264,8 @@ def _acceptable(name: str, head, knowledge: Knowledge) -> bool:
         return False
     if len(head) == 1 and before < 2 and head not in "河湖渠":
         return False
+    if len(head) == 1 and _NUMERAL_START.match(name):
+        return False  # 四河, 六村: counted, not named
     return not name[0].isdigit() or any(ch.isalpha() and not ch.isdigit() for ch in name[:-len(head)])
 
 

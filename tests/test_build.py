@@ -78,3 +78,10 @@ def test_build_skips_unreadable_file_and_goes_on(seed_paths, tmp_path):
     result = build([seed_paths[4], broken], tmp_path / "out", html=False)
     assert result.documents == 1
     assert [s.path for s in result.skipped] == [str(broken)] and "binary" in result.skipped[0].reason
+
+
+def test_build_in_two_processes_gives_the_same_bytes(seed_build, seed_paths, tmp_path):
+    out, _ = seed_build
+    result = build(seed_paths, tmp_path, html=False, jobs=2)
+    assert result.documents == 5
+    assert (tmp_path / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
