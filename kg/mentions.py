@@ -471,7 +471,7 @@ def _brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
 
 
 def _skip_places(name: str, knowledge: Knowledge) -> int:
-    """Length of the division names (full or short) a name starts with (大同隆基… → 2)."""
+    """Length of the division names (full or short) a name starts with (太原某某科技… → 2)."""
     pos = 0
     moved = True
     while moved:
