@@ -12,6 +12,8 @@ from .sentences import sentence_at
 _LEVEL_RANK = {"Province": 0, "City": 1, "District": 2}
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？：:]")
 _AWARD_ACTORS = ("Place", "Organization", "Company")
+# A count of projects (66个, 24个项目) makes an amount the total of a batch, not of one project.
+_BATCH = re.compile(r"\d+\s*个")
 
 
 def subject_places(mentions: list[Mention], knowledge: Knowledge) -> tuple[str, ...]:
@@ -51,15 +53,23 @@ def located_in(text: str, mentions: list[Mention], sentences, knowledge: Knowled
     for outer in mentions:
         if outer.type not in ("Project", "Place") or outer.code:
             continue
-        for inner in places:
-            if inner is outer or not (outer.start <= inner.start and inner.end <= outer.end) or inner.end == outer.end:
-                continue
-            if outer.type == "Place" and (inner.code or inner.start != outer.start):
-                continue
-            if outer.type == "Project" and inner.start != outer.start and not inner.code:
-                continue
+        inside = [m for m in places if _names_place_of(outer, m)]
+        # of places opening the name, only the longest is where it is (甘河二十渠…工程: 甘河二十渠, not 甘河)
+        opening = [m for m in inside if m.start == outer.start]
+        chosen = [max(opening, key=lambda m: m.end)] if opening else []
+        chosen += [m for m in inside if m.start != outer.start and outer.type == "Project" and m.code]
+        for inner in chosen:
             facts.append(_fact(outer, "locatedIn", inner, sentence_at(sentences, outer.start), "name.place_prefix"))
     return facts
+
+
+def _names_place_of(outer: Mention, inner: Mention) -> bool:
+    """Is `inner` a place written inside the name `outer` that says where `outer` is?"""
+    if inner is outer or not (outer.start <= inner.start and inner.end < outer.end):
+        return False
+    if outer.type == "Place":
+        return not inner.code and inner.start == outer.start
+    return inner.start == outer.start or bool(inner.code)
 
 
 def _is_inside(child: Mention, parent: Mention, knowledge: Knowledge) -> bool:
@@ -143,16 +153,27 @@ def investments(text: str, mentions: list[Mention], sentences, subject: tuple[st
             before = sentence.text[max(0, amount.start - 6):amount.start]
             if not any(before.endswith(w) or before[:-1].endswith(w) for w in triggers):
                 continue
+            if sentence.text.startswith(("以上", "以下"), amount.end):
+                continue  # a threshold (投资10亿元以上项目), not a sum
             start, end = sentence.start + amount.start, sentence.start + amount.end
             clause_start = _clause_start(text, sentence.start, start)
             clause_end = _clause_end(text, end, sentence.end)
+            if _opens_clause(text, clause_start, start):
+                # "…项目66个，总投资132.8亿元": the amount's clause continues the one before it
+                clause_start = _clause_start(text, sentence.start, clause_start - 1) if clause_start > sentence.start else clause_start
             near = [p for p in projects if clause_start <= p.start < clause_end]
-            if near:
+            scope = text[clause_start:clause_end]
+            if near and not _BATCH.search(scope):
                 head = min(near, key=lambda p: abs(p.start - end))
                 facts.append(_fact(head, "investment", None, sentence, "trigger.investment.project", amount=_shift(amount, sentence.start)))
-            elif subject and "项目" in text[clause_start:clause_end]:
+            elif subject and ("项目" in scope or _BATCH.search(scope)):
                 facts.append(Fact(subject[0], "Place", "investment", None, None, sentence.index, "trigger.investment.batch", amount=_shift(amount, sentence.start)))
     return facts
+
+
+def _opens_clause(text: str, clause_start: int, amount_start: int) -> bool:
+    """Does the amount's clause begin with the investment trigger (，总投资…)?"""
+    return text[clause_start:amount_start].lstrip().startswith(("总投资", "计划总投资", "投资"))
 
 
 def _clause_end(text: str, pos: int, ceiling: int) -> int:

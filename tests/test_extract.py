@@ -76,3 +76,9 @@ def test_amounts_keep_offsets():
     text = "总投资103.578亿元，其中税收1.14亿元。"
     for a in find_amounts(text):
         assert text[a.start:a.end] == a.wording
+
+
+def test_extract_batch_investment_goes_to_the_subject_place(extractor):
+    text = "大同市新荣区今年签约落地54个项目，总投资103.578亿元；引进投资10亿元以上项目3个。新荣区发展很快。"
+    money = [f for f in extractor.extract(Document("t.txt", text)).facts if f.relation == "investment"]
+    assert [(f.head, f.amount.yuan) for f in money] == [("新荣区", Decimal("10357800000"))]
