@@ -1,6 +1,8 @@
 """Extraction of one document: a pure function of its text and the loaded knowledge."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .knowledge import Knowledge, default_knowledge
 from .mentions import find_mentions
 from .model import Document, Extraction, Fact
@@ -46,14 +48,10 @@ def _unique(facts: list[Fact]) -> list[Fact]:
 
 def extract(doc: Document, knowledge: Knowledge | None = None) -> Extraction:
     """Extract one document with kg's shipped knowledge (or the given one)."""
-    return _extractor(knowledge).extract(doc)
+    extractor = _default_extractor() if knowledge is None else Extractor(knowledge)
+    return extractor.extract(doc)
 
 
-_EXTRACTORS: dict[int, Extractor] = {}
-
-
-def _extractor(knowledge: Knowledge | None) -> Extractor:
-    key = id(knowledge)
-    if key not in _EXTRACTORS:
-        _EXTRACTORS[key] = Extractor(knowledge)
-    return _EXTRACTORS[key]
+@lru_cache(maxsize=1)
+def _default_extractor() -> Extractor:
+    return Extractor()

@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from .errors import GraphError
+from .errors import GraphError, QueryError
 from .iri import document_iri, sentence_iri, statement_iri
 from .model import Sentence
 from .resolve import Entity, ResolvedFact
@@ -144,7 +144,6 @@ def query(graph: Graph, sparql: str) -> tuple[list[str], list[tuple]]:
 
 
 def raise_query_error(exc: Exception):
-    from .errors import QueryError
     raise QueryError(f"SPARQL query failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
 
 

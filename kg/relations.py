@@ -6,7 +6,7 @@ from collections import Counter
 
 from .amounts import find_amounts
 from .knowledge import Knowledge
-from .model import Fact, Mention, Sentence
+from .model import Amount, Fact, Mention, Sentence
 from .sentences import sentence_at
 
 _LEVEL_RANK = {"Province": 0, "City": 1, "District": 2}
@@ -183,6 +183,5 @@ def _clause_end(text: str, pos: int, ceiling: int) -> int:
     return ceiling
 
 
-def _shift(amount, offset):
-    from .model import Amount
+def _shift(amount: Amount, offset: int) -> Amount:
     return Amount(amount.yuan, amount.wording, amount.start + offset, amount.end + offset)
