@@ -11,6 +11,9 @@ from .model import ENTITY_TYPES, RELATIONS
 
 DATA_DIR = Path(__file__).parent / "data"
 
+# Kinds of rows in quotes.tsv (see the file's header for what each means).
+QUOTE_RULE_KINDS = ("after", "complete", "before", "between", "reject")
+
 LEVEL_SUBTYPE = {"province": "Province", "city": "City", "county": "District"}
 # Longest first: the suffix removed to get a division's short form (新荣区 → 新荣).
 DIVISION_SUFFIXES = (
@@ -65,6 +68,10 @@ class Knowledge:
     project_modifiers: frozenset[str] = field(default=frozenset())  # 战略性, 安置: the same for projects
     classifiers: frozenset[str] = field(default=frozenset())  # 个, 批: 6个…项目 counts a kind
     not_programs: frozenset[str] = field(default=frozenset())  # 四个意识: doctrines, not programs
+    inner_words: frozenset[str] = field(default=frozenset())  # 提升, 改造: inside names, never first
+    ranks: tuple[str, ...] = ()  # 全国, 省级: open an honour title
+    weak_heads: frozenset[str] = field(default=frozenset())  # 体系, 计划: need a specific name
+    not_numeral: tuple[str, ...] = ()  # 一般: numeral-looking words that count nothing
 
     @property
     def industry_words(self) -> frozenset[str]:
@@ -79,6 +86,14 @@ class Knowledge:
             out.append(div)
             code = div.parent
         return out
+
+    def head_of(self, word: str) -> Head | None:
+        """The longest head word that ends `word` (…有限公司, …项目, …村), if any."""
+        for size in range(min(len(word), self.max_head), 0, -1):
+            head = self.heads.get(word[-size:])
+            if head:
+                return head
+        return None
 
     def domain_words(self) -> list[str]:
         """Words the segmenter must keep whole: division names, short forms, head words, programs."""
@@ -162,7 +177,7 @@ def load_triggers(path: Path) -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 def load_quote_rules(path: Path) -> dict[str, dict[str, str]]:
-    rules: dict[str, dict[str, str]] = {"after": {}, "complete": {}, "before": {}}
+    rules: dict[str, dict[str, str]] = {kind: {} for kind in QUOTE_RULE_KINDS}
     for number, cells in _rows(path, 3):
         kind, word, rule = cells[:3]
         if kind not in rules:
@@ -232,6 +247,10 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         project_modifiers=frozenset(categories.get("project_modifier", [])),
         classifiers=frozenset(categories.get("classifier", [])),
         not_programs=frozenset(categories.get("not_program", [])),
+        inner_words=frozenset(categories.get("inner", [])),
+        ranks=tuple(sorted(categories.get("rank", []), key=len, reverse=True)),
+        weak_heads=frozenset(categories.get("weak_head", [])),
+        not_numeral=tuple(categories.get("not_numeral", [])),
     )
 
 

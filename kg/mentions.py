@@ -6,12 +6,11 @@ from collections.abc import Iterable
 
 from .knowledge import Division, Knowledge
 from .model import Document, Mention, Token
+from .quotes import quoted_mentions
 
 MAX_NAME = 24  # characters; longer runs are sentences, not names
-_QUOTED = re.compile(r"“([^“”\n]{1,40})”|‘([^‘’\n]{1,40})’|「([^「」\n]{1,40})」|《([^《》\n]{1,60})》|\"([^\"\n]{1,40})\"")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ·\-—+＋×/（）()]")
 _NUMERAL_START = re.compile(r"^(?:[一二三四五六七八九十两双百千万]|\d)")
-_DOC_TITLE = ("实施意见", "实施方案", "方案", "规划", "办法", "条例", "意见", "计划", "纲要")
 
 
 def _name_like(token: Token, knowledge: Knowledge) -> bool:
@@ -37,24 +36,24 @@ def _strip_leading(name: str, knowledge: Knowledge) -> int:
     return cut
 
 
-def _left_edge(tokens: list[Token], index: int, knowledge: Knowledge, limit: int = MAX_NAME) -> int:
-    """Index of the first token of the name that ends with tokens[index]."""
+def _left_edge(tokens: list[Token], index: int, knowledge: Knowledge, limit: int = MAX_NAME, inner: bool = False) -> int:
+    """Index of the first token of the name that ends with tokens[index].
+
+    With `inner`, words such as 提升 and 改造 may stand inside the name when a name-like word
+    comes before them (农村人居环境整治提升五年行动), but never start it."""
     first = index
     end = tokens[index].end
     while first > 0:
         prev = tokens[first - 1]
-        if not _name_like(prev, knowledge) or end - prev.start > limit:
+        if end - prev.start > limit:
             break
-        first -= 1
+        if _name_like(prev, knowledge):
+            first -= 1
+        elif inner and prev.text in knowledge.inner_words and first >= 2 and _name_like(tokens[first - 2], knowledge):
+            first -= 1
+        else:
+            break
     return first
-
-
-def _head_of(word: str, knowledge: Knowledge):
-    for size in range(min(len(word), knowledge.max_head), 0, -1):
-        head = knowledge.heads.get(word[-size:])
-        if head:
-            return head
-    return None
 
 
 def _division_mentions(tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
@@ -121,10 +120,10 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
     out = []
     place_ends = {m.end: m for m in places.values()}
     for i, tok in enumerate(tokens):
-        head = _head_of(tok.text, knowledge)
+        head = knowledge.head_of(tok.text)
         if head is None or _generic_token(tok.text, head.word, knowledge):
             continue
-        first = _left_edge(tokens, i, knowledge)
+        first = _left_edge(tokens, i, knowledge, inner=head.type in ("Program", "Project"))
         if len(head.word) == 1:
             # 小石|村, 阳和坡|村: a one-character head takes one word before it; 淮河 is a word itself
             first = _one_word_before(tokens, i, first)
@@ -135,21 +134,54 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             settlement = head.subtype in ("Town", "Village", "Zone")
             start = _after_enclosing_place(start, tok.end - len(head.word), place_ends, settlement)
         start += _after_count(text[start:tok.end], head.word)
+        title = _title_start(text, start, tok.end, head, knowledge)
+        if title is not None:
+            out.append(Mention(title, tok.end, text[title:tok.end], "Program", "", "head.program.rank"))
+            continue
         name = text[start:tok.end]
         if not _acceptable(name, head, knowledge) or _category(text, start, name, head, knowledge):
             continue
         if head.type == "Project" and not _proper_project(name, head.word, start, place_ends, knowledge):
             continue
+        if _counted(name, knowledge) and text[start - 1:start] in "”’」":
+            continue  # “扫黑恶、…”五大专项行动: the quote is the name, this counts its items
         typ, subtype, rule = head.type, head.subtype, head.rule
         if head.word == "工程" and not _built_thing(name, start, places):
             typ, rule = "Program", "head.program.works"
-        if _NUMERAL_START.match(name) and typ == "Project" and not re.match(r"^\d", name):
+        if _counted(name, knowledge) and typ == "Project" and not re.match(r"^\d", name):
             typ, rule = "Program", "head.program.numeral"
         mention = Mention(start, tok.end, name, typ, subtype, rule)
         out.append(mention)
         if typ == "Place":
             place_ends[mention.end] = mention
     return out
+
+
+def _counted(name: str, knowledge: Knowledge) -> bool:
+    """Does the name open with a numeral that counts (三大民生工程, 八项提升行动), not 一般?"""
+    return bool(_NUMERAL_START.match(name)) and not name.startswith(knowledge.not_numeral)
+
+
+def _title_start(text: str, start: int, end: int, head, knowledge: Knowledge) -> int | None:
+    """Start of an honour or title scheme's name (全国乡村旅游重点镇, 省级乡村振兴先行示范区,
+    山西省文化产业示范园区): a rank opens it, right before the name or as its first word."""
+    if head.type not in ("Place", "Program", "Project"):
+        return None
+    for rank in knowledge.ranks:
+        for at in (start - len(rank), start):
+            if at >= 0 and text.startswith(rank, at) and end - at - len(rank) > len(head.word) + 1:
+                rest = text[at + len(rank):end]
+                if re.match(r"(?:首批|第[一二三四五六七八九十\d]+批)", rest):
+                    return None  # 全国首批全域旅游示范区: the rank and batch qualify the title
+                if rest not in knowledge.generic and not rest.startswith(tuple(knowledge.leading)):
+                    return at
+    for province in _PROVINCE_PREFIX.findall(text[start:start + 9]):
+        if "示范" in text[start + len(province):end] and province in knowledge.by_name:
+            return start
+    return None
+
+
+_PROVINCE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,3}省")
 
 
 def _one_word_before(tokens: list[Token], index: int, first: int) -> int:
@@ -231,6 +263,8 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return True
     specific = name[: -len(head.word)]
     words = knowledge.project_modifiers if head.type == "Project" else knowledge.modifiers
+    if head.word in knowledge.weak_heads:
+        return len(specific) < 4 or _counted(name, knowledge) and len(specific) < 6 or _only_descriptive(specific, knowledge)
     if head.type in ("Company", "Program"):
         return False
     if any(specific.endswith(w) for w in _suffixes(specific) if w in words):
@@ -276,71 +310,6 @@ def _built_thing(name: str, start: int, places: dict[int, Mention]) -> bool:
 
 def _program_lexicon(tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
     return [Mention(t.start, t.end, t.text, "Program", "", "lexicon.program") for t in tokens if t.text in knowledge.programs]
-
-
-def _quoted_mentions(text: str, knowledge: Knowledge, quote_rules: dict[str, dict[str, str]]) -> list[Mention]:
-    """Programs named in quotation marks, told from slogans by the words around the quote."""
-    out = []
-    for match in _QUOTED.finditer(text):
-        group = next(g for g in range(1, 6) if match.group(g) is not None)
-        inner = match.group(group)
-        start, end = match.start(group), match.end(group)
-        if group == 4:
-            if inner.endswith(_DOC_TITLE):
-                out.append(Mention(start, end, inner, "Program", "", "quote.title"))
-            continue
-        rule = _classify_quote(text, inner, match.start(), match.end(), knowledge, quote_rules)
-        if rule is None:
-            continue
-        out.append(Mention(start, end, inner, "Program", "", rule))
-        tail = _following(text, match.end(), quote_rules["complete"])
-        if tail:
-            out.append(Mention(match.start(), match.end() + len(tail), text[match.start():match.end() + len(tail)], "Program", "", "quote.program.complete"))
-    return out
-
-
-def _following(text: str, pos: int, words: dict[str, str]) -> str:
-    for word in sorted(words, key=len, reverse=True):
-        if text.startswith(word, pos):
-            return word
-    return ""
-
-
-def _preceding(text: str, pos: int, words: dict[str, str]) -> str:
-    for word in sorted(words, key=len, reverse=True):
-        if text.endswith(word, 0, pos):
-            return word
-    return ""
-
-
-def _classify_quote(text: str, inner: str, qstart: int, qend: int, knowledge: Knowledge, rules) -> str | None:
-    if len(inner) < 2 or len(inner) > 20 or re.search(r"[，。！？：；,]", inner) or inner.isdigit():
-        return None
-    if inner in knowledge.not_programs:
-        return None
-    if inner in knowledge.programs:
-        return "quote.program.lexicon"
-    head = _head_of(inner, knowledge)
-    if head is not None and head.type == "Program":
-        return "quote.program.head"
-    if head is not None and len(inner) > len(head.word):
-        return None  # a quoted project or place name: the head-word rule types it
-    if _following(text, qend, rules["after"]):
-        return "quote.program.after"
-    if _motto(text, qstart, qend):
-        return None
-    if len(inner) >= 3 and _preceding(text, qstart, rules["before"]):
-        return "quote.program.before"
-    if _NUMERAL_START.match(inner) and 4 <= len(inner) <= 8 and not re.search(r"\d", inner):
-        return "quote.program.numeral"
-    return None
-
-
-def _motto(text: str, qstart: int, qend: int) -> bool:
-    """A quote that qualifies a noun (以“功成不必在我”的信念) or states a guideline
-    (以“畅、安、舒、美”为导向) is a motto, not a program carried out."""
-    after = text[qend:qend + 1]
-    return after == "的" or (text[qstart - 1:qstart] == "以" and after == "为")
 
 
 def _enumerated_mentions(tokens: list[Token], knowledge: Knowledge, kinds: dict[str, tuple[str, str]]) -> list[Mention]:
@@ -406,7 +375,7 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> l
     found = places
     found += _headed_mentions(text, tokens, knowledge, by_start)
     found += _program_lexicon(tokens, knowledge)
-    found += _quoted_mentions(text, knowledge, knowledge.quotes)
+    found += quoted_mentions(text, knowledge)
     found += _enumerated_mentions(tokens, knowledge, knowledge.list_kinds)
     found += brand_mentions(text, found, tokens, knowledge)
     return _drop_enclosed(_dedupe(found))
@@ -418,6 +387,8 @@ def _drop_enclosed(mentions: list[Mention]) -> list[Mention]:
     out = []
     for i, m in enumerate(mentions):
         if m.rule in ("gazetteer.short", "head.company.form") and _enclosed(m, mentions, i):
+            continue
+        if m.rule.startswith("head.") and _ends_a_title(m, mentions, i):
             continue
         out.append(m)
     return out
@@ -433,6 +404,14 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
         if m.rule == "head.company.form" and other.type == "Company" and other.start == m.start:
             return True
     return False
+
+
+def _ends_a_title(m: Mention, mentions: list[Mention], index: int) -> bool:
+    """A headed name that is only the tail of a document title (《…深化…改革实施方案》)."""
+    return any(
+        other.rule == "quote.title" and other.end == m.end and other.start < m.start
+        for other in mentions[max(0, index - 40): index]
+    )
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
@@ -465,7 +444,7 @@ def _brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
     brand = name[start:end]
     if not 2 <= len(brand) <= 4 or brand in knowledge.generic or brand in knowledge.stop_tokens:
         return None
-    if brand in knowledge.by_name or brand in knowledge.by_short or _head_of(brand, knowledge):
+    if brand in knowledge.by_name or brand in knowledge.by_short or knowledge.head_of(brand):
         return None
     return start, end
 
