@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from .knowledge import Division, Knowledge
 from .model import Document, Mention, Token
 from .quotes import quoted_mentions
+from .segment import common_word
 
 MAX_NAME = 24  # characters; longer runs are sentences, not names
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ·\-—+＋×/（）()]")
@@ -123,7 +124,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         head = knowledge.head_of(tok.text)
         if head is None or _generic_token(tok.text, head.word, knowledge):
             continue
-        first = _left_edge(tokens, i, knowledge, inner=head.type in ("Program", "Project"))
+        first = _left_edge(tokens, i, knowledge, inner=head.type in ("Program", "Project", "Company"))
         if len(head.word) == 1:
             # 小石|村, 阳和坡|村: a one-character head takes one word before it; 淮河 is a word itself
             first = _one_word_before(tokens, i, first)
@@ -209,7 +210,7 @@ def _proper_project(name: str, head: str, start: int, place_ends: dict[int, Ment
     """A project is named when something in it is particular: a place, a number or code, an
     enterprise's brand, or a long specific description; 技术攻关项目 and 整改项目 are kinds of work."""
     specific = name[: -len(head)]
-    if re.search(r"[\dA-Za-z０-９×]", specific) or len(specific) >= 8:
+    if re.search(r"[\dA-Za-z０-９×]|[一二三四五六七八九十]号|[百千万亿]+[亿兆吨瓦]", specific) or len(specific) >= 8:
         return True
     if any(start <= m.start < start + len(specific) for m in place_ends.values()):
         return True
@@ -354,6 +355,9 @@ def _list_item_ok(name: str, typ: str, knowledge: Knowledge) -> bool:
         return False
     if typ == "Project" and len(name) < 3 or typ in ("Project", "Company") and _all_industry(name, knowledge):
         return False
+    head = knowledge.head_of(name)
+    if typ == "Company" and (re.search(r"[及和与]", name) or head is not None and head.type != "Company"):
+        return False  # 新能源重卡换电站、充电站及换电设备制造等…企业: products and lines of business
     return not name.endswith(("节", "日", "企业", "国企", "龙头"))
 
 
@@ -442,11 +446,16 @@ def _brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
             if piece in knowledge.by_name or piece in knowledge.by_short:
                 end = min(end, start + pos)
     brand = name[start:end]
-    if not 2 <= len(brand) <= 4 or brand in knowledge.generic or brand in knowledge.stop_tokens:
+    if not 2 <= len(brand) <= 4 or brand in knowledge.generic or brand in knowledge.stop_tokens or _ordinary_words(brand):
         return None
     if brand in knowledge.by_name or brand in knowledge.by_short or knowledge.head_of(brand):
         return None
     return start, end
+
+
+def _ordinary_words(brand: str) -> bool:
+    """A common word, or one opening the brand (精品|设施, 长城|一号): not an enterprise's name."""
+    return common_word(brand) or any(common_word(brand[:size]) for size in range(2, len(brand) - 1))
 
 
 def _skip_places(name: str, knowledge: Knowledge) -> int:
@@ -468,6 +477,7 @@ def brand_mentions(text: str, mentions: list[Mention], tokens: list[Token], know
     """Company short names: the brand at the head of project names, and brands of full company names used alone."""
     out = []
     brands: dict[str, str] = {}
+    inside: set[int] = set()  # offsets inside full company names: a brand there is not used alone
     for m in mentions:
         if m.type not in ("Project", "Company"):
             continue
@@ -475,11 +485,12 @@ def brand_mentions(text: str, mentions: list[Mention], tokens: list[Token], know
         if span is None:
             continue
         brand = m.text[span[0]:span[1]]
-        if m.type == "Project":
+        if m.type == "Project" and not m.rule.startswith(("head.project.road", "head.project.rail")):
             out.append(Mention(m.start + span[0], m.start + span[1], brand, "Company", "", "brand.project"))
         elif m.rule.startswith("head.company"):
             brands.setdefault(brand, m.text)
+            inside.update(range(m.start, m.end))
     for tok in tokens:
-        if tok.text in brands:
+        if tok.text in brands and tok.start not in inside:
             out.append(Mention(tok.start, tok.end, tok.text, "Company", "", "brand.company", canonical=brands[tok.text]))
     return out

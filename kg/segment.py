@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from collections.abc import Iterable
 
 import jieba
@@ -41,3 +42,27 @@ class Segmenter:
     def tokens(self, text: str) -> list[Token]:
         """Tokens of `text` in order; `text[t.start:t.end] == t.text` for each."""
         return [Token(word, start, end) for word, start, end in self._ready().tokenize(text)]
+
+
+# Above this frequency in jieba's general dictionary a word is common (长城 1559, 精品 1959);
+# brands are rare there or absent (华阳 58, 中煤 5).
+COMMON_FREQ = 1000
+# Parts of speech that never name an enterprise: verbs, adjectives, adverbs, numerals, function words.
+_NOT_NAME_TAGS = frozenset({"v", "vd", "vn", "a", "ad", "an", "d", "m", "mq", "p", "c", "u", "r", "f", "q", "t", "uj", "ul", "y", "e"})
+
+
+@lru_cache(maxsize=1)
+def _general_dictionary() -> dict[str, tuple[int, str]]:
+    entries = {}
+    with jieba.get_dict_file() as fh:
+        for line in fh:
+            parts = line.decode("utf-8").split()
+            if len(parts) == 3:
+                entries[parts[0]] = (int(parts[1]), parts[2])
+    return entries
+
+
+def common_word(word: str) -> bool:
+    """Is `word` an ordinary word of Chinese (得益于, 一般, 长城) rather than a possible brand?"""
+    freq, tag = _general_dictionary().get(word, (0, ""))
+    return freq > COMMON_FREQ or tag in _NOT_NAME_TAGS
