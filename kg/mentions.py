@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from .knowledge import Division, Knowledge
 from .model import Document, Mention, Token
+from .enumerations import enumerated_mentions
 from .quotes import quoted_mentions
 from .segment import common_word
 
@@ -313,64 +314,6 @@ def _program_lexicon(tokens: list[Token], knowledge: Knowledge) -> list[Mention]
     return [Mention(t.start, t.end, t.text, "Program", "", "lexicon.program") for t in tokens if t.text in knowledge.programs]
 
 
-def _enumerated_mentions(tokens: list[Token], knowledge: Knowledge, kinds: dict[str, tuple[str, str]]) -> list[Mention]:
-    """Items of 'A、B等…项目' lists, typed by the noun the list ends in."""
-    out = []
-    for i, tok in enumerate(tokens):
-        if tok.text != "等":
-            continue
-        kind = _list_kind(tokens, i + 1, kinds, knowledge)
-        if kind is None:
-            continue
-        typ, subtype = kind
-        end = i
-        while end > 0:
-            first = _left_edge(tokens, end - 1, knowledge, limit=16)
-            if first < end:
-                item_start, item_end = tokens[first].start, tokens[end - 1].end
-                name = "".join(t.text for t in tokens[first:end])
-                if _list_item_ok(name, typ, knowledge):
-                    out.append(Mention(item_start, item_end, name, typ, subtype, "list.enumeration"))
-            if first > 0 and tokens[first - 1].text == "、":
-                end = first - 1
-            else:
-                break
-    return out
-
-
-def _list_kind(tokens: list[Token], start: int, kinds: dict[str, tuple[str, str]], knowledge: Knowledge):
-    """The type named by the noun a list ends in (等一批重点项目 → Project), within a few tokens
-    of the same phrase: a new list (等组织相关部门、重点企业) belongs to another noun."""
-    for tok in tokens[start:start + 8]:
-        if tok.text in "，。；：！？,;、":
-            return None
-        if tok.text in kinds:
-            return kinds[tok.text]
-    return None
-
-
-def _list_item_ok(name: str, typ: str, knowledge: Knowledge) -> bool:
-    """An enumerated item is a name, not a line of business (畜牧, 商贸物流) or a day (植树节)."""
-    if len(name) < 2 or name in knowledge.generic or name in knowledge.industry:
-        return False
-    if typ == "Project" and len(name) < 3 or typ in ("Project", "Company") and _all_industry(name, knowledge):
-        return False
-    head = knowledge.head_of(name)
-    if typ == "Company" and (re.search(r"[及和与]", name) or head is not None and head.type != "Company"):
-        return False  # 新能源重卡换电站、充电站及换电设备制造等…企业: products and lines of business
-    return not name.endswith(("节", "日", "企业", "国企", "龙头"))
-
-
-def _all_industry(name: str, knowledge: Knowledge) -> bool:
-    rest = name
-    while rest:
-        word = next((w for w in knowledge.industry if rest.startswith(w)), None)
-        if word is None:
-            return False
-        rest = rest[len(word):]
-    return True
-
-
 def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
     """Every mention in `doc`, sorted by position; `doc.text[m.start:m.end] == m.text`."""
     text = doc.text
@@ -380,7 +323,7 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> l
     found += _headed_mentions(text, tokens, knowledge, by_start)
     found += _program_lexicon(tokens, knowledge)
     found += quoted_mentions(text, knowledge)
-    found += _enumerated_mentions(tokens, knowledge, knowledge.list_kinds)
+    found += enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge))
     found += brand_mentions(text, found, tokens, knowledge)
     return _drop_enclosed(_dedupe(found))
 

@@ -66,3 +66,8 @@ def common_word(word: str) -> bool:
     """Is `word` an ordinary word of Chinese (得益于, 一般, 长城) rather than a possible brand?"""
     freq, tag = _general_dictionary().get(word, (0, ""))
     return freq > COMMON_FREQ or tag in _NOT_NAME_TAGS
+
+
+def is_verb(word: str) -> bool:
+    """Does jieba's general dictionary tag `word` as a verb (实施, 集合)?"""
+    return _general_dictionary().get(word, (0, ""))[1].startswith("v")

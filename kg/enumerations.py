@@ -1,0 +1,149 @@
+"""Items of enumerations, typed by the noun the list ends in.
+
+Reports name things in lists: 实施上皇庄、小南头、七里村等7个村的…, 云冈石窟、恒山、古长城、火山群等周边景区,
+立足小南头、白登山和马军营三个街道. The separators (、, a final 和/及) mark where names start and end
+more reliably than the segmenter, which glues or splits unknown names (上|皇庄, 火山|群等); only the
+first item's left edge needs the tokens.
+"""
+from __future__ import annotations
+
+import re
+
+from .knowledge import Knowledge
+from .model import Mention, Token
+from .segment import common_word, is_verb
+
+MAX_ITEM = 16  # characters
+_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９·\-—（）()]+")
+_CLAUSE_BREAKS = "，。；：！？,;:!?\n“”‘’《》"
+_FINAL_JOINERS = ("和", "及", "与")
+_FUNCTION_CHARS = "以在将把被对从向由让使给和与及并为等"
+# A list closed by a count instead of 等: 小南头、白登山和马军营三个街道.
+_COUNTED_CLOSE = re.compile(r"[一二三四五六七八九十两\d]+个")
+
+
+def enumerated_mentions(text: str, tokens: list[Token], knowledge: Knowledge, name_like) -> list[Mention]:
+    """Items of 'A、B等…项目' and 'A、B和C三个街道' lists; `name_like(token)` tells name tokens."""
+    out = []
+    for end, after, closed_by_count in _list_ends(text, tokens):
+        kind = _list_kind(text, after, knowledge.list_kinds, immediate=closed_by_count)
+        if kind is None:
+            continue
+        typ, subtype = kind
+        items = _items(text, tokens, end, name_like, split_joiners=closed_by_count)
+        if closed_by_count and len(items) < 2:
+            continue
+        for start, stop in items:
+            name = text[start:stop]
+            if _item_ok(name, typ, knowledge):
+                out.append(Mention(start, stop, name, typ, subtype, "list.enumeration"))
+    return out
+
+
+def _list_ends(text: str, tokens: list[Token]):
+    """(end of the last item, where the kind noun may start, closed by a count?) for each list."""
+    for tok in tokens:
+        if tok.text == "等":
+            yield tok.start, tok.end, False
+        elif len(tok.text) == 2 and tok.text.endswith("等") and not common_word(tok.text):
+            yield tok.start + 1, tok.end, False  # 火山|群等: jieba glued 等 to the last item
+    for match in _COUNTED_CLOSE.finditer(text):
+        before = text[max(0, match.start() - MAX_ITEM):match.start()]
+        if before.endswith("等"):
+            continue  # 等7个村: the 等 closed the list already
+        if "、" in before or any(j in before for j in _FINAL_JOINERS):
+            yield match.start(), match.end(), True
+
+
+def _list_kind(text: str, pos: int, kinds: dict[str, tuple[str, str]], immediate: bool = False):
+    """The type named by the first kind noun after the list, within its clause (等7个村的 → Village);
+    right after the count when a count closes the list (三个街道, not 6个土地开发项目)."""
+    window = text[pos:pos + (5 if immediate else 20)]
+    for offset in range(len(window)):
+        if window[offset] in _CLAUSE_BREAKS or window[offset] == "、":
+            return None
+        for size in range(min(5, len(window) - offset), 0, -1):
+            kind = kinds.get(window[offset:offset + size])
+            if kind:
+                return kind
+        if immediate:
+            return None
+    return None
+
+
+def _items(text: str, tokens: list[Token], end: int, name_like, split_joiners: bool) -> list[tuple[int, int]]:
+    """(start, end) of each item of the list ending at `end`, first item last."""
+    clause = max(text.rfind(ch, 0, end) for ch in _CLAUSE_BREAKS) + 1
+    parts = _split_items(text, clause, end, split_joiners)
+    out = []
+    for index, (start, stop) in enumerate(reversed(parts)):
+        first = index == len(parts) - 1
+        if first:
+            start = _first_item_start(text, tokens, start, stop, name_like)
+        if start is None or not 2 <= stop - start <= MAX_ITEM or not _ITEM.fullmatch(text, start, stop):
+            if not first:
+                break  # a broken item ends the list
+            continue
+        out.append((start, stop))
+    return out
+
+
+def _split_items(text: str, clause: int, end: int, split_joiners: bool) -> list[tuple[int, int]]:
+    parts, start = [], clause
+    for pos in range(clause, end):
+        if text[pos] == "、":
+            parts.append((start, pos))
+            start = pos + 1
+    parts.append((start, end))
+    last_start, last_end = parts[-1]
+    for joiner in _FINAL_JOINERS if split_joiners else ():  # A、B和C: the joiner opens the last item
+        pos = text.rfind(joiner, last_start + 2, last_end - 1)
+        if pos != -1 and len(parts) >= 1:
+            parts[-1:] = [(last_start, pos), (pos + 1, last_end)]
+            break
+    return parts
+
+
+def _first_item_start(text: str, tokens: list[Token], start: int, stop: int, name_like) -> int | None:
+    """Left edge of the first item: name-like tokens back from its end; a one-character word that
+    jieba split off the name (上|皇庄, 小|南头) stays; a leading verb (实施, 集合) goes."""
+    inside = [t for t in tokens if start <= t.start and t.end <= stop]
+    if not inside:
+        return None
+    first = len(inside) - 1
+    while first > 0:
+        prev = inside[first - 1]
+        if name_like(prev) and not is_verb(prev.text):
+            first -= 1
+        elif len(prev.text) == 1 and prev.text not in _FUNCTION_CHARS and (first == 1 or not name_like(inside[first - 2]) or is_verb(inside[first - 2].text)):
+            first -= 1
+            break
+        else:
+            break
+    while first < len(inside) - 1 and is_verb(inside[first].text):
+        first += 1
+    return inside[first].start
+
+
+def _item_ok(name: str, typ: str, knowledge: Knowledge) -> bool:
+    """An enumerated item is a name, not a line of business (畜牧, 商贸物流) or a day (植树节)."""
+    if len(name) < 2 or name in knowledge.generic or name in knowledge.industry or name in knowledge.stop_tokens:
+        return False
+    if typ == "Project" and len(name) < 3 or typ in ("Project", "Company") and _all_industry(name, knowledge):
+        return False
+    if typ == "Company" and name.endswith(knowledge.industry):
+        return False  # …换电设备制造: a line of business
+    head = knowledge.head_of(name)
+    if typ == "Company" and (re.search(r"[及和与]", name) or head is not None and head.type != "Company"):
+        return False  # 新能源重卡换电站、充电站及换电设备制造等…企业: products and lines of business
+    return not name.endswith(("节", "日", "企业", "国企", "龙头"))
+
+
+def _all_industry(name: str, knowledge: Knowledge) -> bool:
+    rest = name
+    while rest:
+        word = next((w for w in knowledge.industry if rest.startswith(w)), None)
+        if word is None:
+            return False
+        rest = rest[len(word):]
+    return True
