@@ -17,7 +17,8 @@ MAX_ITEM = 16  # characters
 _ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９·\-—（）()]+")
 _CLAUSE_BREAKS = "，。；：！？,;:!?\n“”‘’《》"
 _FINAL_JOINERS = ("和", "及", "与")
-_FUNCTION_CHARS = "以在将把被对从向由让使给和与及并为等"
+# One-character words that open place names and that jieba splits off (上|皇庄, 小|南头).
+_NAME_INITIALS = "上下大小新老东西南北中前后古高"
 # A list closed by a count instead of 等: 小南头、白登山和马军营三个街道.
 _COUNTED_CLOSE = re.compile(r"[一二三四五六七八九十两\d]+个")
 
@@ -58,7 +59,8 @@ def _list_ends(text: str, tokens: list[Token]):
 def _list_kind(text: str, pos: int, kinds: dict[str, tuple[str, str]], immediate: bool = False):
     """The type named by the first kind noun after the list, within its clause (等7个村的 → Village);
     right after the count when a count closes the list (三个街道, not 6个土地开发项目)."""
-    window = text[pos:pos + (5 if immediate else 20)]
+    reach = 5 if immediate else 20 if "的" in text[pos:pos + 20] else 12  # 等一批在省市有影响力的重点项目
+    window = text[pos:pos + reach]
     for offset in range(len(window)):
         if window[offset] in _CLAUSE_BREAKS or window[offset] == "、":
             return None
@@ -115,7 +117,7 @@ def _first_item_start(text: str, tokens: list[Token], start: int, stop: int, nam
         prev = inside[first - 1]
         if name_like(prev) and not is_verb(prev.text):
             first -= 1
-        elif len(prev.text) == 1 and prev.text not in _FUNCTION_CHARS and (first == 1 or not name_like(inside[first - 2]) or is_verb(inside[first - 2].text)):
+        elif len(prev.text) == 1 and prev.text in _NAME_INITIALS and (first == 1 or not name_like(inside[first - 2]) or is_verb(inside[first - 2].text)):
             first -= 1
             break
         else:

@@ -68,6 +68,7 @@ class Knowledge:
     project_modifiers: frozenset[str] = field(default=frozenset())  # 战略性, 安置: the same for projects
     classifiers: frozenset[str] = field(default=frozenset())  # 个, 批: 6个…项目 counts a kind
     not_programs: frozenset[str] = field(default=frozenset())  # 四个意识: doctrines, not programs
+    landmarks: dict[str, tuple[str, str]] = field(default_factory=dict)  # 黄河 → (Place, Water)
     inner_words: frozenset[str] = field(default=frozenset())  # 提升, 改造: inside names, never first
     ranks: tuple[str, ...] = ()  # 全国, 省级: open an honour title
     weak_heads: frozenset[str] = field(default=frozenset())  # 体系, 计划: need a specific name
@@ -98,7 +99,7 @@ class Knowledge:
     def domain_words(self) -> list[str]:
         """Words the segmenter must keep whole: division names, short forms, head words, programs."""
         words = set(self.by_name) | set(self.by_short) | set(self.heads) | set(self.programs)
-        words |= set(self.industry) | set(self.list_kinds)
+        words |= set(self.industry) | set(self.list_kinds) | set(self.landmarks)
         for verbs in self.triggers.values():
             words |= {w for w, _ in verbs}
         return sorted(words)
@@ -247,6 +248,7 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         project_modifiers=frozenset(categories.get("project_modifier", [])),
         classifiers=frozenset(categories.get("classifier", [])),
         not_programs=frozenset(categories.get("not_program", [])),
+        landmarks=load_list_kinds(data_dir / "landmarks.tsv"),
         inner_words=frozenset(categories.get("inner", [])),
         ranks=tuple(sorted(categories.get("rank", []), key=len, reverse=True)),
         weak_heads=frozenset(categories.get("weak_head", [])),

@@ -8,7 +8,7 @@ from .knowledge import Division, Knowledge
 from .model import Document, Mention, Token
 from .enumerations import enumerated_mentions
 from .quotes import quoted_mentions
-from .segment import common_word
+from .segment import common_word, is_verb
 
 MAX_NAME = 24  # characters; longer runs are sentences, not names
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ·\-—+＋×/（）()]")
@@ -128,7 +128,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         first = _left_edge(tokens, i, knowledge, inner=head.type in ("Program", "Project", "Company"))
         if len(head.word) == 1:
             # 小石|村, 阳和坡|村: a one-character head takes one word before it; 淮河 is a word itself
-            first = _one_word_before(tokens, i, first)
+            first = _one_word_before(tokens, i, first, knowledge)
         start = tokens[first].start
         start += _strip_leading(text[start:tok.end], knowledge)
         start += _strip_function_char(text[start:tok.end], head.word)
@@ -145,6 +145,8 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             continue
         if head.type == "Project" and not _proper_project(name, head.word, start, place_ends, knowledge):
             continue
+        if head.rule == "head.org.committee" and not _opens_with_place(name[: -len(head.word)], knowledge):
+            continue  # 中共大同市委, 平城区委; not …扛起省委
         if _counted(name, knowledge) and text[start - 1:start] in "”’」":
             continue  # “扫黑恶、…”五大专项行动: the quote is the name, this counts its items
         typ, subtype, rule = head.type, head.subtype, head.rule
@@ -157,6 +159,12 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         if typ == "Place":
             place_ends[mention.end] = mention
     return out
+
+
+def _opens_with_place(specific: str, knowledge: Knowledge) -> bool:
+    """Is `specific` (optionally after 中共) a division's name or short form?"""
+    rest = specific[2:] if specific.startswith("中共") else specific
+    return _skip_places(rest + "X", knowledge) == len(rest) or rest in knowledge.by_name or rest in knowledge.by_short
 
 
 def _counted(name: str, knowledge: Knowledge) -> bool:
@@ -186,14 +194,28 @@ def _title_start(text: str, start: int, end: int, head, knowledge: Knowledge) ->
 _PROVINCE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,3}省")
 
 
-def _one_word_before(tokens: list[Token], index: int, first: int) -> int:
-    """Left edge for a one-character head: the word before a bare head (小石|村), or a single
-    character jieba split off a word holding the head (口|泉河, 乌|金山镇); 淮河 stands alone."""
-    if len(tokens[index].text) == 1:
-        return max(first, index - 1)
-    if first < index and len(tokens[index - 1].text) == 1:
-        return index - 1
+def _one_word_before(tokens: list[Token], index: int, first: int, knowledge: Knowledge) -> int:
+    """Left edge for a one-character head: the word before a bare head (小石|村), or the word
+    jieba split off a short word holding the head (口|泉河, 鼓楼|东街, 乌|金山|镇); 淮河 and
+    黄河 stand alone, and a function word or verb before them (入|黄河) is not part of the name."""
+    token = tokens[index]
+    if token.text in knowledge.landmarks:
+        return index
+    if len(token.text) == 1:
+        start = max(first, index - 1)
+        if start == index - 1 and index >= 2 and _splits_off(tokens[index - 2], knowledge):
+            return index - 2  # 乌|金山|镇
+        return start
+    if first < index and len(token.text) <= 2 and not is_verb(tokens[index - 1].text):
+        return index - 1  # 鼓楼|东街
+    if first < index and _splits_off(tokens[index - 1], knowledge):
+        return index - 1  # 口|泉河
     return index
+
+
+def _splits_off(token: Token, knowledge: Knowledge) -> bool:
+    """A single character that belongs to the name after it: name-like, not a function word or verb."""
+    return len(token.text) == 1 and _name_like(token, knowledge) and token.text not in _FUNCTION_CHARS and not is_verb(token.text)
 
 
 _COUNT = re.compile(r"(?:\d+|[一二三四五六七八九十百千两几多数]+)[个家所座条项批处]")
@@ -273,6 +295,10 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return True
     if head.type in ("Place", "Organization") and _only_descriptive(specific, knowledge):
         return True
+    if head.type == "Place" and is_verb(specific):
+        return True  # 加大|景区, 整治|村: a verb and a common noun
+    if head.type == "Place" and re.match(r"[\d一二三四五六七八九十]+个", text[start + len(name):start + len(name) + 4]):
+        return True  # 环境整治村6个: a counted kind of village
     limit = _SHORT_PLACE.get(head.subtype)
     return head.type == "Place" and limit is not None and (len(specific) > limit or bool(re.search(r"\d", specific)))
 
@@ -298,6 +324,8 @@ def _acceptable(name: str, head, knowledge: Knowledge) -> bool:
     before = len(name) - len(head)
     if name in knowledge.generic or before < 1 or name[0] in "）)—-·/+":
         return False
+    if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
+        return False  # 乡镇(街道: cut inside a parenthesis
     if len(head) == 1 and before < 2 and head not in "河湖渠":
         return False
     if len(head) == 1 and _NUMERAL_START.match(name):
@@ -310,8 +338,16 @@ def _built_thing(name: str, start: int, places: dict[int, Mention]) -> bool:
     return start in places or bool(re.search(r"[期路河渠桥线\d]", name))
 
 
-def _program_lexicon(tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
-    return [Mention(t.start, t.end, t.text, "Program", "", "lexicon.program") for t in tokens if t.text in knowledge.programs]
+def _lexicon_mentions(tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
+    """National programs (千万工程) and well-known places and bodies without a head word (黄河, 公安部)."""
+    out = []
+    for t in tokens:
+        if t.text in knowledge.programs:
+            out.append(Mention(t.start, t.end, t.text, "Program", "", "lexicon.program"))
+        elif t.text in knowledge.landmarks:
+            typ, subtype = knowledge.landmarks[t.text]
+            out.append(Mention(t.start, t.end, t.text, typ, subtype, "lexicon.landmark"))
+    return out
 
 
 def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
@@ -321,7 +357,7 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> l
     by_start = {m.start: m for m in places}
     found = places
     found += _headed_mentions(text, tokens, knowledge, by_start)
-    found += _program_lexicon(tokens, knowledge)
+    found += _lexicon_mentions(tokens, knowledge)
     found += quoted_mentions(text, knowledge)
     found += enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge))
     found += brand_mentions(text, found, tokens, knowledge)
@@ -333,7 +369,7 @@ def _drop_enclosed(mentions: list[Mention]) -> list[Mention]:
     and a company name that only opens a longer one (国网山西省电力公司 in 国网…新荣区供电公司)."""
     out = []
     for i, m in enumerate(mentions):
-        if m.rule in ("gazetteer.short", "head.company.form") and _enclosed(m, mentions, i):
+        if (m.rule in ("gazetteer.short", "head.company.form") or m.type == "Organization") and _enclosed(m, mentions, i):
             continue
         if m.rule.startswith("head.") and _ends_a_title(m, mentions, i):
             continue
@@ -350,6 +386,8 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
             return True
         if m.rule == "head.company.form" and other.type == "Company" and other.start == m.start:
             return True
+        if m.type == "Organization" and other.type == "Organization" and other.start == m.start:
+            return True  # 大同大学 in 大同大学附小, 中共大同市委 in 中共大同市委宣传部
     return False
 
 
