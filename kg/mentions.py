@@ -121,11 +121,12 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
     """Names that end in a head word (…有限公司, …项目, …镇, …医院, …长制), left edge by stop tokens."""
     out = []
     place_ends = {m.end: m for m in places.values()}
+    line_ends: list[int] = []  # ends of railways and roads, which stations and exits follow
     for i, tok in enumerate(tokens):
         head = knowledge.head_of(tok.text)
         if head is None or _generic_token(tok.text, head.word, knowledge):
             continue
-        first = _left_edge(tokens, i, knowledge, inner=head.type in ("Program", "Project", "Company"))
+        first = _left_edge(tokens, i, knowledge, inner=head.type in ("Program", "Project") or head.rule == "head.company.form")
         if len(head.word) == 1:
             # 小石|村, 阳和坡|村: a one-character head takes one word before it; 淮河 is a word itself
             first = _one_word_before(tokens, i, first, knowledge)
@@ -135,6 +136,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         if head.type == "Place":
             settlement = head.subtype in ("Town", "Village", "Zone")
             start = _after_enclosing_place(start, tok.end - len(head.word), place_ends, settlement)
+            start = max([start] + [e for e in line_ends if start < e < tok.end - len(head.word)])  # 集大原高铁|大同北站
         start += _after_count(text[start:tok.end], head.word)
         title = _title_start(text, start, tok.end, head, knowledge)
         if title is not None:
@@ -143,7 +145,9 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         name = text[start:tok.end]
         if not _acceptable(name, head, knowledge) or _category(text, start, name, head, knowledge):
             continue
-        if head.type == "Project" and not _proper_project(name, head.word, start, place_ends, knowledge):
+        if head.type == "Project" and name.count("+") > 1:
+            continue  # “精准服务+技能提升+政策扶持+项目带动”: a formula, not a name
+        if head.type == "Project" and not _proper_project(name, head.word, head.rule, start, place_ends, knowledge):
             continue
         if head.rule == "head.org.committee" and not _opens_with_place(name[: -len(head.word)], knowledge):
             continue  # 中共大同市委, 平城区委; not …扛起省委
@@ -158,6 +162,8 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         out.append(mention)
         if typ == "Place":
             place_ends[mention.end] = mention
+        if rule.startswith(("head.project.rail", "head.project.road")):
+            line_ends.append(mention.end)
     return out
 
 
@@ -229,15 +235,25 @@ def _after_count(name: str, head: str) -> int:
     return cut
 
 
-def _proper_project(name: str, head: str, start: int, place_ends: dict[int, Mention], knowledge: Knowledge) -> bool:
+def _proper_project(name: str, head: str, rule: str, start: int, place_ends: dict[int, Mention], knowledge: Knowledge) -> bool:
     """A project is named when something in it is particular: a place, a number or code, an
     enterprise's brand, or a long specific description; 技术攻关项目 and 整改项目 are kinds of work."""
     specific = name[: -len(head)]
     if re.search(r"[\dA-Za-z０-９×]|[一二三四五六七八九十]号|[百千万亿]+[亿兆吨瓦]", specific) or len(specific) >= 8:
         return True
+    if rule.startswith(("head.project.rail", "head.project.road")) and len(specific) >= 2 and not _only_descriptive(specific, knowledge) and not _ordinary_words(specific):
+        return True  # 集大原高铁: lines are named after the places they join
+    if any(_named_place(specific[:end], knowledge) for end in range(2, len(specific) + 1)):
+        return True  # 甘河水水质提升项目: it names the place it works on
     if any(start <= m.start < start + len(specific) for m in place_ends.values()):
         return True
     return _brand_of(name, knowledge) is not None
+
+
+def _named_place(word: str, knowledge: Knowledge) -> bool:
+    """Does `word` end in a place head and name one place (甘河), not a kind (乡村, 农村)?"""
+    head = knowledge.head_of(word)
+    return head is not None and head.type == "Place" and len(word) > len(head.word) and word not in knowledge.generic and not common_word(word)
 
 
 def _generic_token(word: str, head: str, knowledge: Knowledge) -> bool:
@@ -284,7 +300,7 @@ def _holds_places(holder: Mention, settlement: bool) -> bool:
 def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> bool:
     """A counted (6个…项目) or described (精品示范村, 普惠性幼儿园) kind of thing, not one named thing."""
     if start > 0 and text[start - 1] in knowledge.classifiers and head.type in ("Place", "Project", "Organization"):
-        return True
+        return not re.search(r"\d+×\d+|万千瓦|兆瓦", name)  # 两个2×100万千瓦火电项目 is still one named plant
     specific = name[: -len(head.word)]
     words = knowledge.project_modifiers if head.type == "Project" else knowledge.modifiers
     if head.word in knowledge.weak_heads:
@@ -369,7 +385,7 @@ def _drop_enclosed(mentions: list[Mention]) -> list[Mention]:
     and a company name that only opens a longer one (国网山西省电力公司 in 国网…新荣区供电公司)."""
     out = []
     for i, m in enumerate(mentions):
-        if (m.rule in ("gazetteer.short", "head.company.form") or m.type == "Organization") and _enclosed(m, mentions, i):
+        if (m.rule in ("gazetteer.short", "head.company.form") or m.type in ("Organization", "Project")) and _enclosed(m, mentions, i):
             continue
         if m.rule.startswith("head.") and _ends_a_title(m, mentions, i):
             continue
@@ -386,6 +402,8 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
             return True
         if m.rule == "head.company.form" and other.type == "Company" and other.start == m.start:
             return True
+        if m.rule.startswith(("head.project.rail", "head.project.facility")) and other.type == "Project" and other.start == m.start:
+            return True  # 太绥铁路 in 太绥铁路东阳编组站, 大数据中心 in 大数据中心项目
         if m.type == "Organization" and other.type == "Organization" and other.start == m.start:
             return True  # 大同大学 in 大同大学附小, 中共大同市委 in 中共大同市委宣传部
     return False
