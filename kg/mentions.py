@@ -351,7 +351,7 @@ def _acceptable(name: str, head, knowledge: Knowledge) -> bool:
 
 def _built_thing(name: str, start: int, places: dict[int, Mention]) -> bool:
     """A …工程 is a construction project when a place names it or it has a phase; else a program."""
-    return start in places or bool(re.search(r"[期路河渠桥线\d]", name))
+    return start in places or bool(re.search(r"[期路河渠桥线港厂站场馆\d]|枢纽|水库|隧道|码头|管网|中心", name))
 
 
 def _lexicon_mentions(tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
