@@ -124,8 +124,11 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
     line_ends: list[int] = []  # ends of railways and roads, which stations and exits follow
     for i, tok in enumerate(tokens):
         head = knowledge.head_of(tok.text)
-        if head is None or _generic_token(tok.text, head.word, knowledge):
+        if head is None:
             continue
+        if tok.text in knowledge.generic and len(tok.text) > len(head.word):
+            continue  # 巡河, 农村: common words that end in a head
+        generic = _generic_token(tok.text, head.word, knowledge)  # 强镇: a kind, unless a rank makes it a title
         first = _left_edge(tokens, i, knowledge, inner=head.type in ("Program", "Project") or head.rule == "head.company.form")
         if len(head.word) == 1:
             # 小石|村, 阳和坡|村: a one-character head takes one word before it; 淮河 is a word itself
@@ -141,6 +144,8 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         title = _title_start(text, start, tok.end, head, knowledge)
         if title is not None:
             out.append(Mention(title, tok.end, text[title:tok.end], "Program", "", "head.program.rank"))
+            continue
+        if generic:
             continue
         name = text[start:tok.end]
         if not _acceptable(name, head, knowledge) or _category(text, start, name, head, knowledge):

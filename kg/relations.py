@@ -139,8 +139,9 @@ def _award_actor(text, mentions, clause_start, program, award_words):
     window = text[clause_start:program.start]
     if not any(w in window for w in award_words):
         return None
-    actors = [m for m in mentions if m.type in _AWARD_ACTORS and clause_start <= m.start and m.end <= program.start and not m.code]
-    return actors[-1] if actors else None
+    actors = [m for m in mentions if m.type in _AWARD_ACTORS and clause_start <= m.start and m.end <= program.start]
+    # the last actor before the program, whole: the company, not the district inside its name
+    return max(actors, key=lambda m: (m.end, -m.start)) if actors else None
 
 
 def investments(text: str, mentions: list[Mention], sentences, subject: tuple[str, ...], knowledge: Knowledge) -> list[Fact]:
