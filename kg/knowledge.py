@@ -69,6 +69,8 @@ class Knowledge:
     classifiers: frozenset[str] = field(default=frozenset())  # 个, 批: 6个…项目 counts a kind
     not_programs: frozenset[str] = field(default=frozenset())  # 四个意识: doctrines, not programs
     landmarks: dict[str, tuple[str, str]] = field(default_factory=dict)  # 黄河 → (Place, Water)
+    directions: tuple[str, ...] = ()  # 南侧, 沿线: place + direction + name
+    project_place_heads: tuple[str, ...] = ()  # 路, 河: heads of places that open project names
     inner_words: frozenset[str] = field(default=frozenset())  # 提升, 改造: inside names, never first
     ranks: tuple[str, ...] = ()  # 全国, 省级: open an honour title
     weak_heads: frozenset[str] = field(default=frozenset())  # 体系, 计划: need a specific name
@@ -249,6 +251,8 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         classifiers=frozenset(categories.get("classifier", [])),
         not_programs=frozenset(categories.get("not_program", [])),
         landmarks=load_list_kinds(data_dir / "landmarks.tsv"),
+        directions=tuple(categories.get("direction", [])),
+        project_place_heads=tuple(categories.get("project_place_head", [])),
         inner_words=frozenset(categories.get("inner", [])),
         ranks=tuple(sorted(categories.get("rank", []), key=len, reverse=True)),
         weak_heads=frozenset(categories.get("weak_head", [])),

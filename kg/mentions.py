@@ -141,6 +141,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             start = _after_enclosing_place(start, tok.end - len(head.word), place_ends, settlement)
             start = max([start] + [e for e in line_ends if start < e < tok.end - len(head.word)])  # 集大原高铁|大同北站
         start += _after_count(text[start:tok.end], head.word)
+        start = _after_direction(text, start, tok.end - len(head.word), knowledge)
         title = _title_start(text, start, tok.end, head, knowledge)
         if title is not None:
             out.append(Mention(title, tok.end, text[title:tok.end], "Program", "", "head.program.rank"))
@@ -163,7 +164,11 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             typ, rule = "Program", "head.program.works"
         if _counted(name, knowledge) and typ == "Project" and not re.match(r"^\d", name):
             typ, rule = "Program", "head.program.numeral"
-        mention = Mention(start, tok.end, name, typ, subtype, rule)
+        phase = _PHASE.match(text, tok.end)
+        if phase and typ in ("Project", "Organization"):
+            # 平旺地区环境综合治理项目（一期）工程, 职业技术中学（一期）: a phase of works being built
+            name, typ, subtype, rule = text[start:phase.end()], "Project", "", "head.project.phase"
+        mention = Mention(start, start + len(name), name, typ, subtype, rule)
         out.append(mention)
         if typ == "Place":
             place_ends[mention.end] = mention
@@ -176,6 +181,19 @@ def _opens_with_place(specific: str, knowledge: Knowledge) -> bool:
     """Is `specific` (optionally after 中共) a division's name or short form?"""
     rest = specific[2:] if specific.startswith("中共") else specific
     return _skip_places(rest + "X", knowledge) == len(rest) or rest in knowledge.by_name or rest in knowledge.by_short
+
+
+_PHASE = re.compile(r"[（(][一二三四五六七八九十\d]+期[）)](?:工程|项目)?")
+
+
+def _after_direction(text: str, start: int, head_start: int, knowledge: Knowledge) -> int:
+    """A name written after a place and a direction starts after them (北都街南侧|南华街项目)."""
+    best = start
+    for word in knowledge.directions:
+        pos = text.rfind(word, start + 1, head_start)
+        if pos != -1 and pos + len(word) < head_start - 1:
+            best = max(best, pos + len(word))
+    return best
 
 
 def _counted(name: str, knowledge: Knowledge) -> bool:
@@ -216,6 +234,8 @@ def _one_word_before(tokens: list[Token], index: int, first: int, knowledge: Kno
         start = max(first, index - 1)
         if start == index - 1 and index >= 2 and _splits_off(tokens[index - 2], knowledge):
             return index - 2  # 乌|金山|镇
+        if start == index - 1 and first <= index - 2 and _NUMERAL_START.match(tokens[index - 1].text):
+            return index - 2  # 甘河|二十|渠: a numbered branch of a named river
         return start
     if first < index and len(token.text) <= 2 and not is_verb(tokens[index - 1].text):
         return index - 1  # 鼓楼|东街
@@ -382,7 +402,26 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> l
     found += quoted_mentions(text, knowledge)
     found += enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge))
     found += brand_mentions(text, found, tokens, knowledge)
+    found += _places_opening_projects(found, knowledge)
     return _drop_enclosed(_dedupe(found))
+
+
+def _places_opening_projects(mentions: list[Mention], knowledge: Knowledge) -> list[Mention]:
+    """The place a project's name opens with, when no other rule found it: 甘河|水水质提升项目,
+    平泉路|雨污分流道路改造工程. Inside a project name even a street or a river is safe to read."""
+    out = []
+    starts = {m.start for m in mentions if m.type == "Place"}
+    for m in mentions:
+        if m.type != "Project" or m.start in starts:
+            continue
+        for end in range(min(len(m.text) - 2, 8), 1, -1):
+            piece = m.text[:end]
+            if re.match(r"[一二三四五六七八九十期北南东西延段]", m.text[end]):
+                continue  # 御河西路|北延工程, 得胜大道|二期: the road itself, extended
+            if piece.endswith(knowledge.project_place_heads) and not common_word(piece) and piece not in knowledge.generic and len(piece) >= 3 - (piece[-1] in "河湖渠"):
+                out.append(Mention(m.start, m.start + end, piece, "Place", "Landmark", "name.place_prefix"))
+                break
+    return out
 
 
 def _drop_enclosed(mentions: list[Mention]) -> list[Mention]:

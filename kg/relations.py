@@ -55,6 +55,7 @@ def located_in(text: str, mentions: list[Mention], sentences, knowledge: Knowled
             continue
         inside = [m for m in places if _names_place_of(outer, m)]
         # of places opening the name, only the longest is where it is (甘河二十渠…工程: 甘河二十渠, not 甘河)
+        inside = [m for m in inside if not _landmark_in_landmark(outer, m)]
         opening = [m for m in inside if m.start == outer.start]
         chosen = [max(opening, key=lambda m: m.end)] if opening else []
         chosen += [m for m in inside if m.start != outer.start and outer.type == "Project" and m.code]
@@ -63,12 +64,18 @@ def located_in(text: str, mentions: list[Mention], sentences, knowledge: Knowled
     return facts
 
 
+def _landmark_in_landmark(outer: Mention, inner: Mention) -> bool:
+    """华严寺 does not locate 华严寺仿古风情街, nor 长城 the 长城一号旅游公路: a landmark's name
+    may open another landmark's or a road's without containing it."""
+    return inner.subtype == "Landmark" and inner.rule != "name.place_prefix" and (outer.type == "Place" or outer.rule.startswith(("head.project.road", "head.project.rail")))
+
+
 def _names_place_of(outer: Mention, inner: Mention) -> bool:
     """Is `inner` a place written inside the name `outer` that says where `outer` is?"""
     if inner is outer or not (outer.start <= inner.start and inner.end < outer.end):
         return False
     if outer.type == "Place":
-        return not inner.code and inner.start == outer.start
+        return not inner.code and inner.start == outer.start and inner.rule != "name.place_prefix"
     return inner.start == outer.start or bool(inner.code)
 
 
@@ -78,6 +85,8 @@ def _is_inside(child: Mention, parent: Mention, knowledge: Knowledge) -> bool:
         return parent.code in {d.code for d in knowledge.chain(child.code)[1:]}
     if parent.code and not child.code:
         return True
+    if not parent.code and not child.code and child.subtype == "Landmark" and parent.subtype == "Village":
+        return True  # 小石村野山滑雪场
     return not parent.code and not child.code and child.subtype in ("Village", "Town", "Landmark") and parent.subtype in ("Town", "Zone")
 
 
