@@ -69,6 +69,8 @@ class Knowledge:
     classifiers: frozenset[str] = field(default=frozenset())  # 个, 批: 6个…项目 counts a kind
     not_programs: frozenset[str] = field(default=frozenset())  # 四个意识: doctrines, not programs
     landmarks: dict[str, tuple[str, str]] = field(default_factory=dict)  # 黄河 → (Place, Water)
+    policy_domains: frozenset[str] = field(default=frozenset())  # 行政管理, 财政: fields, not names
+    doctrine_tails: tuple[str, ...] = ()  # 共识, 作风: numbered sayings, not programs
     directions: tuple[str, ...] = ()  # 南侧, 沿线: place + direction + name
     project_place_heads: tuple[str, ...] = ()  # 路, 河: heads of places that open project names
     inner_words: frozenset[str] = field(default=frozenset())  # 提升, 改造: inside names, never first
@@ -251,6 +253,8 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         classifiers=frozenset(categories.get("classifier", [])),
         not_programs=frozenset(categories.get("not_program", [])),
         landmarks=load_list_kinds(data_dir / "landmarks.tsv"),
+        policy_domains=frozenset(categories.get("policy_domain", [])),
+        doctrine_tails=tuple(categories.get("doctrine_tail", [])),
         directions=tuple(categories.get("direction", [])),
         project_place_heads=tuple(categories.get("project_place_head", [])),
         inner_words=frozenset(categories.get("inner", [])),

@@ -239,8 +239,8 @@ def _one_word_before(tokens: list[Token], index: int, first: int, knowledge: Kno
         return start
     if first < index and len(token.text) <= 2 and not is_verb(tokens[index - 1].text):
         return index - 1  # 鼓楼|东街
-    if first < index and _splits_off(tokens[index - 1], knowledge):
-        return index - 1  # 口|泉河
+    if first < index and _splits_off(tokens[index - 1], knowledge) and not (index >= 2 and tokens[index - 2].text.isdigit()):
+        return index - 1  # 口|泉河; not 国道577|线|精河
     return index
 
 
@@ -329,7 +329,9 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
     specific = name[: -len(head.word)]
     words = knowledge.project_modifiers if head.type == "Project" else knowledge.modifiers
     if head.word in knowledge.weak_heads:
-        return len(specific) < 4 or _counted(name, knowledge) and len(specific) < 6 or _only_descriptive(specific, knowledge)
+        return len(specific) < 4 or _counted(name, knowledge) and len(specific) < 6 or _only_descriptive(specific, knowledge, with_domains=True)
+    if head.type == "Company" and re.search(r"[一二三四五六七八九十两]+大", specific):
+        return True  # 国家四大电力公司: counted enterprises, not one
     if head.type in ("Company", "Program"):
         return False
     if any(specific.endswith(w) for w in _suffixes(specific) if w in words):
@@ -344,13 +346,14 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
     return head.type == "Place" and limit is not None and (len(specific) > limit or bool(re.search(r"\d", specific)))
 
 
-def _only_descriptive(specific: str, knowledge: Knowledge) -> bool:
-    """Is the part before the head made only of describing and industry words (现代物流|园区)?"""
+def _only_descriptive(specific: str, knowledge: Knowledge, with_domains: bool = False) -> bool:
+    """Is the part before the head made only of describing and industry words (现代物流|园区)?
+    With `with_domains`, fields of public policy count as describing (行政管理|体制改革)."""
     reach = [True] + [False] * len(specific)
     for end in range(1, len(specific) + 1):
         for size in range(1, min(end, 6) + 1):
             piece = specific[end - size:end]
-            if reach[end - size] and (piece in knowledge.modifiers or piece in knowledge.industry_words or piece in knowledge.generic):
+            if reach[end - size] and (piece in knowledge.modifiers or piece in knowledge.industry_words or piece in knowledge.generic or with_domains and piece in knowledge.policy_domains):
                 reach[end] = True
                 break
     return reach[-1]

@@ -108,7 +108,7 @@ def _reading(text: str, quote: Quote, knowledge: Knowledge, after: str, before: 
         return "quote.program.motto"
     if before and len(inner) >= 3:
         return "quote.program.before"
-    if _NUMERAL_START.match(inner) and not inner.startswith(knowledge.not_numeral) and 3 <= len(inner) <= 8 and not re.search(r"\d", inner):
+    if _NUMERAL_START.match(inner) and not inner.startswith(knowledge.not_numeral) and not inner.endswith(knowledge.doctrine_tails) and 3 <= len(inner) <= 8 and not re.search(r"\d", inner):
         return "quote.program.numeral"
     if re.fullmatch(r"[\u4e00-\u9fff]{1,4}[+＋][\u4e00-\u9fff]{0,4}", inner):
         return "quote.program.plus"  # “数字+农业”, “生态+”: a development model
