@@ -75,7 +75,8 @@ def _context_codes(mentions: Iterable[Mention], knowledge: Knowledge) -> set[str
     """Codes of divisions named in full, with their ancestors: what the document is about."""
     codes = set()
     for m in mentions:
-        if m.rule == "gazetteer.full":
+        # a generic name (城区, 东区) would vouch for itself: every 城区's city would enter the context
+        if m.rule == "gazetteer.full" and m.text not in knowledge.generic and len(knowledge.by_name[m.text]) == 1:
             for div in knowledge.by_name[m.text]:
                 codes.update(d.code for d in knowledge.chain(div.code))
     return codes
@@ -90,7 +91,13 @@ def _pick_division(candidates: tuple[Division, ...], context: set[str], knowledg
         chain = {d.code for d in knowledge.chain(div.code)}
         return len(chain & context)
 
-    best = max(candidates, key=lambda d: (support(d), -int(d.code)))
+    # named in full elsewhere first; then, for a short form, the higher level (吉安 is 吉安市 more
+    # often than 吉安县, whose chain merely contains the city); then the most supported
+    level = {"province": 2, "city": 1, "county": 0}
+    if short:
+        best = max(candidates, key=lambda d: (d.code in context, level[d.level], support(d), -int(d.code)))
+    else:
+        best = max(candidates, key=lambda d: (support(d), -int(d.code)))
     if best.level == "province":
         return best
     if short or best.name in knowledge.generic:
@@ -108,6 +115,8 @@ def resolve_divisions(mentions: list[Mention], knowledge: Knowledge) -> list[Men
         if not m.rule.startswith("gazetteer"):
             out.append(m)
             continue
+        if m.rule == "gazetteer.short" and m.text in knowledge.generic:
+            continue  # 全州 is "the whole prefecture" before it is 全州县
         index = knowledge.by_name if m.rule == "gazetteer.full" else knowledge.by_short
         div = _pick_division(index[m.text], context, knowledge, short=m.rule == "gazetteer.short")
         if div is None and m.rule == "gazetteer.full" and m.text not in knowledge.generic:
