@@ -17,8 +17,6 @@ MAX_ITEM = 16  # characters
 _ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９·\-—（）()]+")
 _CLAUSE_BREAKS = "，。；：！？,;:!?\n“”‘’《》"
 _FINAL_JOINERS = ("和", "及", "与")
-# One-character words that open place names and that jieba splits off (上|皇庄, 小|南头).
-_NAME_INITIALS = "上下大小新老东西南北中前后古高"
 # A list closed by a count instead of 等: 小南头、白登山和马军营三个街道.
 _COUNTED_CLOSE = re.compile(r"[一二三四五六七八九十两\d]+个")
 
@@ -27,11 +25,11 @@ def enumerated_mentions(text: str, tokens: list[Token], knowledge: Knowledge, na
     """Items of 'A、B等…项目' and 'A、B和C三个街道' lists; `name_like(token)` tells name tokens."""
     out = []
     for end, after, closed_by_count in _list_ends(text, tokens):
-        kind = _list_kind(text, after, knowledge.list_kinds, immediate=closed_by_count)
+        kind = _list_kind(text, after, knowledge.list_kinds, immediate=closed_by_count, stop=_verb_stop(text, tokens, after))
         if kind is None:
             continue
         typ, subtype = kind
-        items = _items(text, tokens, end, name_like, split_joiners=closed_by_count)
+        items = _items(text, tokens, end, name_like, split_joiners=closed_by_count, name_initials=knowledge.name_initials)
         if closed_by_count and len(items) < 2:
             continue
         for start, stop in items:
@@ -56,11 +54,22 @@ def _list_ends(text: str, tokens: list[Token]):
             yield match.start(), match.end(), True
 
 
-def _list_kind(text: str, pos: int, kinds: dict[str, tuple[str, str]], immediate: bool = False):
+def _verb_stop(text: str, tokens: list[Token], pos: int) -> int:
+    """Where the phrase after a list turns into a predicate: the first verb with no 的 after it
+    (等12个事项审批权限|下放至街道), not one inside a relative clause (等一批在省市有影响力的重点项目)."""
+    for tok in tokens:
+        if tok.start >= pos + 20:
+            break
+        if tok.start >= pos and is_verb(tok.text) and "的" not in text[tok.end:pos + 20]:
+            return tok.start
+    return pos + 20
+
+
+def _list_kind(text: str, pos: int, kinds: dict[str, tuple[str, str]], immediate: bool = False, stop: int | None = None):
     """The type named by the first kind noun after the list, within its clause (等7个村的 → Village);
     right after the count when a count closes the list (三个街道, not 6个土地开发项目)."""
     reach = 5 if immediate else 20 if "的" in text[pos:pos + 20] else 12  # 等一批在省市有影响力的重点项目
-    window = text[pos:pos + reach]
+    window = text[pos:min(pos + reach, stop if stop is not None else pos + reach)]
     for offset in range(len(window)):
         if window[offset] in _CLAUSE_BREAKS or window[offset] == "、":
             return None
@@ -73,7 +82,7 @@ def _list_kind(text: str, pos: int, kinds: dict[str, tuple[str, str]], immediate
     return None
 
 
-def _items(text: str, tokens: list[Token], end: int, name_like, split_joiners: bool) -> list[tuple[int, int]]:
+def _items(text: str, tokens: list[Token], end: int, name_like, split_joiners: bool, name_initials=frozenset()) -> list[tuple[int, int]]:
     """(start, end) of each item of the list ending at `end`, first item last."""
     clause = max(text.rfind(ch, 0, end) for ch in _CLAUSE_BREAKS) + 1
     parts = _split_items(text, clause, end, split_joiners)
@@ -81,7 +90,7 @@ def _items(text: str, tokens: list[Token], end: int, name_like, split_joiners: b
     for index, (start, stop) in enumerate(reversed(parts)):
         first = index == len(parts) - 1
         if first:
-            start = _first_item_start(text, tokens, start, stop, name_like)
+            start = _first_item_start(text, tokens, start, stop, name_like, name_initials)
         if start is None or not 2 <= stop - start <= MAX_ITEM or not _ITEM.fullmatch(text, start, stop):
             if not first:
                 break  # a broken item ends the list
@@ -106,7 +115,7 @@ def _split_items(text: str, clause: int, end: int, split_joiners: bool) -> list[
     return parts
 
 
-def _first_item_start(text: str, tokens: list[Token], start: int, stop: int, name_like) -> int | None:
+def _first_item_start(text: str, tokens: list[Token], start: int, stop: int, name_like, name_initials) -> int | None:
     """Left edge of the first item: name-like tokens back from its end; a one-character word that
     jieba split off the name (上|皇庄, 小|南头) stays; a leading verb (实施, 集合) goes."""
     inside = [t for t in tokens if start <= t.start and t.end <= stop]
@@ -117,7 +126,7 @@ def _first_item_start(text: str, tokens: list[Token], start: int, stop: int, nam
         prev = inside[first - 1]
         if name_like(prev) and not is_verb(prev.text):
             first -= 1
-        elif len(prev.text) == 1 and prev.text in _NAME_INITIALS and (first == 1 or not name_like(inside[first - 2]) or is_verb(inside[first - 2].text)):
+        elif len(prev.text) == 1 and prev.text in name_initials and (first == 1 or not name_like(inside[first - 2]) or is_verb(inside[first - 2].text)):
             first -= 1
             break
         else:

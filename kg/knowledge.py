@@ -71,6 +71,8 @@ class Knowledge:
     landmarks: dict[str, tuple[str, str]] = field(default_factory=dict)  # 黄河 → (Place, Water)
     policy_domains: frozenset[str] = field(default=frozenset())  # 行政管理, 财政: fields, not names
     doctrine_tails: tuple[str, ...] = ()  # 共识, 作风: numbered sayings, not programs
+    extra_words: frozenset[str] = field(default=frozenset())  # 市域: kept whole by the segmenter
+    name_initials: frozenset[str] = field(default=frozenset())  # 小, 上: open names, split off by jieba
     directions: tuple[str, ...] = ()  # 南侧, 沿线: place + direction + name
     project_place_heads: tuple[str, ...] = ()  # 路, 河: heads of places that open project names
     inner_words: frozenset[str] = field(default=frozenset())  # 提升, 改造: inside names, never first
@@ -103,7 +105,7 @@ class Knowledge:
     def domain_words(self) -> list[str]:
         """Words the segmenter must keep whole: division names, short forms, head words, programs."""
         words = set(self.by_name) | set(self.by_short) | set(self.heads) | set(self.programs)
-        words |= set(self.industry) | set(self.list_kinds) | set(self.landmarks)
+        words |= set(self.industry) | set(self.list_kinds) | set(self.landmarks) | set(self.extra_words)
         for verbs in self.triggers.values():
             words |= {w for w, _ in verbs}
         return sorted(words)
@@ -255,6 +257,8 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         landmarks=load_list_kinds(data_dir / "landmarks.tsv"),
         policy_domains=frozenset(categories.get("policy_domain", [])),
         doctrine_tails=tuple(categories.get("doctrine_tail", [])),
+        extra_words=frozenset(_words(data_dir / "words.txt")),
+        name_initials=frozenset(categories.get("name_initial", [])),
         directions=tuple(categories.get("direction", [])),
         project_place_heads=tuple(categories.get("project_place_head", [])),
         inner_words=frozenset(categories.get("inner", [])),

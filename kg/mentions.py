@@ -53,6 +53,9 @@ def _left_edge(tokens: list[Token], index: int, knowledge: Knowledge, limit: int
             first -= 1
         elif inner and prev.text in knowledge.inner_words and first >= 2 and _name_like(tokens[first - 2], knowledge):
             first -= 1
+        elif prev.text in knowledge.name_initials and (first < 2 or not _name_like(tokens[first - 2], knowledge)) and first < index:
+            first -= 1  # 打造|小|南头种植养殖经济片区: the name's first character, split off
+            break
         else:
             break
     return first
@@ -133,12 +136,16 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
     line_ends: list[int] = []  # ends of railways and roads, which stations and exits follow
     for i, tok in enumerate(tokens):
         head = knowledge.head_of(tok.text)
+        if head is None or len(head.word) == len(tok.text) == 1:
+            joined = _head_across(tokens, i, knowledge)  # 新时代文明实践|中心: the head is 实践中心
+            head = joined or head
         if head is None:
             continue
         if tok.text in knowledge.generic and len(tok.text) > len(head.word):
             continue  # 巡河, 农村: common words that end in a head
         generic = _generic_token(tok.text, head.word, knowledge)  # 强镇: a kind, unless a rank makes it a title
         first = _left_edge(tokens, i, knowledge, inner=head.type in ("Program", "Project") or head.rule == "head.company.form")
+        widest = tokens[first].start + _strip_leading(text[tokens[first].start:tok.end], knowledge)
         if len(head.word) == 1:
             # 小石|村, 阳和坡|村: a one-character head takes one word before it; 淮河 is a word itself
             first = _one_word_before(tokens, i, first, knowledge)
@@ -152,6 +159,10 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         start += _after_count(text[start:tok.end], head.word)
         start = _after_direction(text, start, tok.end - len(head.word), knowledge)
         title = _title_start(text, start, tok.end, head, knowledge)
+        if title is None and widest < start:
+            title = _title_start(text, widest, tok.end, head, knowledge)  # 全国|乡村|旅游|重点|镇
+        if title is not None and title < 0:
+            start, title = -title, None  # 全国首批|全域旅游示范区
         if title is not None:
             out.append(Mention(title, tok.end, text[title:tok.end], "Program", "", "head.program.rank"))
             continue
@@ -210,6 +221,15 @@ def _counted(name: str, knowledge: Knowledge) -> bool:
     return bool(_NUMERAL_START.match(name)) and not name.startswith(knowledge.not_numeral)
 
 
+def _head_across(tokens: list[Token], index: int, knowledge: Knowledge):
+    """A head word that jieba split between this token and the one before (实践|中心)."""
+    if index == 0 or len(tokens[index].text) > 2:
+        return None
+    joined = tokens[index - 1].text + tokens[index].text
+    head = knowledge.head_of(joined)
+    return head if head is not None and len(head.word) > len(tokens[index].text) else None
+
+
 def _title_start(text: str, start: int, end: int, head, knowledge: Knowledge) -> int | None:
     """Start of an honour or title scheme's name (全国乡村旅游重点镇, 省级乡村振兴先行示范区,
     山西省文化产业示范园区): a rank opens it, right before the name or as its first word."""
@@ -219,9 +239,10 @@ def _title_start(text: str, start: int, end: int, head, knowledge: Knowledge) ->
         for at in (start - len(rank), start):
             if at >= 0 and text.startswith(rank, at) and end - at - len(rank) > len(head.word) + 1:
                 rest = text[at + len(rank):end]
-                if re.match(r"(?:首批|第[一二三四五六七八九十\d]+批)", rest):
-                    return None  # 全国首批全域旅游示范区: the rank and batch qualify the title
-                if rest not in knowledge.generic and not rest.startswith(tuple(knowledge.leading)):
+                batch = re.match(r"(?:首批|第[一二三四五六七八九十\d]+批)", rest)
+                if batch:
+                    return -(at + len(rank) + batch.end())  # 全国首批全域旅游示范区: rank and batch qualify the title
+                if rest not in knowledge.generic and not rest.startswith(tuple(knowledge.leading)) and re.fullmatch(r"[\u4e00-\u9fff\d·]+", rest):
                     return at
     for province in _PROVINCE_PREFIX.findall(text[start:start + 9]):
         if "示范" in text[start + len(province):end] and province in knowledge.by_name:
