@@ -434,9 +434,42 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> l
     found += _lexicon_mentions(tokens, knowledge)
     found += quoted_mentions(text, knowledge)
     found += enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge))
+    found += _policy_packages(text, knowledge)
     found += brand_mentions(text, found, tokens, knowledge)
     found += _places_opening_projects(found, knowledge)
     return _drop_enclosed(_dedupe(found))
+
+
+_ARTICLES = re.compile(r"(\d{1,3})条(?=[、，。；,;和与及等）)\s]|$)")
+_PUBLISHED = re.compile(r"出台|推出|制定|印发|发布|落实|实施|修订")
+_COUNTED_THINGS = ("路", "道", "线", "河", "渠", "管", "街", "巷", "桥", "隧道", "管网", "线路", "街区", "链", "划界")
+MAX_ARTICLES = 200  # more "条" than a policy has: a count of things (背街小巷4085条)
+
+
+def _policy_packages(text: str, knowledge: Knowledge) -> list[Mention]:
+    """Policy packages named by their number of articles (促进就业20条, 放宽落户14条) in a
+    sentence that publishes them; 新建道路20条 counts roads."""
+    out = []
+    for match in _ARTICLES.finditer(text):
+        # the name runs back to the list separator or the publishing verb: 促进就业20条 keeps 促进
+        start = max(text.rfind(ch, 0, match.start()) for ch in "、，。；：,;:\n“”") + 1
+        verb = None
+        for verb in _PUBLISHED.finditer(text, start, match.start()):
+            pass
+        if verb is not None:
+            start = verb.end()
+        start += _strip_leading(text[start:match.start()], knowledge)
+        if match.start() - start > MAX_NAME - 4:
+            continue
+        name = text[start:match.end()]
+        specific = text[start:match.start()]
+        sentence_start = max(text.rfind(ch, 0, start) for ch in "。！？\n") + 1
+        if int(match.group(1)) > MAX_ARTICLES or len(specific) < 2 or specific.endswith(_COUNTED_THINGS) or not _PUBLISHED.search(text, sentence_start, start):
+            continue
+        if specific in knowledge.generic or _only_descriptive(specific, knowledge, with_domains=True):
+            continue
+        out.append(Mention(start, match.end(), name, "Program", "", "policy.articles"))
+    return out
 
 
 def _places_opening_projects(mentions: list[Mention], knowledge: Knowledge) -> list[Mention]:
