@@ -138,3 +138,8 @@ def iter_documents(paths: Iterable[Path | str], *, max_bytes: int = MAX_BYTES) -
             yield read_document(path, max_bytes=max_bytes)
         except InputError as exc:
             yield Skipped(str(path), str(exc))
+
+
+def unreadable(paths: Iterable[Path | str], *, max_bytes: int = MAX_BYTES) -> list[Skipped]:
+    """Every file under `paths` that cannot be read, each read once (for --strict, before anything is written)."""
+    return [item for item in iter_documents(paths, max_bytes=max_bytes) if isinstance(item, Skipped)]
