@@ -14,7 +14,7 @@ from . import rdf
 from .annotation import to_annotation
 from .documents import MAX_BYTES, Skipped, iter_documents, unreadable
 from .errors import SkippedError
-from .extract import Extractor
+from .extract import Extractor, _default_extractor
 from .knowledge import Knowledge
 from .model import Extraction
 from .resolve import EntityTable, ResolvedFact
@@ -105,7 +105,7 @@ def build(
     out = Path(out_dir)
     if strict and (skipped := unreadable(paths, max_bytes=max_bytes)):
         raise SkippedError(skipped)
-    extractor = Extractor(knowledge)
+    extractor = _default_extractor() if knowledge is None else Extractor(knowledge)  # jieba loads once per process
     kg = KnowledgeGraph(EntityTable(extractor.knowledge))
     result = BuildResult()
     with Commit() as commit:

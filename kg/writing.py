@@ -20,11 +20,12 @@ from .errors import GraphError
 HOLD_ENV = "KG_HOLD_BEFORE_COMMIT"
 
 
-def temp_beside(path: Path) -> Path:
+def temp_beside(path: Path, *, clean: bool = True) -> Path:
     """A new, empty, hidden temporary file in `path`'s folder, named after `path` and this process."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temps(path.parent)
+        if clean:
+            remove_stale_temps(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise GraphError(f"{path}: cannot write: {exc.strerror or exc}") from None
@@ -33,14 +34,8 @@ def temp_beside(path: Path) -> Path:
     return Path(tmp)
 
 
-_CLEANED: set[Path] = set()
-
-
 def remove_stale_temps(folder: Path) -> None:
-    """Remove the temporary files left in `folder` by kg processes that no longer run (once per folder)."""
-    if folder in _CLEANED:
-        return
-    _CLEANED.add(folder)
+    """Remove the temporary files left in `folder` by kg processes that no longer run."""
     for tmp in folder.glob(".*.tmp"):
         pid = _pid_of(tmp.name)
         if pid is not None and pid != os.getpid() and not _alive(pid):
@@ -100,12 +95,14 @@ class Commit:
 
     def __init__(self) -> None:
         self._pending: list[tuple[Path, Path]] = []
+        self._cleaned: set[Path] = set()  # folders rid of stale temporary files, once per commit
 
     @contextlib.contextmanager
     def path(self, path: Path | str):
         """Yield a temporary path to write `path`'s new content to; it replaces `path` at `apply`."""
         path = Path(path)
-        tmp = temp_beside(path)
+        tmp = temp_beside(path, clean=path.parent not in self._cleaned)
+        self._cleaned.add(path.parent)
         try:
             yield tmp
             _fsync(tmp)
