@@ -20,7 +20,7 @@ MAX_BYTES = 8 * 1024 * 1024
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"%PDF-", "a PDF document"),
-    (b"PK\x03\x04", "a zip archive (or .docx/.xlsx)"),
+    (b"PK\x03\x04", "a zip archive, .docx or .xlsx"),
     (b"PK\x05\x06", "an empty zip archive"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),

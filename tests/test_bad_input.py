@@ -294,4 +294,4 @@ def test_cli_bad_input_in_a_real_process_prints_no_traceback(tmp_path, seed_path
         capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 3 and "Traceback" not in proc.stderr
-    assert proc.stderr.strip() == f"kg: skipped [E200] {bad}: binary file (a zip archive (or .docx/.xlsx)), not text"
+    assert proc.stderr.strip() == f"kg: skipped [E200] {bad}: binary file (a zip archive, .docx or .xlsx), not text"
