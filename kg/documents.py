@@ -82,8 +82,12 @@ def decode(data: bytes, path: Path | str) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _clean(data.decode(encoding, errors="replace"))
-    if data[:8192].count(0) > len(data[:8192]) // 50:  # a stray NUL in text is kept (as a space)
-        raise InputError(f"{path}: binary file, not text")
+    head = data[:8192]
+    if head.count(0) > len(head) // 50:  # a stray NUL in text is kept (as a space)
+        text = _utf16_without_bom(data, head)
+        if text is None:
+            raise InputError(f"{path}: binary file, not text")
+        return _clean(text)
     try:
         return _clean(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -91,6 +95,21 @@ def decode(data: bytes, path: Path | str) -> str:
     if _utf8_with_surrogates(data):
         return _clean(data.decode("utf-8", errors="surrogatepass"))
     return _clean(_detect(data, path))
+
+
+def _utf16_without_bom(data: bytes, head: bytes) -> str | None:
+    """UTF-16 written without a BOM: the NULs of its ASCII characters fall on odd bytes (LE) or even ones (BE).
+
+    Not all of them: a few Han characters (一 is U+4E00) put a NUL on the other side.
+    """
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    encoding = "utf-16-le" if even * 10 < odd else "utf-16-be" if odd * 10 < even else None
+    if encoding is None or len(data) % 2:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
 
 
 def _utf8_with_surrogates(data: bytes) -> bool:

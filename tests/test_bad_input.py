@@ -52,7 +52,7 @@ def build_cli(*args):
 
 # --- encodings -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "gb2312", "utf-16", "utf-16-be-bom", "utf-8-sig", "utf-32", "big5"])
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "gb2312", "utf-16", "utf-16-be-bom", "utf-16-le", "utf-16-be", "utf-8-sig", "utf-32", "big5"])
 def test_documents_read_each_encoding(tmp_path, paragraph, traditional, encoding):
     text = _big5(traditional) if encoding == "big5" else paragraph
     if encoding == "gb2312":
