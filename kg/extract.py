@@ -47,7 +47,9 @@ class Extractor:
 def as_written(ex: Extraction, doc: Document) -> Extraction:
     """`ex`, read from a same-length simplified copy of `doc`, with every name and sentence in `doc`'s own wording."""
     text = doc.text
-    mentions = tuple(replace(m, text=text[m.start:m.end]) for m in ex.mentions)
+    as_in_doc = {m.text: text[m.start:m.end] for m in ex.mentions}
+    # A short name's full name (隆基 → …有限公司) is written in the document too: name it that way.
+    mentions = tuple(replace(m, text=as_in_doc[m.text], canonical=as_in_doc.get(m.canonical, m.canonical)) for m in ex.mentions)
     written = {(s.text, s.type): m.text for s, m in zip(ex.mentions, mentions)}
 
     def name(value: str | None, typ: str | None) -> str | None:

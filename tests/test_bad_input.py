@@ -11,7 +11,7 @@ import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
-from kg import Document, extract
+from kg import Document, build, extract
 from kg.cli import main
 from kg.convert import to_simplified
 from kg.documents import read_document
@@ -81,6 +81,19 @@ def test_extract_traditional_gives_the_same_entities_with_traditional_names(para
     assert len(trad.facts) == len(simplified.facts)
     assert {(f.head, f.tail) for f in trad.facts} >= {("新榮區", "大同市")}
     assert all(s.text == traditional[s.start:s.end] for s in trad.sentences)
+
+
+def test_build_traditional_seeds_gives_the_same_graph_shape(seed_build, seed_paths, tmp_path):
+    import opencc
+
+    to_traditional = opencc.OpenCC("s2t")
+    for path in seed_paths:
+        (tmp_path / path.name).write_text(to_traditional.convert(path.read_text(encoding="utf-8")), encoding="utf-8")
+    _, simplified = seed_build
+    trad = build(sorted(tmp_path.glob("*.txt")), tmp_path / "out", html=False)
+    assert trad.entities == simplified.entities and trad.relations == simplified.relations
+    labels = (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+    assert '"新榮區"@zh' in labels and '"新荣区"@zh' in labels  # the official name, and the wording as written
 
 
 def test_convert_keeps_every_offset():
