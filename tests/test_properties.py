@@ -28,7 +28,7 @@ PARSERS = {
 SUFFIX = {"turtle": ".ttl", "nt": ".nt", "trig": ".trig", "jsonld": ".jsonld"}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=TEXT, doc_id=DOC_ID)
 def test_properties_any_text_extracts_and_serialises_back(tmp_path, text, doc_id):
     ex = extract(Document(doc_id, text))  # the shipped knowledge (not a fixture: hypothesis would print it)
