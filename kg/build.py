@@ -12,12 +12,13 @@ import networkx as nx
 
 from . import rdf
 from .annotation import to_annotation
-from .documents import Skipped, iter_documents
-from .extract import Extractor
+from .documents import MAX_BYTES, Skipped, iter_documents, unreadable
+from .errors import SkippedError
+from .extract import Extractor, _default_extractor
 from .knowledge import Knowledge
 from .model import Extraction
 from .resolve import EntityTable, ResolvedFact
-from .writing import write_text_atomic
+from .writing import Commit, write_text_atomic
 
 
 @dataclass
@@ -90,32 +91,47 @@ def build(
     html: bool = True,
     jobs: int = 1,
     on_document: Callable[[str], None] | None = None,
+    strict: bool = False,
+    max_bytes: int = MAX_BYTES,
 ) -> BuildResult:
     """Build the graph of the reports under `paths` into `out_dir` (graph.ttl, graph.html, extract/).
 
     With `jobs` > 1, documents are extracted in that many processes; the result is the same.
+    Files that cannot be read are skipped and listed in the result; with `strict`, any such file
+    is a SkippedError raised before anything is written. Outputs are put in place together at the
+    end (kg.writing.Commit): a build that fails or is killed leaves the previous ones as they were.
     """
+    paths = list(paths)
     out = Path(out_dir)
-    extractor = Extractor(knowledge)
+    if strict and (skipped := unreadable(paths, max_bytes=max_bytes)):
+        raise SkippedError(skipped)
+    extractor = _default_extractor() if knowledge is None else Extractor(knowledge)  # jieba loads once per process
     kg = KnowledgeGraph(EntityTable(extractor.knowledge))
     result = BuildResult()
-    for extraction in extract_all(iter_documents(paths), extractor, jobs):
-        if isinstance(extraction, Skipped):
-            result.skipped.append(extraction)
+    with Commit() as commit:
+        for extraction in extract_all(iter_documents(paths, max_bytes=max_bytes), extractor, jobs):
+            if isinstance(extraction, Skipped):
+                if strict:  # unreadable since the check above
+                    raise SkippedError([extraction])
+                result.skipped.append(extraction)
+                if on_document:
+                    on_document(extraction.path)
+                continue
+            item = extraction.doc
+            write_annotation(extraction, out / "extract", commit)
+            kg.add(extraction)
+            result.documents += 1
             if on_document:
-                on_document(extraction.path)
-            continue
-        item = extraction.doc
-        write_annotation(extraction, out / "extract")
-        kg.add(extraction)
-        result.documents += 1
-        if on_document:
-            on_document(item.id)
-    graph = kg.to_rdf()
-    result.outputs["turtle"] = rdf.serialize(graph, out / "graph.ttl", "turtle")
-    if html:
-        from .view import render_html
-        result.outputs["html"] = render_html(kg.to_networkx(), out / "graph.html", title="kg")
+                on_document(item.id)
+        graph = kg.to_rdf()
+        with commit.path(out / "graph.ttl") as tmp:
+            rdf.serialize(graph, tmp, "turtle")
+        result.outputs["turtle"] = out / "graph.ttl"
+        if html:
+            from .view import render_html
+            with commit.path(out / "graph.html") as tmp:
+                render_html(kg.to_networkx(), tmp, title="kg")
+            result.outputs["html"] = out / "graph.html"
     result.triples = len(graph)
     result.entities = Counter(e.type for e in kg.table.entities())
     result.relations = Counter(f.predicate for f in kg.facts) + Counter({"locatedIn": len(kg.table.division_links())})
@@ -144,8 +160,8 @@ def _extract_in_worker(item):
     return item if isinstance(item, Skipped) else _WORKER.extract(item)
 
 
-def write_annotation(extraction: Extraction, folder: Path) -> Path:
-    """The document's extraction as gold-format JSON, `<doc stem>.json`, written atomically."""
+def write_annotation(extraction: Extraction, folder: Path, commit: Commit | None = None) -> Path:
+    """The document's extraction as gold-format JSON, `<doc stem>.json`, written atomically (at `commit`'s end if given)."""
     name = Path(extraction.doc.id).with_suffix(".json").name
     text = json.dumps(to_annotation(extraction), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-    return write_text_atomic(folder / name, text)
+    return commit.write_text(folder / name, text) if commit else write_text_atomic(folder / name, text)

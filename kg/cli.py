@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .documents import MAX_BYTES
 from .errors import KGError
 
 EXIT_SKIPPED = 3
@@ -34,22 +35,32 @@ def main() -> None:
 @click.option("--no-html", is_flag=True, help="Skip the HTML view.")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1), help="Extract in this many processes.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, quiet: bool) -> None:
+@click.option("--strict", is_flag=True, help="Any file that cannot be read is an error (exit 2, no output written).")
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, type=click.IntRange(1), help="Skip files larger than this.")
+def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, quiet: bool, strict: bool, max_bytes: int) -> None:
     """Build the graph of the .txt reports in PATHS (files or folders).
 
-    Writes OUT/graph.ttl, OUT/graph.html and OUT/extract/<doc>.json.
+    Writes OUT/graph.ttl, OUT/graph.html and OUT/extract/<doc>.json. A file that
+    cannot be read is named with the reason and skipped (exit code 3).
 
     \b
     Example:
       kg build seeds/ --out build
+      kg build reports/ --out build --strict
     """
     from .build import build as run_build
     from .documents import find_files
+    from .errors import SkippedError
 
     try:
         files = find_files(paths or [Path("seeds")])
         with _progress(len(files), quiet) as bar:
-            result = run_build(files, out_dir, html=not no_html, jobs=jobs, on_document=lambda _: bar.update(1))
+            result = run_build(files, out_dir, html=not no_html, jobs=jobs, on_document=lambda _: bar.update(1),
+                               strict=strict, max_bytes=max_bytes)
+    except SkippedError as exc:
+        for skipped in exc.skipped:
+            click.echo(f"kg: skipped {skipped.reason}", err=True)
+        _fail(exc)
     except KGError as exc:
         _fail(exc)
     click.echo(summary(result))

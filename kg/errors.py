@@ -32,3 +32,14 @@ class QueryError(KGError):
     """A SPARQL query is malformed or cannot be found."""
 
     code = "E400"
+
+
+class SkippedError(InputError):
+    """With --strict: files that could not be read (each is in `skipped`); nothing was written."""
+
+    code = "E201"
+
+    def __init__(self, skipped: list):
+        self.skipped = list(skipped)
+        n = len(self.skipped)
+        super().__init__(f"{n} file{'s' if n != 1 else ''} could not be read and --strict is set; no output was written")

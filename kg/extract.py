@@ -1,8 +1,10 @@
 """Extraction of one document: a pure function of its text and the loaded knowledge."""
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
+from .convert import simplified_for_matching
 from .knowledge import Knowledge, default_knowledge
 from .mentions import find_mentions
 from .model import Document, Extraction, Fact
@@ -19,7 +21,13 @@ class Extractor:
         self.segmenter = Segmenter(self.knowledge.domain_words())
 
     def extract(self, doc: Document) -> Extraction:
-        """Mentions and facts of `doc`."""
+        """Mentions and facts of `doc`; a traditional-Chinese text is matched in simplified form, named as written."""
+        simplified = simplified_for_matching(doc.text)
+        if simplified is None:
+            return self._extract(doc)
+        return as_written(self._extract(replace(doc, text=simplified)), doc)
+
+    def _extract(self, doc: Document) -> Extraction:
         knowledge = self.knowledge
         text = doc.text
         sentences = split_sentences(text)
@@ -34,6 +42,29 @@ class Extractor:
         facts += investments(text, mentions, sentences, subject, knowledge)
         aliases = sorted({(m.text, m.canonical) for m in mentions if m.canonical and m.canonical != m.text})
         return Extraction(doc, sentences, tuple(mentions), tuple(_unique(facts)), subject, tuple(aliases))
+
+
+def as_written(ex: Extraction, doc: Document) -> Extraction:
+    """`ex`, read from a same-length simplified copy of `doc`, with every name and sentence in `doc`'s own wording."""
+    text = doc.text
+    as_in_doc = {m.text: text[m.start:m.end] for m in ex.mentions}
+    # A short name's full name (隆基 → …有限公司) is written in the document too: name it that way.
+    mentions = tuple(replace(m, text=as_in_doc[m.text], canonical=as_in_doc.get(m.canonical, m.canonical)) for m in ex.mentions)
+    written = {(s.text, s.type): m.text for s, m in zip(ex.mentions, mentions)}
+
+    def name(value: str | None, typ: str | None) -> str | None:
+        return written.get((value, typ), value)
+
+    facts = tuple(
+        replace(
+            f, head=name(f.head, f.head_type), tail=name(f.tail, f.tail_type),
+            amount=replace(f.amount, wording=text[f.amount.start:f.amount.end]) if f.amount else None,
+        )
+        for f in ex.facts
+    )
+    sentences = tuple(replace(s, text=text[s.start:s.end]) for s in ex.sentences)
+    aliases = tuple(sorted({(m.text, m.canonical) for m in mentions if m.canonical and m.canonical != m.text}))
+    return Extraction(doc, sentences, mentions, facts, ex.subject_places, aliases)
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:

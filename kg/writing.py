@@ -1,24 +1,76 @@
-"""Atomic file writing: a temporary file beside the target, then a rename, so no output is left half written."""
+"""Atomic file writing: a temporary file beside the target, then a rename, so no output is left half written.
+
+A build's outputs go through one `Commit`: each is written to its temporary file as the build goes,
+and all are renamed into place at the end, so a build killed before then changes no output.
+Temporary files are hidden (`.graph.ttl.<pid>.<random>.tmp`); those of a killed process are removed
+by the next write into the same folder.
+"""
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
+
+from .errors import GraphError
+
+# Test hook: when set to a path, a commit creates that file and waits (forever) just before its
+# first rename, so a test can kill the build at a known point of the write phase.
+HOLD_ENV = "KG_HOLD_BEFORE_COMMIT"
+
+
+def temp_beside(path: Path, *, clean: bool = True) -> Path:
+    """A new, empty, hidden temporary file in `path`'s folder, named after `path` and this process."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if clean:
+            remove_stale_temps(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise GraphError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; outputs are meant to be shared
+    return Path(tmp)
+
+
+def remove_stale_temps(folder: Path) -> None:
+    """Remove the temporary files left in `folder` by kg processes that no longer run."""
+    for tmp in folder.glob(".*.tmp"):
+        pid = _pid_of(tmp.name)
+        if pid is not None and pid != os.getpid() and not _alive(pid):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _pid_of(name: str) -> int | None:
+    parts = name.split(".")  # "", "graph", "ttl", "<pid>", "<random>", "tmp"
+    return int(parts[-3]) if len(parts) >= 4 and parts[-3].isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
 
 
 @contextlib.contextmanager
 def atomic_path(path: Path | str):
     """Yield a temporary path in the target's folder; on success it replaces `path` in one step."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; outputs are meant to be shared
+    tmp = temp_beside(path)
     try:
-        yield Path(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        yield tmp
+        _fsync(tmp)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -36,3 +88,61 @@ def write_text_atomic(path: Path | str, text: str) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+class Commit:
+    """Outputs written now to temporary files and put in place together by `apply`; `discard` drops them."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, Path]] = []
+        self._cleaned: set[Path] = set()  # folders rid of stale temporary files, once per commit
+
+    @contextlib.contextmanager
+    def path(self, path: Path | str):
+        """Yield a temporary path to write `path`'s new content to; it replaces `path` at `apply`."""
+        path = Path(path)
+        tmp = temp_beside(path, clean=path.parent not in self._cleaned)
+        self._cleaned.add(path.parent)
+        try:
+            yield tmp
+            _fsync(tmp)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        self._pending.append((tmp, path))
+
+    def write_text(self, path: Path | str, text: str) -> Path:
+        with self.path(path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        return Path(path)
+
+    def apply(self) -> None:
+        """Rename every temporary file over its target, in the order written."""
+        _hold_for_tests()
+        for tmp, path in self._pending:
+            os.replace(tmp, path)
+        self._pending.clear()
+
+    def discard(self) -> None:
+        for tmp, _ in self._pending:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        self._pending.clear()
+
+    def __enter__(self) -> Commit:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.apply()
+        else:
+            self.discard()
+
+
+def _hold_for_tests() -> None:
+    marker = os.environ.get(HOLD_ENV)
+    if marker:
+        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+        while True:
+            time.sleep(60)

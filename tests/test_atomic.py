@@ -1,0 +1,90 @@
+"""A build killed with SIGKILL leaves the previous outputs whole; its temporary files are hidden and removed by the next run."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kg import build
+from kg.writing import HOLD_ENV
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    """Every file a user sees in `out` (hidden temporary files are not outputs)."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+def _temps(out: Path) -> list[str]:
+    return sorted(p.name for p in out.rglob(".*.tmp"))
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory, seed_paths):
+    """Two inputs under the same file names, and the outputs of a clean build of each."""
+    root = tmp_path_factory.mktemp("versions")
+    old_in, new_in = root / "old", root / "new"
+    for folder, sources in ((old_in, seed_paths[:2]), (new_in, seed_paths[2:4])):
+        folder.mkdir()
+        for name, source in zip(("a.txt", "b.txt"), sources):
+            (folder / name).write_bytes(source.read_bytes())
+    build([old_in], root / "old-out")
+    build([new_in], root / "new-out")
+    old, new = _outputs(root / "old-out"), _outputs(root / "new-out")
+    assert old.keys() == new.keys() and all(old[k] != new[k] for k in old)
+    return old_in, new_in, old, new
+
+
+def _start_build(new_in: Path, out: Path, **env) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "build", str(new_in), "--out", str(out), "-q"],
+        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+
+
+def _previous_build(old_in: Path, out: Path) -> None:
+    build([old_in], out)
+
+
+def test_sigkill_during_write_phase_leaves_previous_outputs(tmp_path, versions):
+    old_in, new_in, old, new = versions
+    out = tmp_path / "out"
+    _previous_build(old_in, out)
+    marker = tmp_path / "holding"
+    proc = _start_build(new_in, out, **{HOLD_ENV: str(marker)})
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "the build never reached its write phase"
+            time.sleep(0.05)
+        temps = _temps(out)  # every new output is written, none is in place yet
+        assert len(temps) == len(new) and all(f".{proc.pid}." in t for t in temps)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert _outputs(out) == old
+    build([new_in], out)  # the next run puts the new outputs in place and removes the dead run's files
+    assert _outputs(out) == new and _temps(out) == []
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sigkill_at_a_random_moment_leaves_each_output_whole(tmp_path, versions, seed):
+    old_in, new_in, old, new = versions
+    out = tmp_path / "out"
+    _previous_build(old_in, out)
+    proc = _start_build(new_in, out)
+    time.sleep(random.Random(seed).uniform(1.0, 6.0))  # from start-up to after the end of a 2-document build
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    now = _outputs(out)
+    assert now.keys() == old.keys()
+    assert all(now[k] in (old[k], new[k]) for k in now), "an output was left half written"
+    build([new_in], out)
+    assert _outputs(out) == new and _temps(out) == []
