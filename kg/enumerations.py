@@ -25,7 +25,7 @@ def enumerated_mentions(text: str, tokens: list[Token], knowledge: Knowledge, na
     """Items of 'A、B等…项目' and 'A、B和C三个街道' lists; `name_like(token)` tells name tokens."""
     out = []
     for end, after, closed_by_count in _list_ends(text, tokens):
-        kind = _list_kind(text, after, knowledge.list_kinds, immediate=closed_by_count, stop=_verb_stop(text, tokens, after))
+        kind = _list_kind(text, after, knowledge.list_kinds, immediate=closed_by_count, stop=_verb_stop(text, tokens, after, knowledge.industry_words))
         if kind is None:
             continue
         typ, subtype = kind
@@ -54,13 +54,13 @@ def _list_ends(text: str, tokens: list[Token]):
             yield match.start(), match.end(), True
 
 
-def _verb_stop(text: str, tokens: list[Token], pos: int) -> int:
+def _verb_stop(text: str, tokens: list[Token], pos: int, industry: frozenset[str]) -> int:
     """Where the phrase after a list turns into a predicate: the first verb with no 的 after it
     (等12个事项审批权限|下放至街道), not one inside a relative clause (等一批在省市有影响力的重点项目)."""
     for tok in tokens:
         if tok.start >= pos + 20:
             break
-        if tok.start >= pos and is_verb(tok.text) and "的" not in text[tok.end:pos + 20]:
+        if tok.start >= pos and is_verb(tok.text) and tok.text not in industry and "的" not in text[tok.end:pos + 20]:
             return tok.start
     return pos + 20
 

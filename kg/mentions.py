@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .knowledge import Division, Knowledge
+from .knowledge import Division, Head, Knowledge
 from .model import Document, Mention, Token
 from .enumerations import enumerated_mentions
 from .quotes import quoted_mentions
@@ -393,13 +393,15 @@ def _suffixes(word: str) -> list[str]:
     return [word[-size:] for size in range(1, min(len(word), 6) + 1)]
 
 
-def _acceptable(name: str, head, knowledge: Knowledge) -> bool:
-    head = head.word
+def _acceptable(name: str, head_word: Head, knowledge: Knowledge) -> bool:
+    kind, head = head_word.type, head_word.word
     before = len(name) - len(head)
     if name in knowledge.generic or before < 1 or name[0] in "）)—-·/+":
         return False
     if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
         return False  # 乡镇(街道: cut inside a parenthesis
+    if "—" in name and kind in ("Place", "Organization"):
+        return False  # 市级医院—区—街道: a chain of levels, not a name
     if len(head) == 1 and before < 2 and head not in "河湖渠":
         return False
     if len(head) == 1 and _NUMERAL_START.match(name):
@@ -432,7 +434,8 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> l
     found = places
     found += _headed_mentions(text, tokens, knowledge, by_start)
     found += _lexicon_mentions(tokens, knowledge)
-    found += quoted_mentions(text, knowledge)
+    quoted = quoted_mentions(text, knowledge)
+    found = _join_quoted_heads(text, found, quoted) + quoted
     found += enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge))
     found += _policy_packages(text, knowledge)
     found += brand_mentions(text, found, tokens, knowledge)
@@ -469,6 +472,19 @@ def _policy_packages(text: str, knowledge: Knowledge) -> list[Mention]:
         if specific in knowledge.generic or _only_descriptive(specific, knowledge, with_domains=True):
             continue
         out.append(Mention(start, match.end(), name, "Program", "", "policy.articles"))
+    return out
+
+
+def _join_quoted_heads(text: str, mentions: list[Mention], quoted: list[Mention]) -> list[Mention]:
+    """A quoted program followed by a headed name is one name: “1+9”千百亿级产业集群格局."""
+    quote_ends = {m.end + 1: m for m in quoted if m.rule.startswith("quote.program") and text[m.end:m.end + 1] in "”’」"}
+    out = []
+    for m in mentions:
+        quote = quote_ends.get(m.start)
+        if quote is not None and m.type == "Program" and m.rule.startswith("head."):
+            out.append(Mention(quote.start - 1, m.end, text[quote.start - 1:m.end], "Program", "", "quote.program.headed"))
+        else:
+            out.append(m)
     return out
 
 
