@@ -160,7 +160,9 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         start = _after_direction(text, start, tok.end - len(head.word), knowledge)
         title = _title_start(text, start, tok.end, head, knowledge)
         if title is None and widest < start:
-            title = _title_start(text, widest, tok.end, head, knowledge)  # 全国|乡村|旅游|重点|镇
+            title = _title_start(text, widest, tok.end, head, knowledge)
+        if title is None and head.type in ("Place", "Program"):
+            title = _title_start(text, _phrase_start(text, tok.end - len(head.word)), tok.end, head, knowledge)  # 全国|乡村|旅游|重点|镇
         if title is not None and title < 0:
             start, title = -title, None  # 全国首批|全域旅游示范区
         if title is not None:
@@ -219,6 +221,18 @@ def _after_direction(text: str, start: int, head_start: int, knowledge: Knowledg
 def _counted(name: str, knowledge: Knowledge) -> bool:
     """Does the name open with a numeral that counts (三大民生工程, 八项提升行动), not 一般?"""
     return bool(_NUMERAL_START.match(name)) and not name.startswith(knowledge.not_numeral)
+
+
+_PHRASE_BREAK = re.compile(r"[“”‘’「」《》，。；：、,;:!?！？\s]")
+
+
+def _phrase_start(text: str, pos: int, reach: int = 14) -> int:
+    """Start of the phrase ending at `pos`: after the last punctuation or quote mark within reach."""
+    floor = max(0, pos - reach)
+    for i in range(pos - 1, floor - 1, -1):
+        if _PHRASE_BREAK.match(text[i]):
+            return i + 1
+    return floor
 
 
 def _head_across(tokens: list[Token], index: int, knowledge: Knowledge):
@@ -368,7 +382,7 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return True
     if head.type in ("Place", "Organization") and _only_descriptive(specific, knowledge):
         return True
-    if head.type == "Place" and is_verb(specific):
+    if head.type == "Place" and len(specific) >= 2 and is_verb(specific):
         return True  # 加大|景区, 整治|村: a verb and a common noun
     if head.type == "Place" and re.match(r"[\d一二三四五六七八九十]+个", text[start + len(name):start + len(name) + 4]):
         return True  # 环境整治村6个: a counted kind of village
@@ -475,14 +489,18 @@ def _policy_packages(text: str, knowledge: Knowledge) -> list[Mention]:
     return out
 
 
+_OPENING = {"”": "“", "’": "‘", "」": "「"}
+
+
 def _join_quoted_heads(text: str, mentions: list[Mention], quoted: list[Mention]) -> list[Mention]:
-    """A quoted program followed by a headed name is one name: “1+9”千百亿级产业集群格局."""
-    quote_ends = {m.end + 1: m for m in quoted if m.rule.startswith("quote.program") and text[m.end:m.end + 1] in "”’」"}
+    """A quoted program or code followed by a headed program name is one name:
+    “1+9”千百亿级产业集群格局 (the quote alone is kept only when the quote rules found it)."""
     out = []
     for m in mentions:
-        quote = quote_ends.get(m.start)
-        if quote is not None and m.type == "Program" and m.rule.startswith("head."):
-            out.append(Mention(quote.start - 1, m.end, text[quote.start - 1:m.end], "Program", "", "quote.program.headed"))
+        closing = text[m.start - 1:m.start]
+        opening = text.rfind(_OPENING.get(closing, "\0"), max(0, m.start - 26), m.start - 1)
+        if m.type == "Program" and m.rule.startswith("head.") and opening != -1 and "\n" not in text[opening:m.start]:
+            out.append(Mention(opening, m.end, text[opening:m.end], "Program", "", "quote.program.headed"))
         else:
             out.append(m)
     return out

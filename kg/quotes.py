@@ -20,6 +20,7 @@ _DOC_TITLE = ("实施意见", "实施方案", "方案", "规划", "办法", "条
 # Between the closing quote and an `after` word: 重大战略, 三大攻坚行动, 五大专项行动.
 _AFTER_PREFIX = re.compile(r"(?:重大|重要|总|[一二三四五六七八九十两\d]+[大项个])?")
 _LIST_JOINERS = ("", "、", "和", "与", "及")
+_BATCH = re.compile(r"(?:首批|第[一二三四五六七八九十\d]+[批届])")
 MAX_QUOTED = 24  # characters; longer quotes are sentences
 
 
@@ -86,11 +87,14 @@ def _group_mentions(text: str, group: list[Quote], knowledge: Knowledge) -> list
             out.append(Mention(quote.start, whole_end, text[quote.start:whole_end], "Program", "", "quote.program.complete"))
             if _only_code(quote.inner) or complete in ("治理", "管理"):
                 continue  # “1+4”制度规范, “小饭桌”治理: the quote alone is not the name
-        out.append(Mention(quote.inner_start, end, quote.inner, "Program", "", rule))
+        batch = _BATCH.match(quote.inner)  # “第三批省级旅游休闲街区”: the batch is not in the title
+        start = quote.inner_start + (batch.end() if batch and len(quote.inner) - batch.end() >= 4 else 0)
+        out.append(Mention(start, end, text[start:end], "Program", "", rule))
     return out
 
 
 def _reading(text: str, quote: Quote, knowledge: Knowledge, after: str, before: str) -> str | None:
+    rules_before = knowledge.quotes["before"]
     """How one quote of a group reads: a program rule id, 'quote.program.motto', or None."""
     inner = quote.inner
     if not _shaped_like_name(inner, knowledge) and not (_only_code(inner) and after):
@@ -99,6 +103,8 @@ def _reading(text: str, quote: Quote, knowledge: Knowledge, after: str, before: 
         return "quote.program.lexicon"
     if after:
         return "quote.program.after"
+    if before and rules_before.get(before) == "quote.program.award" and len(inner) >= 4:
+        return "quote.program.award"  # 获评省级“四星级幸福河湖”: a title, whatever its head word
     head = knowledge.head_of(inner)
     if head is not None and head.type == "Program":
         return "quote.program.head"
