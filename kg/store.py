@@ -173,11 +173,20 @@ def rdflib_term(term):
 
 def to_graph(source) -> Graph:
     """Every triple of a store (all named graphs merged) or graph file, as an rdflib graph."""
-    graph = Graph()
+    from .rdf import new_graph
+
+    graph = new_graph()
     with _source(source) as store:
         for quad in store.quads_for_pattern(None, None, None, None):
             graph.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
     return graph
+
+
+def load_any(path: Path | str) -> Graph:
+    """A store folder or a graph file, as one rdflib graph."""
+    from .rdf import load_graph
+
+    return to_graph(path) if is_store(path) else load_graph(path)
 
 
 def dump(source, out: Path | str, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> Path:
