@@ -126,12 +126,12 @@ def canonical_turtle(graph: Graph) -> str:
 
 
 def sorted_lines(graph: Graph, fmt: str) -> str:
-    """N-Triples or N-Quads (all in the default graph), one statement a line, sorted: same graph, same bytes."""
+    """N-Triples or N-Quads, one statement a line, sorted: same graph, same bytes.
+
+    A single graph's N-Quads are its N-Triples: every triple in the default graph.
+    """
     if fmt == "nquads" and not graph.context_aware:
-        dataset = Dataset()
-        for triple in graph:
-            dataset.add(triple)
-        graph = dataset
+        fmt = "nt"
     lines = graph.serialize(format=fmt, encoding="utf-8").decode("utf-8").splitlines()
     return "".join(line + "\n" for line in sorted(filter(None, lines)))
 

@@ -34,6 +34,8 @@ FORMATS = {
     ".trig": ox.RdfFormat.TRIG,
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -167,6 +169,11 @@ def rdflib_term(term):
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)  # RDF 1.1: a plain literal is an xsd:string; rdflib writes it without the type
+        if term.datatype.value == _XSD_DECIMAL and re.fullmatch(r"[+-]?\d+", term.value):
+            # Oxigraph writes decimals canonically (200000000), rdflib's Turtle as 200000000.0: same value, rdflib's form
+            return Literal(term.value + ".0", datatype=URIRef(_XSD_DECIMAL))
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise GraphError(f"unsupported RDF term {term!r}")
 
