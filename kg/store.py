@@ -8,6 +8,8 @@ so a build's graph is also kept in an on-disk Oxigraph store. The functions a bu
   into it fast (datasets keep their named graphs; triples go to `graph`, an IRI, or the default graph).
 - ``query(source, sparql, params)`` — SPARQL over a store folder, an open store or a graph file;
   `params` (name → value) are bound as RDF terms, never pasted into the query text.
+- ``replace_graph(path, graph, file)`` — empty the named graph `graph` (say, one document's)
+  and load `file` into it: re-adding a changed document replaces what it said before.
 - ``is_store(path)``, ``to_graph(path)`` (an rdflib graph of every quad), ``dump(path, out, fmt)``.
 
 Queries see the union of all named graphs (one per document) as their default graph, so the same
@@ -76,6 +78,16 @@ def bulk_load(path: Path | str, files: Iterable[Path | str], *, graph: str | Non
         for file in map(Path, files):
             load_file(store, file, graph=graph)
         return len(store)
+
+
+def replace_graph(path: Path | str, graph: str, file: Path | str) -> int:
+    """Replace the named graph `graph` (an IRI) of the store at `path` by the triples of `file`; return its new size."""
+    name = ox.NamedNode(graph)
+    with opened(path) as store:
+        if store.contains_named_graph(name):
+            store.clear_graph(name)
+        load_file(store, Path(file), graph=graph)
+        return sum(1 for _ in store.quads_for_pattern(None, None, None, name))
 
 
 def load_file(store: ox.Store, file: Path, *, graph: str | None = None) -> None:

@@ -88,3 +88,16 @@ def test_store_build_loads_into_the_oxigraph_servers_bulk_loader(seed_build, tmp
     done = subprocess.run(load_command(tmp_path / "server-store", [nquads]), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(store.to_graph(tmp_path / "server-store")) == len(load_graph(out / "graph.ttl"))
+
+
+def test_store_replace_graph_replaces_one_documents_statements(tmp_path):
+    folder = tmp_path / "s"
+    old, new, other = tmp_path / "old.nt", tmp_path / "new.nt", tmp_path / "other.nt"
+    old.write_text('<http://e/a> <http://e/p> "old" .\n<http://e/a> <http://e/q> "gone" .\n', encoding="utf-8")
+    new.write_text('<http://e/a> <http://e/p> "new" .\n', encoding="utf-8")
+    other.write_text('<http://e/b> <http://e/p> "kept" .\n', encoding="utf-8")
+    assert store.replace_graph(folder, "http://e/doc1", old) == 2
+    assert store.replace_graph(folder, "http://e/doc2", other) == 1
+    assert store.replace_graph(folder, "http://e/doc1", new) == 1
+    _, rows = store.query(folder, "SELECT ?o WHERE { ?s <http://e/p> ?o } ORDER BY ?o")
+    assert [str(r[0]) for r in rows] == ["kept", "new"]
