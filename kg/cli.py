@@ -145,15 +145,19 @@ def eval_command(gold_dir: Path, pred_dir: Path, only_summary: bool) -> None:
 @click.argument("sparql", required=False)
 @click.option("--file", "query_file", type=click.Path(path_type=Path), help="Read the query from a .rq file.")
 @click.option("--name", help="Run a named query from ontology/queries (see --list).")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind ?KEY to VALUE (a string, or <IRI>); repeatable. Bound as an RDF term, never pasted into the query.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def query(graph: Path | None, sparql: str | None, query_file: Path | None, name: str | None, list_queries: bool, fmt: str) -> None:
-    """Run a SPARQL query over GRAPH (a Turtle file).
+def query(graph: Path | None, sparql: str | None, query_file: Path | None, name: str | None, params: tuple[str, ...],
+          list_queries: bool, fmt: str) -> None:
+    """Run a SPARQL query over GRAPH (a graph file, or a store folder such as build/store).
 
     \b
     Example:
       kg query build/graph.ttl "SELECT ?n WHERE { ?p a kgo:Project ; rdfs:label ?n }"
       kg query build/graph.ttl --name projects-by-investment --format csv
+      kg query build/graph.ttl --name facts-about-place --param name=云冈区
     """
     from .queries import format_rows, named_queries, query_text, run_query
 
@@ -174,27 +178,96 @@ def query(graph: Path | None, sparql: str | None, query_file: Path | None, name:
             sparql = query_file.read_text(encoding="utf-8")
         elif name:
             sparql = query_text(name)
-        columns, rows = run_query(graph, sparql)
+        columns, rows = run_query(graph, sparql, _parse_params(params))
     except KGError as exc:
         _fail(exc)
     click.echo(format_rows(columns, rows, fmt))
 
 
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    parsed = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--param {item!r}: write KEY=VALUE")
+        parsed[key] = value
+    return parsed
+
+
 @main.command()
 @click.argument("graph", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig"]), default="turtle", show_default=True)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(0), help="Show at most this many violations (0: all).")
+def validate(graph: Path, limit: int) -> None:
+    """Check GRAPH (a graph file or store folder) against the SHACL shapes in ontology/shapes.ttl.
+
+    Prints 'conforms', or each violation with the node, its label, the property and why.
+    Exit code 0 when the graph conforms, 1 when it does not, 2 on an error.
+
+    \b
+    Example:
+      kg validate build/graph.ttl
+    """
+    from .store import load_any
+    from .validate import validate as run_validate
+
+    try:
+        report = run_validate(load_any(graph))
+    except KGError as exc:
+        _fail(exc)
+    click.echo(report.text(limit))
+    if not report.conforms:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
+@click.option("--writable", is_flag=True, help="Accept SPARQL updates (a graph file is served from a temporary copy).")
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(1), help="Seconds a query may run.")
+def serve(graph: Path, port: int, writable: bool, timeout: int) -> None:
+    """Serve GRAPH (a graph file or store folder) as a SPARQL 1.1 endpoint on 127.0.0.1 until Ctrl-C.
+
+    Runs the `oxigraph` server: read-only unless --writable; queries at /query, the query UI at /.
+
+    \b
+    Example:
+      kg serve build/graph.ttl --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' http://127.0.0.1:7878/query
+    """
+    from .serve import serve as run_serve
+
+    def ready(url: str, location: Path) -> None:
+        mode = "read-write" if writable else "read-only"
+        click.echo(f"SPARQL endpoint {url}query ({mode}; store {location}); query UI {url}; Ctrl-C stops", err=True)
+
+    try:
+        code = run_serve(graph, port, writable=writable, timeout=timeout, on_ready=ready)
+    except KGError as exc:
+        _fail(exc)
+    sys.exit(code)
+
+
+@main.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "jsonld", "trig"]), default="turtle", show_default=True)
 @click.option("--out", "out_file", required=True, type=click.Path(path_type=Path), help="File to write.")
 def export(graph: Path, fmt: str, out_file: Path) -> None:
-    """Export GRAPH in another RDF format.
+    """Export GRAPH (a graph file or store folder) in another RDF format.
+
+    From a store folder, N-Quads and TriG keep its named graphs (one per document).
 
     \b
     Example:
       kg export build/graph.ttl --format jsonld --out build/graph.jsonld
+      kg export build/graph.ttl --format nquads --out build/graph.nq
     """
-    from . import rdf
+    from . import rdf, store
 
     try:
-        rdf.serialize(rdf.load_graph(graph), out_file, fmt)
+        if store.is_store(graph) and fmt in ("nquads", "trig"):
+            store.dump(graph, out_file, store.FORMATS[".nq" if fmt == "nquads" else ".trig"])
+        else:
+            rdf.serialize(store.load_any(graph), out_file, fmt)
     except KGError as exc:
         _fail(exc)
     click.echo(f"wrote {out_file}")

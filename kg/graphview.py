@@ -34,8 +34,8 @@ def networkx_from_rdf(graph: Graph) -> nx.MultiDiGraph:
 
 
 def _add_source(graph: Graph, node: dict, sentence) -> None:
-    if sentence is None:
-        return
+    if sentence is None or graph.value(sentence, KGO.text) is None:
+        return  # the gazetteer, not a sentence: nothing to quote
     doc = graph.value(sentence, KGO.inDocument)
     doc_name = str(graph.value(doc, DCTERMS.identifier) or doc) if doc is not None else ""
     source = (doc_name, str(graph.value(sentence, KGO.text) or ""))

@@ -8,6 +8,7 @@ from pypinyin import lazy_pinyin
 
 BASE = "https://kg.example.org/"
 ID = BASE + "id/"
+GAZETTEER = ID + "source/gb-t-2260"  # the source of the division hierarchy (kg/data/divisions.tsv)
 
 _TYPE_PATH = {"Company": "company", "Project": "project", "Place": "place", "Program": "program", "Organization": "org"}
 

@@ -6,9 +6,12 @@ import io
 import json
 from pathlib import Path
 
-from . import rdf
+from . import rdf, store
 from .errors import QueryError
 
+# prefixes rdflib knows without a PREFIX line; given to Oxigraph so a query runs the same on both
+_STANDARD = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+             "xsd": "http://www.w3.org/2001/XMLSchema#", "owl": "http://www.w3.org/2002/07/owl#"}
 QUERY_DIR = Path(__file__).resolve().parent.parent / "ontology" / "queries"
 
 
@@ -24,10 +27,16 @@ def query_text(name: str, folder: Path = QUERY_DIR) -> str:
     return queries[name].read_text(encoding="utf-8")
 
 
-def run_query(graph_or_path, sparql: str) -> tuple[list[str], list[tuple]]:
-    """Run SPARQL over an rdflib graph or a graph file; values come back as plain strings and numbers."""
-    graph = rdf.load_graph(graph_or_path) if isinstance(graph_or_path, (str, Path)) else graph_or_path
-    columns, rows = rdf.query(graph, sparql)
+def run_query(graph_or_path, sparql: str, params: dict[str, str] | None = None) -> tuple[list[str], list[tuple]]:
+    """Run SPARQL over an rdflib graph, a graph file or a store folder; values come back as plain strings and numbers.
+
+    `params` bind query variables to values safely (see rdf.query and store.query).
+    """
+    if isinstance(graph_or_path, (str, Path)) and store.is_store(graph_or_path):
+        columns, rows = store.query(graph_or_path, sparql, params, prefixes={k: str(v) for k, v in rdf.PREFIXES.items()} | _STANDARD)
+    else:
+        graph = rdf.load_graph(graph_or_path) if isinstance(graph_or_path, (str, Path)) else graph_or_path
+        columns, rows = rdf.query(graph, sparql, params)
     return columns, [tuple(_plain(v) for v in row) for row in rows]
 
 

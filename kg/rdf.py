@@ -5,11 +5,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef, Variable
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .errors import GraphError, QueryError
-from .iri import document_iri, sentence_iri, statement_iri
+from .iri import GAZETTEER, document_iri, sentence_iri, statement_iri
 from .model import Sentence
 from .resolve import Entity, ResolvedFact
 from .vocab import KGO
@@ -89,7 +89,19 @@ def add_fact(graph: Graph, fact: ResolvedFact) -> None:
 
 
 def add_division_link(graph: Graph, child: str, parent: str) -> None:
-    graph.add((URIRef(child), KGO.locatedIn, URIRef(parent)))
+    """A division's parent, with the gazetteer (GB/T 2260) as its provenance: every fact says where it comes from."""
+    child_node, parent_node, source = URIRef(child), URIRef(parent), URIRef(GAZETTEER)
+    graph.add((child_node, KGO.locatedIn, parent_node))
+    statement = URIRef(statement_iri(child, "locatedIn", parent, "gazetteer"))
+    graph.add((statement, RDF.type, RDF.Statement))
+    graph.add((statement, RDF.subject, child_node))
+    graph.add((statement, RDF.predicate, KGO.locatedIn))
+    graph.add((statement, RDF.object, parent_node))
+    graph.add((statement, PROV.wasDerivedFrom, source))
+    graph.add((statement, KGO.rule, Literal("divisions.tsv")))
+    graph.add((statement, KGO.basis, Literal("gazetteer")))
+    graph.add((source, RDF.type, PROV.Entity))
+    graph.add((source, DCTERMS.title, Literal("GB/T 2260 中华人民共和国行政区划代码", lang="zh")))
 
 
 def serialize(graph: Graph, path: Path | str, fmt: str = "turtle") -> Path:
@@ -101,6 +113,8 @@ def serialize(graph: Graph, path: Path | str, fmt: str = "turtle") -> Path:
     with atomic_path(path) as tmp:
         if rdflib_format == "turtle":
             Path(tmp).write_text(canonical_turtle(graph), encoding="utf-8")
+        elif rdflib_format in ("nt", "nquads"):
+            Path(tmp).write_text(sorted_lines(graph, rdflib_format), encoding="utf-8")
         else:
             graph.serialize(destination=str(tmp), format=rdflib_format, encoding="utf-8")
     return Path(path)
@@ -109,6 +123,18 @@ def serialize(graph: Graph, path: Path | str, fmt: str = "turtle") -> Path:
 def canonical_turtle(graph: Graph) -> str:
     """Turtle with subjects and their statements in sorted order."""
     return graph.serialize(format="longturtle")
+
+
+def sorted_lines(graph: Graph, fmt: str) -> str:
+    """N-Triples or N-Quads, one statement a line, sorted: same graph, same bytes.
+
+    A single graph's N-Quads are its N-Triples: every triple in the default graph.
+    """
+    if fmt == "nquads" and not graph.context_aware:
+        fmt = "nt"
+    # split on "\n" only: str.splitlines() would also cut at U+2028, \x0b … inside literals
+    lines = graph.serialize(format=fmt, encoding="utf-8").decode("utf-8").split("\n")
+    return "".join(line + "\n" for line in sorted(filter(None, lines)))
 
 
 def load_graph(path: Path | str) -> Graph:
@@ -131,16 +157,37 @@ def load_graph(path: Path | str) -> Graph:
     return graph
 
 
-def query(graph: Graph, sparql: str) -> tuple[list[str], list[tuple]]:
-    """Run a SPARQL SELECT/ASK query; return column names and rows of Python values."""
+def query(graph: Graph, sparql: str, params: dict[str, str] | None = None) -> tuple[list[str], list[tuple]]:
+    """Run a SPARQL SELECT/ASK query; return column names and rows of rdflib terms.
+
+    `params` (variable name → value) are bound with rdflib's initBindings: each value is an RDF
+    term (an ``<IRI>`` or a plain literal), never text pasted into the query.
+    """
+    from .store import parameter_terms
+
+    bindings = {Variable(k): v for k, v in parameter_terms(sparql, params or {}, rdflib_term).items()}
     try:
-        result = graph.query(sparql, initNs=PREFIXES)
+        result = graph.query(sparql, initNs=PREFIXES, initBindings=bindings)
     except Exception as exc:  # pyparsing and rdflib errors
         raise_query_error(exc)
     if result.type == "ASK":
         return ["ask"], [(bool(result.askAnswer),)]
     columns = [str(v) for v in result.vars]
     return columns, [tuple(row) for row in result]
+
+
+def rdflib_term(value: str):
+    """``<http://…>`` is an IRI, anything else a plain string literal."""
+    if value.startswith("<") and value.endswith(">"):
+        iri = URIRef(value[1:-1])
+        if not _valid_iri(iri):
+            raise QueryError(f"parameter value {value!r}: not a valid IRI")
+        return iri
+    return Literal(value)
+
+
+def _valid_iri(iri: URIRef) -> bool:
+    return bool(iri) and not any(ch in str(iri) for ch in '<>"{}|^`\\ ')
 
 
 def raise_query_error(exc: Exception):

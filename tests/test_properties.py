@@ -23,9 +23,9 @@ DOC_ID = st.text(st.characters(blacklist_categories=("Cs",), blacklist_character
 
 PARSERS = {
     "turtle": pyoxigraph.RdfFormat.TURTLE, "nt": pyoxigraph.RdfFormat.N_TRIPLES, "trig": pyoxigraph.RdfFormat.TRIG,
-    "jsonld": pyoxigraph.RdfFormat.JSON_LD,  # N-Quads: rdf.serialize cannot write it from a plain Graph yet
+    "jsonld": pyoxigraph.RdfFormat.JSON_LD, "nquads": pyoxigraph.RdfFormat.N_QUADS,
 }
-SUFFIX = {"turtle": ".ttl", "nt": ".nt", "trig": ".trig", "jsonld": ".jsonld"}
+SUFFIX = {"turtle": ".ttl", "nt": ".nt", "trig": ".trig", "jsonld": ".jsonld", "nquads": ".nq"}
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -1,0 +1,219 @@
+"""The pyoxigraph adapter: kg's persistent, embedded store (an Oxigraph database in a folder) and SPARQL over it.
+
+rdflib's in-memory store is far slower on aggregate queries over large graphs (see bench/store.py),
+so a build's graph is also kept in an on-disk Oxigraph store. The functions a build calls:
+
+- ``open_store(path, read_only=False)`` — the Oxigraph store in folder `path` (created if missing).
+- ``bulk_load(path, files, graph=None)`` — load Turtle / N-Triples / N-Quads / TriG / JSON-LD files
+  into it fast (datasets keep their named graphs; triples go to `graph`, an IRI, or the default graph).
+- ``query(source, sparql, params)`` — SPARQL over a store folder, an open store or a graph file;
+  `params` (name → value) are bound as RDF terms, never pasted into the query text.
+- ``replace_graph(path, graph, file)`` — empty the named graph `graph` (say, one document's)
+  and load `file` into it: re-adding a changed document replaces what it said before.
+- ``is_store(path)``, ``to_graph(path)`` (an rdflib graph of every quad), ``dump(path, out, fmt)``.
+
+Queries see the union of all named graphs (one per document) as their default graph, so the same
+SPARQL works on a Turtle file and on a store. Values come back as rdflib terms, so the rest of kg
+handles one kind of term.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from .errors import GraphError, QueryError
+
+# file extension → pyoxigraph format; the same table decides what `kg query` / `kg serve` accept
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def is_store(path: Path | str) -> bool:
+    """True when `path` is a folder holding an Oxigraph (RocksDB) database."""
+    path = Path(path)
+    return path.is_dir() and (path / "CURRENT").is_file()
+
+
+def open_store(path: Path | str, *, read_only: bool = False) -> ox.Store:
+    """The on-disk store in folder `path`; a missing folder becomes an empty store (unless read-only)."""
+    path = Path(path)
+    if read_only and not is_store(path):
+        raise GraphError(f"{path}: not an Oxigraph store folder")
+    if not read_only and path.exists() and not path.is_dir():
+        raise GraphError(f"{path}: is a file, not a store folder")
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as exc:  # locked by another process, or not a database
+        raise GraphError(f"{path}: cannot open the store: {exc}") from None
+
+
+@contextlib.contextmanager
+def opened(path: Path | str, *, read_only: bool = False):
+    """An open store that is flushed and released (its lock dropped) on exit."""
+    store = open_store(path, read_only=read_only)
+    try:
+        yield store
+        if not read_only:
+            store.flush()
+    finally:
+        del store  # pyoxigraph closes the database when the last reference goes
+
+
+def bulk_load(path: Path | str, files: Iterable[Path | str], *, graph: str | None = None) -> int:
+    """Load RDF files into the store at `path`; return how many quads the store then holds."""
+    with opened(path) as store:
+        for file in map(Path, files):
+            load_file(store, file, graph=graph)
+        return len(store)
+
+
+def replace_graph(path: Path | str, graph: str, file: Path | str) -> int:
+    """Replace the named graph `graph` (an IRI) of the store at `path` by the triples of `file`; return its new size."""
+    name = ox.NamedNode(graph)
+    with opened(path) as store:
+        if store.contains_named_graph(name):
+            store.clear_graph(name)
+        load_file(store, Path(file), graph=graph)
+        return sum(1 for _ in store.quads_for_pattern(None, None, None, name))
+
+
+def load_file(store: ox.Store, file: Path, *, graph: str | None = None) -> None:
+    fmt = _format(file)
+    target = ox.NamedNode(graph) if graph and not fmt.supports_datasets else None
+    try:
+        store.bulk_load(path=str(file), format=fmt, to_graph=target)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise GraphError(f"{file}: cannot load: {str(exc).splitlines()[0]}") from None
+
+
+def _format(file: Path) -> ox.RdfFormat:
+    if not file.is_file():
+        raise GraphError(f"{file}: no such graph file")
+    try:
+        return FORMATS[file.suffix.lower()]
+    except KeyError:
+        raise GraphError(f"{file}: unknown RDF file type; use one of {', '.join(FORMATS)}") from None
+
+
+def memory_store(file: Path | str) -> ox.Store:
+    """A graph file parsed into an in-memory Oxigraph store."""
+    store = ox.Store()
+    load_file(store, Path(file))
+    return store
+
+
+def query(source, sparql: str, params: Mapping[str, str] | None = None, *, prefixes: Mapping[str, str] | None = None):
+    """Run SPARQL over a store folder, an open store or a graph file; return column names and rows of rdflib terms.
+
+    `params` bind query variables to values (an ``<IRI>`` or a plain string literal) as SPARQL
+    substitutions: the value is an RDF term, so it can never change the query's structure.
+    Oxigraph substitutes only variables the query SELECTs (SPARQL SEP-0007), so a parameterised
+    query lists its parameters in its SELECT clause.
+    """
+    substitutions = {ox.Variable(k): v for k, v in parameter_terms(sparql, params or {}, ox_term).items()}
+    with _source(source) as store:
+        try:
+            result = store.query(sparql, prefixes=dict(prefixes or {}), use_default_graph_as_union=True, substitutions=substitutions)
+        except (SyntaxError, ValueError, OSError, RuntimeError) as exc:  # RuntimeError: a parameter not in SELECT
+            raise QueryError(f"SPARQL query failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+        if isinstance(result, ox.QueryBoolean):
+            return ["ask"], [(bool(result),)]
+        if isinstance(result, ox.QueryTriples):
+            return ["subject", "predicate", "object"], [tuple(map(rdflib_term, t)) for t in result]
+        columns = [v.value for v in result.variables]
+        return columns, [tuple(rdflib_term(row[c]) for c in columns) for row in result]
+
+
+@contextlib.contextmanager
+def _source(source):
+    if isinstance(source, ox.Store):
+        yield source
+    elif is_store(source):
+        with opened(source, read_only=True) as store:
+            yield store
+    else:
+        yield memory_store(source)
+
+
+def parameter_terms(sparql: str, params: Mapping[str, str], make_term) -> dict:
+    """Check each parameter names a variable of the query, and turn its value into an RDF term with `make_term`."""
+    terms = {}
+    for name, value in params.items():
+        if not _PARAM_NAME.fullmatch(name):
+            raise QueryError(f"parameter {name!r}: not a SPARQL variable name")
+        if not re.search(rf"[?$]{name}\b", sparql):
+            raise QueryError(f"parameter {name!r}: the query has no variable ?{name}")
+        terms[name] = make_term(value)
+    return terms
+
+
+def ox_term(value: str):
+    """``<http://…>`` is an IRI, anything else a plain string literal (the parser rejects a bad IRI)."""
+    if value.startswith("<") and value.endswith(">"):
+        try:
+            return ox.NamedNode(value[1:-1])
+        except ValueError as exc:
+            raise QueryError(f"parameter value {value!r}: {exc}") from None
+    return ox.Literal(value)
+
+
+def rdflib_term(term):
+    """A pyoxigraph term as the equal rdflib term (None stays None: an unbound variable)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)  # RDF 1.1: a plain literal is an xsd:string; rdflib writes it without the type
+        if term.datatype.value == _XSD_DECIMAL and re.fullmatch(r"[+-]?\d+", term.value):
+            # Oxigraph writes decimals canonically (200000000), rdflib's Turtle as 200000000.0: same value, rdflib's form
+            return Literal(term.value + ".0", datatype=URIRef(_XSD_DECIMAL))
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise GraphError(f"unsupported RDF term {term!r}")
+
+
+def to_graph(source) -> Graph:
+    """Every triple of a store (all named graphs merged) or graph file, as an rdflib graph."""
+    from .rdf import new_graph
+
+    graph = new_graph()
+    with _source(source) as store:
+        for quad in store.quads_for_pattern(None, None, None, None):
+            graph.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
+    return graph
+
+
+def load_any(path: Path | str) -> Graph:
+    """A store folder or a graph file, as one rdflib graph."""
+    from .rdf import load_graph
+
+    return to_graph(path) if is_store(path) else load_graph(path)
+
+
+def dump(source, out: Path | str, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> Path:
+    """Write a store's quads, named graphs kept, as N-Quads or TriG to `out` atomically."""
+    from .writing import atomic_path
+
+    if not fmt.supports_datasets:
+        raise GraphError(f"{out}: a store dump keeps named graphs, so it is N-Quads or TriG")
+    with _source(source) as store, atomic_path(out) as tmp:
+        store.dump(str(tmp), fmt)
+    return Path(out)
