@@ -73,6 +73,7 @@ class Knowledge:
     doctrine_tails: tuple[str, ...] = ()  # 共识, 作风: numbered sayings, not programs
     extra_words: frozenset[str] = field(default=frozenset())  # 市域: kept whole by the segmenter
     name_initials: frozenset[str] = field(default=frozenset())  # 小, 上: open names, split off by jieba
+    enterprise_actions: frozenset[str] = field(default=frozenset())  # 正在, 投产: what enterprises do
     directions: tuple[str, ...] = ()  # 南侧, 沿线: place + direction + name
     project_place_heads: tuple[str, ...] = ()  # 路, 河: heads of places that open project names
     inner_words: frozenset[str] = field(default=frozenset())  # 提升, 改造: inside names, never first
@@ -259,6 +260,7 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         doctrine_tails=tuple(categories.get("doctrine_tail", [])),
         extra_words=frozenset(_words(data_dir / "words.txt")),
         name_initials=frozenset(categories.get("name_initial", [])),
+        enterprise_actions=frozenset(categories.get("enterprise_action", [])),
         directions=tuple(categories.get("direction", [])),
         project_place_heads=tuple(categories.get("project_place_head", [])),
         inner_words=frozenset(categories.get("inner", [])),

@@ -8,7 +8,7 @@ from .knowledge import Division, Head, Knowledge
 from .model import Document, Mention, Token
 from .enumerations import enumerated_mentions
 from .quotes import quoted_mentions
-from .segment import common_word, is_verb
+from .segment import common_word, is_verb, unfamiliar
 
 MAX_NAME = 24  # characters; longer runs are sentences, not names
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ·\-—+＋×/（）()]")
@@ -636,4 +636,55 @@ def brand_mentions(text: str, mentions: list[Mention], tokens: list[Token], know
     for tok in tokens:
         if tok.text in brands and tok.start not in inside:
             out.append(Mention(tok.start, tok.end, tok.text, "Company", "", "brand.company", canonical=brands[tok.text]))
+    out += _enterprise_subjects(text, tokens, knowledge)
+    out += _brands_before_counted_projects(text, mentions, tokens, knowledge)
+    return out
+
+
+_CLAUSE_OPENERS = "，。；：！？,;:\n"
+_COUNT_TOKEN = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)个$")
+
+
+def _brand_token(tok: Token, knowledge: Knowledge) -> bool:
+    word = tok.text
+    return (
+        2 <= len(word) <= 4 and bool(re.fullmatch(r"[\u4e00-\u9fff]+", word)) and unfamiliar(word)
+        and word not in knowledge.by_name and word not in knowledge.by_short and word not in knowledge.generic
+        and word not in knowledge.stop_tokens and word not in knowledge.landmarks and knowledge.head_of(word) is None
+        and not re.search(r"[湖河村镇寨海]", word)  # 西湖左海, 龙湖古寨: places jieba does not know
+    )
+
+
+def _enterprise_subjects(text: str, tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
+    """Short enterprise names opening a clause and doing something: 锡纯|半导体|正在建成…,
+    山西|天钠|开辟…: [a place] + a word jieba does not know + [an industry], then a verb.
+    A place or an industry word must stand beside the unknown word; alone it may be a person."""
+    out = []
+    for i, tok in enumerate(tokens):
+        if i and tokens[i - 1].text[-1:] not in _CLAUSE_OPENERS:
+            continue
+        j = i
+        while j < len(tokens) and (tokens[j].text in knowledge.by_name or tokens[j].text in knowledge.by_short):
+            j += 1
+        if j >= len(tokens) or not _brand_token(tokens[j], knowledge):
+            continue
+        k = j + 1
+        while k < len(tokens) and tokens[k].text in knowledge.industry_words:
+            k += 1
+        if (j == i and k == j + 1) or k >= len(tokens) or tokens[k].text not in knowledge.enterprise_actions:
+            continue
+        if _ordinary_words(tokens[j].text) or _NUMERAL_START.match(tokens[j].text):
+            continue  # 建立健全…, 三是…: jieba glued common words, not a name
+        out.append(Mention(tok.start, tokens[k - 1].end, text[tok.start:tokens[k - 1].end], "Company", "", "brand.subject"))
+    return out
+
+
+def _brands_before_counted_projects(text: str, mentions: list[Mention], tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
+    """中煤|两个|2×100万千瓦火电项目: an enterprise named before the count of its projects."""
+    out = []
+    project_starts = {m.start for m in mentions if m.type == "Project"}
+    for i in range(1, len(tokens) - 1):
+        brand, count = tokens[i - 1], tokens[i]
+        if _COUNT_TOKEN.match(count.text) and tokens[i + 1].start in project_starts and _brand_token(brand, knowledge):
+            out.append(Mention(brand.start, brand.end, brand.text, "Company", "", "brand.counted_projects"))
     return out

@@ -71,3 +71,13 @@ def common_word(word: str) -> bool:
 def is_verb(word: str) -> bool:
     """Does jieba's general dictionary tag `word` as a verb (实施, 集合)?"""
     return _general_dictionary().get(word, (0, ""))[1].startswith("v")
+
+
+def unfamiliar(word: str) -> bool:
+    """Is `word` unknown to jieba's general dictionary, or only a rare proper name (中煤 5 nt)?
+    The names of small enterprises are: jieba's HMM builds them from single characters."""
+    freq, tag = _general_dictionary().get(word, (0, ""))
+    return freq == 0 or freq < RARE_FREQ and tag in ("nt", "nz", "nr", "nrt")
+
+
+RARE_FREQ = 50
