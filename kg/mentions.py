@@ -21,6 +21,8 @@ def _name_like(token: Token, knowledge: Knowledge) -> bool:
     word = token.text
     if word in knowledge.stop_tokens or len(word) >= 4 and (word[:2] in knowledge.stop_tokens or word[-2:] in knowledge.stop_tokens):
         return False
+    if all(ch == "—" for ch in word):
+        return False  # ——云冈区图书馆: a dash before a name opens a subtitle
     return all(_NAME_CHAR.match(ch) for ch in word)
 
 
@@ -382,6 +384,8 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return True
     if head.type in ("Place", "Organization") and _only_descriptive(specific, knowledge):
         return True
+    if head.type == "Place" and len(specific) == 1 and is_verb(specific + head.word[0]):
+        return True  # 加|大景区 is 加大 + 景区
     if head.type == "Place" and len(specific) >= 2 and is_verb(specific):
         return True  # 加大|景区, 整治|村: a verb and a common noun
     if head.type == "Place" and re.match(r"[\d一二三四五六七八九十]+个", text[start + len(name):start + len(name) + 4]):
