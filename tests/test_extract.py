@@ -82,3 +82,43 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     text = "大同市新荣区今年签约落地54个项目，总投资103.578亿元；引进投资10亿元以上项目3个。新荣区发展很快。"
     money = [f for f in extractor.extract(Document("t.txt", text)).facts if f.relation == "investment"]
     assert [(f.head, f.amount.yuan) for f in money] == [("新荣区", Decimal("10357800000"))]
+
+
+# Sentences below are taken from the benchmark corpus (not the seeds), one per rule.
+@pytest.mark.parametrize("text, expected", [
+    # policy packages counted by their articles, in a sentence that publishes them
+    ("制定激活民间投资30条、促进个体工商户发展23条等政策措施。", {("激活民间投资30条", "Program"), ("促进个体工商户发展23条", "Program")}),
+    # side-by-side quotes share one reading: one is a known program, so both are
+    ("践行新时代“枫桥经验”“浦江经验”，警民融合。", {("枫桥经验", "Program"), ("浦江经验", "Program")}),
+    # an award verb makes a quoted title a program whatever its head word
+    ("乌金山镇荣膺“全国乡村旅游重点镇”。", {("全国乡村旅游重点镇", "Program"), ("乌金山镇", "Place")}),
+    # enumeration items split at 、, closed by 等 and typed by the noun after the list
+    ("巩固与云冈石窟、恒山、古长城、火山群等周边景区的互联互通。", {("恒山", "Place"), ("古长城", "Place"), ("火山群", "Place")}),
+    # a rank opens an honour title
+    ("持茶陵县、醴陵市创建国家生态文明建设示范区。", {("国家生态文明建设示范区", "Program")}),
+    # a line named after the places it joins
+    ("齐齐哈尔城际客运铁路专线、前进镇至抚远地方铁路建成。", {("前进镇至抚远地方铁路", "Project")}),
+])
+def test_extract_rules_on_corpus_sentences(extractor, text, expected):
+    found, _ = _types(extractor, text)
+    assert expected <= found
+
+
+@pytest.mark.parametrize("text, not_expected", [
+    ("由“一煤独大”向“多元支撑”转变。", ("一煤独大", "Program")),  # a transition, not a program
+    ("坚持“九二共识”，维护一个中国。", ("九二共识", "Program")),  # a doctrine
+    ("深化行政管理体制改革，着力转变职能。", ("行政管理体制改革", "Program")),  # a kind of work
+    ("新建道路20条，改造管网。", ("新建道路20条", "Program")),  # roads counted, not a policy
+    ("加大景区周边环境综合整治。", ("加大景区", "Place")),  # a verb and a noun
+])
+def test_extract_rules_reject_look_alikes(extractor, text, not_expected):
+    found, _ = _types(extractor, text)
+    assert not_expected not in found
+
+
+def test_extract_short_form_prefers_the_city_named_in_full(extractor):
+    text = "吉安市政府工作报告。吉安经济稳步增长，吉安县、泰和县同步发展。全市吉安各项事业进步。"
+    extraction = extractor.extract(Document("t.txt", text))
+    assert extraction.subject_places == ("吉安市",)
+    short = [m for m in extraction.mentions if m.text == "吉安"]
+    assert short and all(m.canonical == "吉安市" for m in short)
