@@ -1,8 +1,8 @@
 """Items of enumerations, typed by the noun the list ends in.
 
-Reports name things in lists: 实施上皇庄、小南头、七里村等7个村的…, 云冈石窟、恒山、古长城、火山群等周边景区,
-立足小南头、白登山和马军营三个街道. The separators (、, a final 和/及) mark where names start and end
-more reliably than the segmenter, which glues or splits unknown names (上|皇庄, 火山|群等); only the
+Reports name things in lists: 实施上庄、小南营、七里村等7个村的…, 龙门石窟、嵩山、古长城、火山群等周边景区,
+立足东关、西关和南关三个街道. The separators (、, a final 和/及) mark where names start and end
+more reliably than the segmenter, which glues or splits unknown names (上|庄, 火山|群等); only the
 first item's left edge needs the tokens.
 """
 from __future__ import annotations
@@ -117,7 +117,7 @@ def _split_items(text: str, clause: int, end: int, split_joiners: bool) -> list[
 
 def _first_item_start(text: str, tokens: list[Token], start: int, stop: int, name_like, name_initials) -> int | None:
     """Left edge of the first item: name-like tokens back from its end; a one-character word that
-    jieba split off the name (上|皇庄, 小|南头) stays; a leading verb (实施, 集合) goes."""
+    jieba split off the name (上|庄, 小|南营) stays; a leading verb (实施, 集合) goes."""
     inside = [t for t in tokens if start <= t.start and t.end <= stop]
     if not inside:
         return None

@@ -22,7 +22,7 @@ def _name_like(token: Token, knowledge: Knowledge) -> bool:
     if word in knowledge.stop_tokens or len(word) >= 4 and (word[:2] in knowledge.stop_tokens or word[-2:] in knowledge.stop_tokens):
         return False
     if all(ch == "—" for ch in word):
-        return False  # ——云冈区图书馆: a dash before a name opens a subtitle
+        return False  # ——某区图书馆: a dash before a name opens a subtitle
     return all(_NAME_CHAR.match(ch) for ch in word)
 
 
@@ -44,7 +44,7 @@ def _left_edge(tokens: list[Token], index: int, knowledge: Knowledge, limit: int
     """Index of the first token of the name that ends with tokens[index].
 
     With `inner`, words such as 提升 and 改造 may stand inside the name when a name-like word
-    comes before them (农村人居环境整治提升五年行动), but never start it."""
+    comes before them (农村人居环境整治|提升|三年行动), but never start it."""
     first = index
     end = tokens[index].end
     while first > 0:
@@ -139,7 +139,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
     for i, tok in enumerate(tokens):
         head = knowledge.head_of(tok.text)
         if head is None or len(head.word) == len(tok.text) == 1:
-            joined = _head_across(tokens, i, knowledge)  # 新时代文明实践|中心: the head is 实践中心
+            joined = _head_across(tokens, i, knowledge)  # 某某文明实践|中心: the head is 实践中心
             head = joined or head
         if head is None:
             continue
@@ -157,7 +157,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         if head.type == "Place":
             settlement = head.subtype in ("Town", "Village", "Zone")
             start = _after_enclosing_place(start, tok.end - len(head.word), place_ends, settlement)
-            start = max([start] + [e for e in line_ends if start < e < tok.end - len(head.word)])  # 集大原高铁|大同北站
+            start = max([start] + [e for e in line_ends if start < e < tok.end - len(head.word)])  # 郑渝高铁|万州北站
         start += _after_count(text[start:tok.end], head.word)
         start = _after_direction(text, start, tok.end - len(head.word), knowledge)
         title = _title_start(text, start, tok.end, head, knowledge)
@@ -166,7 +166,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         if title is None and head.type in ("Place", "Program"):
             title = _title_start(text, _phrase_start(text, tok.end - len(head.word)), tok.end, head, knowledge)  # 全国|乡村|旅游|重点|镇
         if title is not None and title < 0:
-            start, title = -title, None  # 全国首批|全域旅游示范区
+            start, title = -title, None  # 全国首批|某某示范区
         if title is not None:
             out.append(Mention(title, tok.end, text[title:tok.end], "Program", "", "head.program.rank"))
             continue
@@ -180,7 +180,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         if head.type == "Project" and not _proper_project(name, head.word, head.rule, start, place_ends, knowledge):
             continue
         if head.rule == "head.org.committee" and not _opens_with_place(name[: -len(head.word)], knowledge):
-            continue  # 中共大同市委, 平城区委; not …扛起省委
+            continue  # 中共某某市委, 某某区委; not …扛起省委
         if _counted(name, knowledge) and text[start - 1:start] in "”’」":
             continue  # “扫黑恶、…”五大专项行动: the quote is the name, this counts its items
         typ, subtype, rule = head.type, head.subtype, head.rule
@@ -190,7 +190,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             typ, rule = "Program", "head.program.numeral"
         phase = _PHASE.match(text, tok.end)
         if phase and typ in ("Project", "Organization"):
-            # 平旺地区环境综合治理项目（一期）工程, 职业技术中学（一期）: a phase of works being built
+            # 某某片区综合治理项目（一期）工程, 某某中学（二期）: a phase of works being built
             name, typ, subtype, rule = text[start:phase.end()], "Project", "", "head.project.phase"
         mention = Mention(start, start + len(name), name, typ, subtype, rule)
         out.append(mention)
@@ -211,7 +211,7 @@ _PHASE = re.compile(r"[（(][一二三四五六七八九十\d]+期[）)](?:工�
 
 
 def _after_direction(text: str, start: int, head_start: int, knowledge: Knowledge) -> int:
-    """A name written after a place and a direction starts after them (北都街南侧|南华街项目)."""
+    """A name written after a place and a direction starts after them (火车站南侧|商业综合体项目)."""
     best = start
     for word in knowledge.directions:
         pos = text.rfind(word, start + 1, head_start)
@@ -221,7 +221,7 @@ def _after_direction(text: str, start: int, head_start: int, knowledge: Knowledg
 
 
 def _counted(name: str, knowledge: Knowledge) -> bool:
-    """Does the name open with a numeral that counts (三大民生工程, 八项提升行动), not 一般?"""
+    """Does the name open with a numeral that counts (三大惠民工程, 五项提升行动), not 一般?"""
     return bool(_NUMERAL_START.match(name)) and not name.startswith(knowledge.not_numeral)
 
 
@@ -247,8 +247,8 @@ def _head_across(tokens: list[Token], index: int, knowledge: Knowledge):
 
 
 def _title_start(text: str, start: int, end: int, head, knowledge: Knowledge) -> int | None:
-    """Start of an honour or title scheme's name (全国乡村旅游重点镇, 省级乡村振兴先行示范区,
-    山西省文化产业示范园区): a rank opens it, right before the name or as its first word."""
+    """Start of an honour or title scheme's name (全国文明城市, 省级生态文明建设示范区,
+    江西省文化产业示范园区): a rank opens it, right before the name or as its first word."""
     if head.type not in ("Place", "Program", "Project"):
         return None
     for rank in knowledge.ranks:
@@ -257,7 +257,7 @@ def _title_start(text: str, start: int, end: int, head, knowledge: Knowledge) ->
                 rest = text[at + len(rank):end]
                 batch = re.match(r"(?:首批|第[一二三四五六七八九十\d]+批)", rest)
                 if batch:
-                    return -(at + len(rank) + batch.end())  # 全国首批全域旅游示范区: rank and batch qualify the title
+                    return -(at + len(rank) + batch.end())  # 全国首批某某示范区: rank and batch qualify the title
                 if rest not in knowledge.generic and not rest.startswith(tuple(knowledge.leading)) and re.fullmatch(r"[\u4e00-\u9fff\d·]+", rest):
                     return at
     for province in _PROVINCE_PREFIX.findall(text[start:start + 9]):
@@ -313,9 +313,9 @@ def _proper_project(name: str, head: str, rule: str, start: int, place_ends: dic
     if re.search(r"[\dA-Za-z０-９×]|[一二三四五六七八九十]号|[百千万亿]+[亿兆吨瓦]", specific) or len(specific) >= 8:
         return True
     if rule.startswith(("head.project.rail", "head.project.road")) and len(specific) >= 2 and not _only_descriptive(specific, knowledge) and not _ordinary_words(specific):
-        return True  # 集大原高铁: lines are named after the places they join
+        return True  # 郑渝高铁, 京沪高铁: lines are named after the places they join
     if any(_named_place(specific[:end], knowledge) for end in range(2, len(specific) + 1)):
-        return True  # 甘河水水质提升项目: it names the place it works on
+        return True  # 某河水质提升项目: it names the place it works on
     if any(start <= m.start < start + len(specific) for m in place_ends.values()):
         return True
     return _brand_of(name, knowledge) is not None
@@ -345,13 +345,13 @@ def _strip_function_char(name: str, head: str) -> int:
     return 0
 
 
-# Longest specific part (before the head) that a settlement or water name has (得胜堡村, 西花园街道).
+# Longest specific part (before the head) that a settlement or water name has (王家堡村, 东花园街道).
 _SHORT_PLACE = {"Town": 6, "Village": 6, "Water": 5}
 
 
 def _after_enclosing_place(start: int, head_start: int, place_ends: dict[int, Mention], settlement: bool) -> int:
-    """A place written after the place that holds it starts after it (云冈区|十里河森林公园),
-    unless nothing but the head would be left (大同|北站 stays 大同北站)."""
+    """A place written after the place that holds it starts after it (某某区|十里河湿地公园),
+    unless nothing but the head would be left (万州|北站 stays 万州北站)."""
     best = start
     for end in range(start + 1, head_start - 1):
         holder = place_ends.get(end)
@@ -361,8 +361,8 @@ def _after_enclosing_place(start: int, head_start: int, place_ends: dict[int, Me
 
 
 def _holds_places(holder: Mention, settlement: bool) -> bool:
-    """Only a division named in full holds a town or village (云冈区|平源街道); a town or
-    village holds anything (小石村|野山滑雪场). Landmarks keep their district (平城区党史展厅)."""
+    """Only a division named in full holds a town or village (某某区|某某街道); a town or
+    village holds anything (某某村|某某滑雪场). Landmarks keep their district (某某区党史馆)."""
     if holder.subtype in ("Town", "Village"):
         return True
     return settlement and holder.rule == "gazetteer.full"
@@ -371,7 +371,7 @@ def _holds_places(holder: Mention, settlement: bool) -> bool:
 def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> bool:
     """A counted (6个…项目) or described (精品示范村, 普惠性幼儿园) kind of thing, not one named thing."""
     if start > 0 and text[start - 1] in knowledge.classifiers and head.type in ("Place", "Project", "Organization"):
-        return not re.search(r"\d+×\d+|万千瓦|兆瓦", name)  # 两个2×100万千瓦火电项目 is still one named plant
+        return not re.search(r"\d+×\d+|万千瓦|兆瓦", name)  # 两个2×66万千瓦火电项目 is still one named plant
     specific = name[: -len(head.word)]
     words = knowledge.project_modifiers if head.type == "Project" else knowledge.modifiers
     if head.word in knowledge.weak_heads:
@@ -433,7 +433,7 @@ def _built_thing(name: str, start: int, places: dict[int, Mention]) -> bool:
 
 
 def _lexicon_mentions(tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
-    """National programs (千万工程) and well-known places and bodies without a head word (黄河, 公安部)."""
+    """National programs (厕所革命) and well-known places and bodies without a head word (黄河, 公安部)."""
     out = []
     for t in tokens:
         if t.text in knowledge.programs:
@@ -468,11 +468,11 @@ MAX_ARTICLES = 200  # more "条" than a policy has: a count of things (背街小
 
 
 def _policy_packages(text: str, knowledge: Knowledge) -> list[Mention]:
-    """Policy packages named by their number of articles (促进就业20条, 放宽落户14条) in a
+    """Policy packages named by their number of articles (稳就业20条, 激活民间投资30条) in a
     sentence that publishes them; 新建道路20条 counts roads."""
     out = []
     for match in _ARTICLES.finditer(text):
-        # the name runs back to the list separator or the publishing verb: 促进就业20条 keeps 促进
+        # the name runs back to the list separator or the publishing verb: 促进民营经济发展23条 keeps 促进
         start = max(text.rfind(ch, 0, match.start()) for ch in "、，。；：,;:\n“”") + 1
         verb = None
         for verb in _PUBLISHED.finditer(text, start, match.start()):
@@ -529,7 +529,7 @@ def _places_opening_projects(mentions: list[Mention], knowledge: Knowledge) -> l
 
 
 def _drop_enclosed(mentions: list[Mention]) -> list[Mention]:
-    """Drop a short division form used inside a longer name (云冈 in 云冈石窟, 晋源 in 晋源酒店项目)
+    """Drop a short division form used inside a longer name (龙门 in 龙门石窟, 晋源 in 晋源酒店项目)
     and a company name that only opens a longer one (国网山西省电力公司 in 国网…新荣区供电公司)."""
     out = []
     for i, m in enumerate(mentions):
@@ -551,9 +551,9 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
         if m.rule == "head.company.form" and other.type == "Company" and other.start == m.start:
             return True
         if m.rule.startswith(("head.project.rail", "head.project.facility")) and other.type == "Project" and other.start == m.start:
-            return True  # 太绥铁路 in 太绥铁路东阳编组站, 大数据中心 in 大数据中心项目
+            return True  # 某某铁路 in 某某铁路某某编组站, 大数据中心 in 大数据中心项目
         if m.type == "Organization" and other.type == "Organization" and other.start == m.start:
-            return True  # 大同大学 in 大同大学附小, 中共大同市委 in 中共大同市委宣传部
+            return True  # 某某大学 in 某某大学附小, 中共某某市委 in 中共某某市委宣传部
     return False
 
 
@@ -684,7 +684,7 @@ def _enterprise_subjects(text: str, tokens: list[Token], knowledge: Knowledge) -
 
 
 def _brands_before_counted_projects(text: str, mentions: list[Mention], tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
-    """中煤|两个|2×100万千瓦火电项目: an enterprise named before the count of its projects."""
+    """中煤|两个|2×66万千瓦火电项目: an enterprise named before the count of its projects."""
     out = []
     project_starts = {m.start for m in mentions if m.type == "Project"}
     for i in range(1, len(tokens) - 1):

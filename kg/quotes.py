@@ -1,9 +1,9 @@
 """Names in quotation marks: programs told from slogans by the words around the quotes.
 
-Reports put programs, brands and campaigns in quotes (深耕“三大民生工程”), but also slogans,
+Reports put programs, brands and campaigns in quotes (深耕“三大惠民工程”), but also slogans,
 metaphors and states of affairs (“老树发新芽”, 由“一煤独大”向…). What decides is the context:
 the words right before and after the quote (kg/data/quotes.tsv), the quote's own head word,
-and its neighbours — quotes written side by side (“枫桥经验”“浦江经验”) are items of one list
+and its neighbours — quotes written side by side (“枫桥经验”“某某经验”) are items of one list
 and share one reading.
 """
 from __future__ import annotations
@@ -42,7 +42,7 @@ def find_quotes(text: str) -> list[Quote]:
 
 
 def quote_groups(text: str, quotes: list[Quote]) -> list[list[Quote]]:
-    """Quotes written side by side or joined by 、/和 form one list: “长幼随学”“放心午餐”."""
+    """Quotes written side by side or joined by 、/和 form one list: “马路市场”“放心早餐”."""
     groups: list[list[Quote]] = []
     for quote in quotes:
         if groups and not quote.title and not groups[-1][-1].title and text[groups[-1][-1].end:quote.start] in _LIST_JOINERS:
@@ -87,7 +87,7 @@ def _group_mentions(text: str, group: list[Quote], knowledge: Knowledge) -> list
             out.append(Mention(quote.start, whole_end, text[quote.start:whole_end], "Program", "", "quote.program.complete"))
             if _only_code(quote.inner) or complete in ("治理", "管理"):
                 continue  # “1+4”制度规范, “小饭桌”治理: the quote alone is not the name
-        batch = _BATCH.match(quote.inner)  # “第三批省级旅游休闲街区”: the batch is not in the title
+        batch = _BATCH.match(quote.inner)  # “第二批省级某某街区”: the batch is not in the title
         start = quote.inner_start + (batch.end() if batch and len(quote.inner) - batch.end() >= 4 else 0)
         out.append(Mention(start, end, text[start:end], "Program", "", rule))
     return out
@@ -104,7 +104,7 @@ def _reading(text: str, quote: Quote, knowledge: Knowledge, after: str, before: 
     if after:
         return "quote.program.after"
     if before and rules_before.get(before) == "quote.program.award" and len(inner) >= 4:
-        return "quote.program.award"  # 获评省级“四星级幸福河湖”: a title, whatever its head word
+        return "quote.program.award"  # 获评省级“五星级示范河湖”: a title, whatever its head word
     head = knowledge.head_of(inner)
     if head is not None and head.type == "Program":
         return "quote.program.head"
@@ -117,7 +117,7 @@ def _reading(text: str, quote: Quote, knowledge: Knowledge, after: str, before: 
     if _NUMERAL_START.match(inner) and not inner.startswith(knowledge.not_numeral) and not inner.endswith(knowledge.doctrine_tails) and 3 <= len(inner) <= 8 and not re.search(r"\d", inner):
         return "quote.program.numeral"
     if re.fullmatch(r"[\u4e00-\u9fff]{1,4}[+＋][\u4e00-\u9fff]{0,4}", inner):
-        return "quote.program.plus"  # “数字+农业”, “生态+”: a development model
+        return "quote.program.plus"  # “互联网+政务”, “旅游+”: a development model
     return None
 
 

@@ -61,7 +61,7 @@ def located_in(text: str, mentions: list[Mention], sentences, knowledge: Knowled
         if outer.type not in ("Project", "Place") or outer.code:
             continue
         inside = [m for m in places if _names_place_of(outer, m)]
-        # of places opening the name, only the longest is where it is (甘河二十渠…工程: 甘河二十渠, not 甘河)
+        # of places opening the name, only the longest is where it is (某河二十渠…工程: 某河二十渠, not 某河)
         inside = [m for m in inside if not _landmark_in_landmark(outer, m)]
         opening = [m for m in inside if m.start == outer.start]
         chosen = [max(opening, key=lambda m: m.end)] if opening else []
@@ -72,7 +72,7 @@ def located_in(text: str, mentions: list[Mention], sentences, knowledge: Knowled
 
 
 def _landmark_in_landmark(outer: Mention, inner: Mention) -> bool:
-    """华严寺 does not locate 华严寺仿古风情街, nor 长城 the 长城一号旅游公路: a landmark's name
+    """某某寺 does not locate 某某寺仿古风情街, nor 长城 the 长城某某旅游公路: a landmark's name
     may open another landmark's or a road's without containing it."""
     return inner.subtype == "Landmark" and inner.rule != "name.place_prefix" and (outer.type == "Place" or outer.rule.startswith(("head.project.road", "head.project.rail")))
 
@@ -93,7 +93,7 @@ def _is_inside(child: Mention, parent: Mention, knowledge: Knowledge) -> bool:
     if parent.code and not child.code:
         return True
     if not parent.code and not child.code and child.subtype == "Landmark" and parent.subtype == "Village":
-        return True  # 小石村野山滑雪场
+        return True  # 某某村某某滑雪场
     return not parent.code and not child.code and child.subtype in ("Village", "Town", "Landmark") and parent.subtype in ("Town", "Zone")
 
 
