@@ -550,7 +550,7 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
             return True
         if m.rule == "head.company.form" and other.type == "Company" and other.start == m.start:
             return True
-        if m.rule.startswith(("head.project.rail", "head.project.facility")) and other.type == "Project" and other.start == m.start:
+        if m.rule.startswith(("head.project.rail", "head.project.facility", "head.project.phase")) and other.type == "Project" and other.start == m.start:
             return True  # 某某铁路 in 某某铁路某某编组站, 大数据中心 in 大数据中心项目
         if m.type == "Organization" and other.type == "Organization" and other.start == m.start:
             return True  # 某某大学 in 某某大学附小, 中共某某市委 in 中共某某市委宣传部
