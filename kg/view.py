@@ -131,9 +131,10 @@ _APP_JS = r"""(function () {
     ready();
   }
   var details = document.getElementById("kg-details");
+  var hint = document.getElementById("kg-panel-hint");
   function showDetails(id) {
     details.textContent = "";
-    if (id !== null && tips[id]) { details.appendChild(tipElement(tips[id])); }
+    if (id !== null && tips[id]) { details.appendChild(tipElement(tips[id])); hint.hidden = true; }
   }
   var typeBoxes = document.querySelectorAll("#kg-legend input[data-type]");
   var relBoxes = document.querySelectorAll("#kg-filters input[data-relation]");
