@@ -9,12 +9,14 @@ import pathlib
 import re
 import string
 import tempfile
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
 import pyvis
+from pyvis.edge import Edge
 from pyvis.network import Network
+from pyvis.node import Node
 
 from kg.errors import GraphError
 
@@ -34,6 +36,12 @@ MAIN_TYPES = ("Company", "Project", "Place", "Program", "Organization")
 MAX_SOURCES = 3
 DEFAULT_MAX_NODES = 2000
 PHYSICS_MAX_NODES = 400  # above this, the layout is computed ahead and physics stays off
+# Above this many edges, edge labels are drawn only around the selected node: vis-network measures every
+# label on every frame, which made one redraw of 9,000 labelled edges take seconds (bench/view.py).
+EDGE_LABELS_MAX = 1000
+EDGE_FONT_SIZE = 10
+SPRING_NODES = 400  # nodes placed by networkx's spring layout; the rest round their neighbours
+_GOLDEN = math.pi * (3 - math.sqrt(5))  # the golden angle: successive points never line up
 MAX_SENTENCE_CHARS = 200
 
 _PAGE = string.Template("""<!DOCTYPE html>
@@ -94,6 +102,7 @@ $app_js
 _APP_JS = r"""(function () {
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var EDGE_FONT_SIZE = data.edgeFontSize;
   // Every name comes from untrusted documents: it only ever reaches the page as a DOM text node.
   function tipElement(lines) {
     var box = document.createElement("div");
@@ -161,7 +170,14 @@ _APP_JS = r"""(function () {
   relBoxes.forEach(function (cb) { cb.addEventListener("change", applyFilter); });
   docSelect.addEventListener("change", applyFilter);
   var dimmed = false;
+  var labelled = [];
+  var labelsOff = data.options.edges.font.size === 0;
   function highlight(id) {
+    if (labelsOff) {
+      edges.update(labelled.map(function (e) { return {id: e, font: {size: 0}}; }));
+      labelled = network.getConnectedEdges(id);
+      edges.update(labelled.map(function (e) { return {id: e, font: {size: EDGE_FONT_SIZE}}; }));
+    }
     // Neighbourhood highlighting: the node and its neighbours keep their colour, the rest fade.
     var near = {};
     near[id] = true;
@@ -173,6 +189,8 @@ _APP_JS = r"""(function () {
   }
   function unhighlight() {
     if (!dimmed) { return; }
+    edges.update(labelled.map(function (e) { return {id: e, font: {size: 0}}; }));
+    labelled = [];
     nodes.update(data.nodes.map(function (n) { return {id: n.id, color: n.color}; }));
     dimmed = false;
   }
@@ -298,34 +316,72 @@ def _build_network(graph: "networkx.MultiDiGraph", kept: list) -> Network:
         options["kgDocs"] = sorted({doc_index[d] for d, _ in _sources(graph.nodes[n].get("sources")) if d})
         if n in positions:
             options["x"], options["y"] = positions[n]
-        net.add_node(str(n), **options)
+        _add_node(net, str(n), options)
     parallel: Counter = Counter()
     for u, v, attrs in _sorted_edges(graph, labels):
         pair = tuple(sorted((str(u), str(v))))
-        net.add_edge(str(u), str(v), **_edge_options(attrs, labels[u], labels[v], parallel[pair]))
+        _add_edge(net, str(u), str(v), _edge_options(attrs, labels[u], labels[v], parallel[pair]))
         parallel[pair] += 1
     for i, edge in enumerate(net.edges):
         edge["id"] = f"e{i}"
-    net.options = _vis_options(len(kept), physics=not positions)
+    net.options = _vis_options(len(kept), physics=not positions, edge_labels=len(net.edges) <= EDGE_LABELS_MAX)
     return net
 
 
-def layout_positions(graph: "networkx.MultiDiGraph", kept: list) -> dict[Any, tuple[int, int]]:
-    """Pixel positions of the kept nodes from a networkx spring layout with a fixed seed.
+def _add_node(net: Network, node_id: str, options: dict) -> None:
+    """Network.add_node without its list lookups: they made a 10,000-node page take minutes to write."""
+    shape, label = options.pop("shape"), options.pop("label")
+    net.nodes.append(Node(node_id, shape, label=label, font_color=net.font_color, **options).options)
+    net.node_ids.append(node_id)
 
-    Big graphs get their layout here, ahead of time: vis-network's physics on thousands of nodes keeps the
-    browser busy for minutes. Rounded to whole pixels so the page's bytes are stable.
+
+def _add_edge(net: Network, source: str, target: str, options: dict) -> None:
+    """Network.add_edge without its scan of every node per edge; both ends are known to be kept."""
+    net.edges.append(Edge(source, target, net.directed, **options).options)
+
+
+def layout_positions(graph: "networkx.MultiDiGraph", kept: list) -> dict[Any, tuple[int, int]]:
+    """Pixel positions of the kept nodes, computed ahead so the browser needs no physics.
+
+    networkx's seeded spring layout places the SPRING_NODES most connected nodes (its cost grows with the
+    square of the node count: 5 minutes for 10,000 nodes); every other node goes round its most connected
+    placed neighbour, breadth first, and groups not linked to those on a spiral outside. Rounded to whole
+    pixels so the page's bytes are stable.
     """
     import networkx as nx
 
+    ids = sorted(str(n) for n in kept)
     simple = nx.Graph()
-    simple.add_nodes_from(str(n) for n in kept)
+    simple.add_nodes_from(ids)
     simple.add_edges_from(sorted({tuple(sorted((str(u), str(v)))) for u, v in graph.subgraph(kept).edges() if u != v}))
-    iterations = 50 if len(kept) <= 3000 else 30
-    pos = nx.spring_layout(simple, seed=7, iterations=iterations)
-    scale = 40 * math.sqrt(len(kept))  # about 40 px per node on each side of the square the layout fills
+    order = sorted(ids, key=lambda n: (-simple.degree(n), n))
+    half = 30 * math.sqrt(len(ids))  # about 60 px per node on each side of the square the layout fills
+    core = nx.spring_layout(simple.subgraph(order[:SPRING_NODES]), seed=7, iterations=50)
+    pos = {n: (float(x) * half, float(y) * half) for n, (x, y) in core.items()}
+    children: Counter = Counter()
+    _place_around(simple, pos, deque(order[:SPRING_NODES]), children)
+    outside = 0
+    for start in order:
+        if start not in pos:  # a group with no link to anything placed: start it on the outer spiral
+            radius = half * 1.15 + 60 * math.sqrt(outside)
+            pos[start] = (radius * math.cos(outside * _GOLDEN), radius * math.sin(outside * _GOLDEN))
+            outside += 1
+            _place_around(simple, pos, deque([start]), children)
     by_str = {str(n): n for n in kept}
-    return {by_str[k]: (round(float(x) * scale), round(float(y) * scale)) for k, (x, y) in sorted(pos.items())}
+    return {by_str[n]: (round(x), round(y)) for n, (x, y) in sorted(pos.items())}
+
+
+def _place_around(simple: "networkx.Graph", pos: dict, queue: deque, children: Counter) -> None:
+    """Breadth first from the queued nodes: each unplaced neighbour goes on a golden-angle spiral round its parent."""
+    while queue:
+        parent = queue.popleft()
+        for child in sorted((m for m in simple[parent] if m not in pos), key=lambda m: (-simple.degree(m), m)):
+            k = children[parent]
+            children[parent] += 1
+            radius = 45 + 14 * math.sqrt(k)
+            x, y = pos[parent]
+            pos[child] = (x + radius * math.cos(k * _GOLDEN), y + radius * math.sin(k * _GOLDEN))
+            queue.append(child)
 
 
 def _place_chain_tip(graph: "networkx.MultiDiGraph", node: Any) -> list[list[str]]:
@@ -397,7 +453,7 @@ def _edge_options(attrs: dict, source: str, target: str, nth_parallel: int) -> d
     return options
 
 
-def _vis_options(n_nodes: int, *, physics: bool = True) -> dict:
+def _vis_options(n_nodes: int, *, physics: bool = True, edge_labels: bool = True) -> dict:
     """Network-wide vis-network options: fixed layout seed, physics that stabilises then is frozen by the page.
 
     Without physics (a layout computed ahead), edges are hidden while dragging or zooming so that big
@@ -409,7 +465,7 @@ def _vis_options(n_nodes: int, *, physics: bool = True) -> dict:
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
             "color": {"color": "#b0b0b0", "highlight": "#333333", "hover": "#666666"},
-            "font": {"size": 10, "align": "middle", "color": "#555555", "strokeWidth": 3},
+            "font": {"size": EDGE_FONT_SIZE, "align": "middle", "color": "#555555", "strokeWidth": 3},
             "smooth": {"enabled": True, "type": "continuous", "roundness": 0.3},
         },
         "physics": {
@@ -424,13 +480,15 @@ def _vis_options(n_nodes: int, *, physics: bool = True) -> dict:
         options["physics"] = {"enabled": False, "stabilization": {"enabled": False}}
         options["edges"]["smooth"] = False  # straight edges draw several times faster
         options["interaction"].update({"hideEdgesOnDrag": True, "hideEdgesOnZoom": True})
+    if not edge_labels:
+        options["edges"]["font"]["size"] = 0  # the page sets the selected node's edges to EDGE_FONT_SIZE
     return options
 
 
 def _page(net: Network, *, title: str, omitted: Omitted, documents: list[str]) -> str:
     """The complete HTML page of a pyvis Network, with vis-network inlined and no external reference."""
     shown, shown_edges = len(net.nodes), len(net.edges)
-    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options}
+    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "edgeFontSize": EDGE_FONT_SIZE}
     return _PAGE.substitute(
         title=html.escape(title),
         count_text=html.escape(f"{shown} 个节点 · {shown_edges} 条关系 ({shown} nodes, {shown_edges} edges)"),
