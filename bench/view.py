@@ -8,7 +8,8 @@ For each size N, the N most connected nodes of the graph (kg view --top N --max-
 as a page, opened from the file in Debian's Chromium with the network blocked, and timed:
   write   seconds to compute the view and write the page (Python)
   ready   seconds from navigation until the page is drawn and answers input (its data-kg-ready mark)
-  redraw  milliseconds per full redraw at a new zoom level (what panning and zooming cost)
+  redraw  milliseconds per full redraw at a new zoom level (what a click or a filter costs)
+  drag    milliseconds per redraw without edges (what panning and zooming cost: edges hide meanwhile)
 All figures come from one run on a shared machine: compare them with each other, not across runs.
 """
 from __future__ import annotations
@@ -56,8 +57,8 @@ def synthetic(n: int, seed: int = 0) -> nx.MultiDiGraph:
     return g
 
 
-def measure(context, path: Path) -> tuple[float, float]:
-    """Seconds until the page is interactive, and milliseconds per full redraw."""
+def measure(context, path: Path) -> tuple[float, float, float]:
+    """Seconds until the page is interactive; milliseconds per full redraw and per redraw without edges."""
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -65,15 +66,23 @@ def measure(context, path: Path) -> tuple[float, float]:
     page.goto(path.as_uri())
     page.wait_for_selector("body[data-kg-ready]", state="attached", timeout=600_000)
     ready = time.perf_counter() - start
-    redraw = page.evaluate("""() => {
-        const net = kgView.network, t = performance.now();
-        for (const s of [0.3, 0.5, 0.8, 1.2, 0.4]) { net.moveTo({scale: s}); net.redraw(); }
-        return (performance.now() - t) / 5;
+    redraw, drag = page.evaluate("""() => {
+        const net = kgView.network;
+        const frames = () => {
+            const t = performance.now();
+            for (const s of [0.3, 0.5, 0.8, 1.2, 0.4]) { net.moveTo({scale: s}); net.redraw(); }
+            return (performance.now() - t) / 5;
+        };
+        const full = frames();
+        net.setOptions({edges: {hidden: true}});
+        const bare = frames();
+        net.setOptions({edges: {hidden: false}});
+        return [full, bare];
     }""")
     page.close()
     if errors:
         raise SystemExit(f"page errors in {path}: {errors}")
-    return ready, redraw
+    return ready, redraw, drag
 
 
 def browser(playwright, profile: Path):
@@ -88,7 +97,7 @@ def bench(graph: nx.MultiDiGraph, sizes: list[int]) -> None:
     from playwright.sync_api import sync_playwright
 
     print(f"graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
-    print(f"{'nodes':>6} {'edges':>6} {'MB':>6} {'write s':>8} {'ready s':>8} {'redraw ms':>10}")
+    print(f"{'nodes':>6} {'edges':>6} {'MB':>6} {'write s':>8} {'ready s':>8} {'redraw ms':>10} {'drag ms':>8}")
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         context = browser(playwright, Path(tmp) / "profile")
         for size in sizes:
@@ -97,9 +106,9 @@ def bench(graph: nx.MultiDiGraph, sizes: list[int]) -> None:
             path = render_html(shown, Path(tmp) / f"view-{size}.html", max_nodes=size, selection=selection,
                                total=graph.number_of_nodes())
             written = time.perf_counter() - start
-            ready, redraw = measure(context, path)
+            ready, redraw, drag = measure(context, path)
             print(f"{shown.number_of_nodes():>6} {shown.number_of_edges():>6} {path.stat().st_size / 1e6:>6.2f} "
-                  f"{written:>8.2f} {ready:>8.2f} {redraw:>10.1f}", flush=True)
+                  f"{written:>8.2f} {ready:>8.2f} {redraw:>10.1f} {drag:>8.1f}", flush=True)
         context.close()
 
 

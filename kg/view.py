@@ -372,15 +372,19 @@ def layout_positions(graph: "networkx.MultiDiGraph", kept: list) -> dict[Any, tu
 
 
 def _place_around(simple: "networkx.Graph", pos: dict, queue: deque, children: Counter) -> None:
-    """Breadth first from the queued nodes: each unplaced neighbour goes on a golden-angle spiral round its parent."""
+    """Breadth first from the queued nodes: each unplaced neighbour goes on a golden-angle spiral round its parent,
+    turned to face away from the parent's own parent so that neighbouring families overlap less."""
+    heading: dict[str, float] = {}
     while queue:
         parent = queue.popleft()
         for child in sorted((m for m in simple[parent] if m not in pos), key=lambda m: (-simple.degree(m), m)):
             k = children[parent]
             children[parent] += 1
             radius = 45 + 14 * math.sqrt(k)
+            angle = heading.get(parent, 0.0) + k * _GOLDEN
             x, y = pos[parent]
-            pos[child] = (x + radius * math.cos(k * _GOLDEN), y + radius * math.sin(k * _GOLDEN))
+            pos[child] = (x + radius * math.cos(angle), y + radius * math.sin(angle))
+            heading[child] = angle
             queue.append(child)
 
 

@@ -143,3 +143,20 @@ def test_browser_hostile_names_are_text(browser, hostile_page):
     assert hostile_page.dialogs == []
     assert page.evaluate("() => document.querySelectorAll('img, [onerror], script[src], #kg-bar h1 b').length") == 0
     assert page.title() == "<b>x</b>"
+
+
+def test_browser_big_graph_layout_ahead(browser, tmp_path):
+    from kg.view import EDGE_LABELS_MAX
+    from tests.test_view import big_graph
+
+    path = render_html(big_graph(EDGE_LABELS_MAX + 200), tmp_path / "big.html")
+    opened = Opened(browser, path)
+    page = opened.page
+    assert opened.errors == [] and opened.failed == []
+    assert page.evaluate("() => kgView.nodes.length") == EDGE_LABELS_MAX + 200
+    assert opened.drawn_pixels() > 5000
+    page.fill("#kg-search", "节点0")
+    page.press("#kg-search", "Enter")
+    labelled = page.evaluate("() => kgView.edges.get().filter(e => e.font && e.font.size > 0).length")
+    assert labelled == 3 + 0  # 节点0's three children: only the selection's edges carry labels
+    page.close()

@@ -312,3 +312,25 @@ def test_view_select_errors():
     with pytest.raises(GraphError, match="keeps no node"):
         select_view(sample_graph(), document="无此文档.txt")
     assert select_view(sample_graph())[1] == ""
+
+
+def test_view_edge_labels_only_around_selection_on_busy_graphs(tmp_path):
+    from kg.view import EDGE_LABELS_MAX
+
+    busy = big_graph(EDGE_LABELS_MAX + 2)
+    data = embedded_data(render_html(busy, tmp_path / "busy.html").read_text(encoding="utf-8"))
+    assert data["options"]["edges"]["font"]["size"] == 0 and data["edgeFontSize"] > 0
+    assert all(e["label"] for e in data["edges"])  # still there for the tooltip and the selection
+    calm = embedded_data(render_html(big_graph(50), tmp_path / "calm.html").read_text(encoding="utf-8"))
+    assert calm["options"]["edges"]["font"]["size"] == calm["edgeFontSize"]
+
+
+def test_view_layout_is_deterministic_and_spread(tmp_path):
+    from kg.view import layout_positions
+
+    g = big_graph(1500)
+    g.add_node("alone", label="孤立", type="Company")  # a group linked to nothing goes outside
+    first = layout_positions(g, list(g.nodes))
+    assert first == layout_positions(g, list(reversed(list(g.nodes))))
+    assert len(set(first.values())) > 0.98 * g.number_of_nodes()  # hardly any two nodes on one spot
+    assert set(first) == set(g.nodes)
