@@ -267,10 +267,11 @@ def render_html(graph: "networkx.MultiDiGraph", path: pathlib.Path | str, *, tit
     """
     path = pathlib.Path(path)
     kept = _select_nodes(graph, max_nodes)
-    net = _build_network(graph, kept)
+    documents = _documents(graph, kept)
+    net = _build_network(graph, kept, documents)
     omitted = Omitted(total=graph.number_of_nodes() if total is None else total, capped=graph.number_of_nodes(),
                       capped_edges=graph.number_of_edges(), selection=selection)
-    page = _page(net, title=title, omitted=omitted, documents=_documents(graph, kept))
+    page = _page(net, title=title, omitted=omitted, documents=documents)
     _write_atomic(path, page)
     return path
 
@@ -305,11 +306,11 @@ def _documents(graph: "networkx.MultiDiGraph", kept: list) -> list[str]:
     return sorted({doc for n in kept for doc, _ in _sources(graph.nodes[n].get("sources")) if doc})
 
 
-def _build_network(graph: "networkx.MultiDiGraph", kept: list) -> Network:
+def _build_network(graph: "networkx.MultiDiGraph", kept: list, documents: list[str]) -> Network:
     """A pyvis Network holding copies of the kept nodes and the edges among them (the graph is only read)."""
     net = Network(directed=True, cdn_resources="remote")
     labels = {n: _label(n, graph.nodes[n]) for n in kept}
-    doc_index = {doc: i for i, doc in enumerate(_documents(graph, kept))}
+    doc_index = {doc: i for i, doc in enumerate(documents)}
     positions = layout_positions(graph, kept) if len(kept) > PHYSICS_MAX_NODES else {}
     for n in kept:
         options = _node_options(n, graph.nodes[n], labels[n], graph.degree(n), _place_chain_tip(graph, n))
