@@ -477,7 +477,7 @@ def _vis_options(n_nodes: int, *, physics: bool = True, edge_labels: bool = True
             "enabled": True,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120, "avoidOverlap": 0.3},
-            "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 25, "fit": True},
+            "stabilization": {"enabled": True, "iterations": 200, "updateInterval": 25, "fit": True},
         },
         "interaction": {"hover": True, "tooltipDelay": 150},
     }
