@@ -334,3 +334,19 @@ def test_view_layout_is_deterministic_and_spread(tmp_path):
     assert first == layout_positions(g, list(reversed(list(g.nodes))))
     assert len(set(first.values())) > 0.98 * g.number_of_nodes()  # hardly any two nodes on one spot
     assert set(first) == set(g.nodes)
+
+
+def test_view_rdf_graph_has_investments_in_yi_and_place_chains(seed_build, tmp_path):
+    from kg.graphview import networkx_from_rdf
+    from kg.rdf import load_graph
+
+    out, result = seed_build
+    g = networkx_from_rdf(load_graph(out / "graph.ttl"))
+    assert g.number_of_nodes() == sum(result.entities.values())
+    facts = [f for _n, d in g.nodes(data=True) for f in d["facts"]]
+    assert len(facts) == result.relations["investment"]
+    assert all(re.fullmatch(r"投资 \d+(\.\d+)?亿元(（.+）)?", f) for f in facts), facts
+    assert "投资 9亿元" in facts
+    page = render_html(g, tmp_path / "rdf-view.html").read_text(encoding="utf-8")
+    chains = [line[1] for n in embedded_data(page)["nodes"] for line in n["kgTip"] if line[0] == "位置 Place"]
+    assert "大同市 › 山西省" in chains
