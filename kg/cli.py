@@ -276,24 +276,40 @@ def export(graph: Path, fmt: str, out_file: Path) -> None:
 @main.command()
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option("--out", "out_file", required=True, type=click.Path(path_type=Path), help="HTML file to write.")
-@click.option("--max-nodes", default=2000, show_default=True, help="Keep at most this many nodes (highest degree first).")
-def view(graph: Path, out_file: Path, max_nodes: int) -> None:
+@click.option("--around", metavar="ENTITY", help="Only ENTITY (a name, alias or IRI) and its neighbourhood.")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(0), help="Relations to follow from --around.")
+@click.option("--types", metavar="T1,T2", help="Only these entity types (Company, Project, Place, Program, Organization).")
+@click.option("--document", metavar="NAME", help="Only entities cited by this document (e.g. 大同市政府工作报告2023.txt).")
+@click.option("--top", type=click.IntRange(1), metavar="N", help="Only the N most connected entities (highest degree).")
+@click.option("--max-nodes", default=2000, show_default=True, type=click.IntRange(1),
+              help="Draw at most this many nodes (highest degree first); the page says what it left out.")
+def view(graph: Path, out_file: Path, around: str | None, depth: int, types: str | None, document: str | None,
+         top: int | None, max_nodes: int) -> None:
     """Write the interactive HTML view of GRAPH (a Turtle file); it works offline.
 
     \b
     Example:
       kg view build/graph.ttl --out build/graph.html
+      kg view build/graph.ttl --out around.html --around 新荣区 --depth 2
+      kg view build/graph.ttl --out firms.html --types Company,Project --top 300
     """
     from . import rdf
-    from .graphview import networkx_from_rdf
-    from .view import render_html
+    from .graphview import networkx_from_rdf, select_view
+    from .view import MAIN_TYPES, render_html
 
     try:
-        nx_graph = networkx_from_rdf(rdf.load_graph(graph))
-        render_html(nx_graph, out_file, title=graph.name, max_nodes=max_nodes)
+        wanted = [t.strip() for t in (types or "").split(",") if t.strip()]
+        unknown = [t for t in wanted if t not in MAIN_TYPES]
+        if unknown:
+            raise click.BadParameter(f"{', '.join(unknown)} (choose from {', '.join(MAIN_TYPES)})", param_hint="--types")
+        full = networkx_from_rdf(rdf.load_graph(graph))
+        shown, selection = select_view(full, around=around, depth=depth, types=wanted, document=document, top=top)
+        render_html(shown, out_file, title=graph.name, max_nodes=max_nodes, selection=selection,
+                    total=full.number_of_nodes())
     except KGError as exc:
         _fail(exc)
-    click.echo(f"wrote {out_file} ({nx_graph.number_of_nodes()} nodes)")
+    drawn = min(shown.number_of_nodes(), max_nodes)
+    click.echo(f"wrote {out_file} ({drawn} of {full.number_of_nodes()} nodes)")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
-"""Reads a kg RDF graph back into the networkx graph the HTML view draws."""
+"""Reads a kg RDF graph back into the networkx graph the HTML view draws, and selects the part of it to draw."""
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import networkx as nx
 from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
+from .errors import GraphError
 from .vocab import KGO
 
 _TYPES = {KGO.Company: "Company", KGO.Project: "Project", KGO.Place: "Place", KGO.Program: "Program", KGO.Organization: "Organization"}
@@ -28,7 +31,7 @@ def networkx_from_rdf(graph: Graph) -> nx.MultiDiGraph:
             _add_source(graph, out.nodes[subject], graph.value(statement, PROV.wasDerivedFrom))
     for owner, investment in graph.subject_objects(KGO.hasInvestment):
         if str(owner) in out:
-            out.nodes[str(owner)]["facts"].append(f"投资 {graph.value(investment, KGO.wording)}")
+            out.nodes[str(owner)]["facts"].append(_investment(graph, investment))
             _add_source(graph, out.nodes[str(owner)], graph.value(investment, PROV.wasDerivedFrom))
     return out
 
@@ -42,3 +45,65 @@ def _add_source(graph: Graph, node: dict, sentence) -> None:
     if source not in node["sources"]:
         node["sources"].append(source)
 
+
+
+def _investment(graph: Graph, investment) -> str:
+    """An investment as a key figure in 亿元, with the report's own wording when it differs (9000万元)."""
+    wording = str(graph.value(investment, KGO.wording) or "")
+    yuan = graph.value(investment, KGO.amountYuan)
+    if yuan is None:
+        return f"投资 {wording}"
+    yi = f"{float(yuan.toPython()) / 1e8:.4f}".rstrip("0").rstrip(".") + "亿元"
+    return f"投资 {yi}" if wording == yi else f"投资 {yi}（{wording}）"
+
+
+def select_view(graph: nx.MultiDiGraph, *, around: str | None = None, depth: int = 1, types: Iterable[str] = (),
+                document: str | None = None, top: int | None = None) -> tuple[nx.MultiDiGraph, str]:
+    """The part of `graph` to draw, and a one-line description of the selection ("" when it keeps everything).
+
+    Filters apply in this order: `types`, `document` (nodes citing that document), `around` (the nodes
+    within `depth` relations of the entity named, by name, alias or IRI), then the `top` nodes of highest
+    degree. The caller's graph is not changed.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a", label="新荣区", type="Place"); g.add_node("b", label="大同市", type="Place")
+    >>> g.add_node("c", label="山西省", type="Place"); _ = g.add_edges_from([("a", "b"), ("b", "c")])
+    >>> sub, text = select_view(g, around="新荣区", depth=1)
+    >>> sorted(sub.nodes), text
+    (['a', 'b'], '--around 新荣区 --depth 1')
+    """
+    keep = set(graph.nodes)
+    described = []
+    types = [t for t in types if t]
+    if types:
+        keep = {n for n in keep if graph.nodes[n].get("type") in types}
+        described.append("--types " + ",".join(types))
+    if document:
+        keep = {n for n in keep if any(_doc_matches(doc, document) for doc, _ in graph.nodes[n].get("sources") or ())}
+        described.append(f"--document {document}")
+    if around:
+        centre = find_node(graph, around)
+        undirected = graph.subgraph(keep | {centre}).to_undirected(as_view=True)
+        keep = set(nx.single_source_shortest_path_length(undirected, centre, cutoff=depth))
+        described.append(f"--around {around} --depth {depth}")
+    if top is not None and len(keep) > top:
+        keep = set(sorted(keep, key=lambda n: (-graph.degree(n), str(n)))[:max(top, 0)])
+        described.append(f"--top {top}")
+    if described and not keep:
+        raise GraphError(f"the selection {' '.join(described)} keeps no node")
+    return graph.subgraph(keep).copy(), " ".join(described)
+
+
+def find_node(graph: nx.MultiDiGraph, name: str):
+    """The node named `name` (its IRI, label or an alias); among several, the one of highest degree."""
+    if name in graph:
+        return name
+    found = [n for n, d in graph.nodes(data=True) if name == d.get("label") or name in (d.get("aliases") or ())]
+    if not found:
+        raise GraphError(f"no entity named {name!r} in the graph (give its name, an alias or its IRI)")
+    return min(found, key=lambda n: (-graph.degree(n), str(n)))
+
+
+def _doc_matches(doc: str, wanted: str) -> bool:
+    """Whether a document name matches what the user typed: the whole name, or the name without .txt."""
+    return doc == wanted or doc.removesuffix(".txt") == wanted.removesuffix(".txt")

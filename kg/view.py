@@ -9,11 +9,14 @@ import pathlib
 import re
 import string
 import tempfile
-from collections import Counter
+from collections import Counter, deque
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
 import pyvis
+from pyvis.edge import Edge
 from pyvis.network import Network
+from pyvis.node import Node
 
 from kg.errors import GraphError
 
@@ -31,6 +34,14 @@ TYPE_STYLES: dict[str, tuple[str, str, str, str]] = {
 }
 MAIN_TYPES = ("Company", "Project", "Place", "Program", "Organization")
 MAX_SOURCES = 3
+DEFAULT_MAX_NODES = 2000
+PHYSICS_MAX_NODES = 400  # above this, the layout is computed ahead and physics stays off
+# Above this many edges, edge labels are drawn only around the selected node: vis-network measures every
+# label on every frame, which made one redraw of 9,000 labelled edges take seconds (bench/view.py).
+EDGE_LABELS_MAX = 1000
+EDGE_FONT_SIZE = 10
+SPRING_NODES = 400  # nodes placed by networkx's spring layout; the rest round their neighbours
+_GOLDEN = math.pi * (3 - math.sqrt(5))  # the golden angle: successive points never line up
 MAX_SENTENCE_CHARS = 200
 
 _PAGE = string.Template("""<!DOCTYPE html>
@@ -55,7 +66,12 @@ body{display:flex;flex-direction:column}
 #kg-results li:hover{background:#eef}
 #kg-legend label{margin-right:.8em;white-space:nowrap;cursor:pointer}
 .kg-sym{font-size:1.15em}
-#kg-network{flex:1;min-height:400px}
+#kg-main{flex:1;display:flex;min-height:400px}
+#kg-network{flex:1;min-width:0}
+#kg-panel{width:24em;overflow-y:auto;border-left:1px solid #ddd;padding:.5em 1em;background:#fcfcfc}
+#kg-panel .kg-tip div{margin:.35em 0}
+#kg-filters label{margin-right:.8em;white-space:nowrap;cursor:pointer}
+#kg-doc{max-width:18em}
 div.vis-tooltip{white-space:normal;max-width:28em;font-family:inherit}
 .kg-tip div{margin:.1em 0}
 </style>
@@ -67,8 +83,11 @@ div.vis-tooltip{white-space:normal;max-width:28em;font-family:inherit}
 $note_html
 <span id="kg-search-box"><input id="kg-search" type="search" placeholder="搜索名称或别名 / search" autocomplete="off"><ul id="kg-results" hidden></ul></span>
 <span id="kg-legend">$legend_html</span>
+<span id="kg-filters">$relations_html
+<select id="kg-doc" title="按文档筛选 / filter by document"><option value="">全部文档 (all documents)</option>$documents_html</select></span>
 </div>
-<div id="kg-network"></div>
+<div id="kg-main"><div id="kg-network"></div>
+<aside id="kg-panel"><p id="kg-panel-hint">点击或悬停节点查看详情 (click or hover a node for its details)</p><div id="kg-details"></div></aside></div>
 <script id="kg-data" type="application/json">$data_json</script>
 <script>
 $vis_js
@@ -83,6 +102,8 @@ $app_js
 _APP_JS = r"""(function () {
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var EDGE_FONT_SIZE = data.edgeFontSize;
+  // Every name comes from untrusted documents: it only ever reaches the page as a DOM text node.
   function tipElement(lines) {
     var box = document.createElement("div");
     box.className = "kg-tip";
@@ -96,26 +117,86 @@ _APP_JS = r"""(function () {
     });
     return box;
   }
-  data.nodes.forEach(function (n) { n.title = tipElement(n.kgTip); delete n.kgTip; });
+  var tips = {};
+  data.nodes.forEach(function (n) { tips[n.id] = n.kgTip; n.title = tipElement(n.kgTip); delete n.kgTip; });
   data.edges.forEach(function (e) { e.title = tipElement(e.kgTip); delete e.kgTip; });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var network = new vis.Network(document.getElementById("kg-network"),
                                 {nodes: nodes, edges: edges}, data.options);
-  network.once("stabilizationIterationsDone", function () {
+  window.kgView = {network: network, nodes: nodes, edges: edges, ready: false};
+  function ready() {
+    // Physics stops once the layout has settled (or was computed ahead): the page stays light to explore.
     network.setOptions({physics: false});
-  });
-  var boxes = document.querySelectorAll("#kg-legend input[data-type]");
-  function hiddenTypes() {
+    network.once("afterDrawing", function () {
+      window.kgView.ready = true;
+      document.body.setAttribute("data-kg-ready", "1");
+    });
+    network.redraw();
+  }
+  if (data.options.physics.enabled) {
+    network.once("stabilizationIterationsDone", ready);
+  } else {
+    ready();
+  }
+  var details = document.getElementById("kg-details");
+  var hint = document.getElementById("kg-panel-hint");
+  function showDetails(id) {
+    details.textContent = "";
+    if (id !== null && tips[id]) { details.appendChild(tipElement(tips[id])); hint.hidden = true; }
+  }
+  var typeBoxes = document.querySelectorAll("#kg-legend input[data-type]");
+  var relBoxes = document.querySelectorAll("#kg-filters input[data-relation]");
+  var docSelect = document.getElementById("kg-doc");
+  function unchecked(list, attr) {
     var off = {};
-    boxes.forEach(function (cb) { if (!cb.checked) { off[cb.getAttribute("data-type")] = true; } });
+    list.forEach(function (cb) { if (!cb.checked) { off[cb.getAttribute(attr)] = true; } });
     return off;
   }
   function applyFilter() {
-    var off = hiddenTypes();
-    nodes.update(data.nodes.map(function (n) { return {id: n.id, hidden: !!off[n.kgType]}; }));
+    var offTypes = unchecked(typeBoxes, "data-type");
+    var offRels = unchecked(relBoxes, "data-relation");
+    var doc = docSelect.value === "" ? null : Number(docSelect.value);
+    var hidden = {};
+    nodes.update(data.nodes.map(function (n) {
+      hidden[n.id] = !!offTypes[n.kgType] || (doc !== null && n.kgDocs.indexOf(doc) < 0);
+      return {id: n.id, hidden: hidden[n.id]};
+    }));
+    edges.update(data.edges.map(function (e) {
+      return {id: e.id, hidden: !!offRels[e.label] || hidden[e.from] || hidden[e.to]};
+    }));
   }
-  boxes.forEach(function (cb) { cb.addEventListener("change", applyFilter); });
+  typeBoxes.forEach(function (cb) { cb.addEventListener("change", applyFilter); });
+  relBoxes.forEach(function (cb) { cb.addEventListener("change", applyFilter); });
+  docSelect.addEventListener("change", applyFilter);
+  var dimmed = false;
+  var labelled = [];
+  var labelsOff = data.options.edges.font.size === 0;
+  function highlight(id) {
+    if (labelsOff) {
+      edges.update(labelled.map(function (e) { return {id: e, font: {size: 0}}; }));
+      labelled = network.getConnectedEdges(id);
+      edges.update(labelled.map(function (e) { return {id: e, font: {size: EDGE_FONT_SIZE}}; }));
+    }
+    // Neighbourhood highlighting: the node and its neighbours keep their colour, the rest fade.
+    var near = {};
+    near[id] = true;
+    network.getConnectedNodes(id).forEach(function (m) { near[m] = true; });
+    nodes.update(data.nodes.map(function (n) {
+      return {id: n.id, color: near[n.id] ? n.color : "rgba(200,200,200,0.35)"};
+    }));
+    dimmed = true;
+  }
+  function unhighlight() {
+    if (!dimmed) { return; }
+    edges.update(labelled.map(function (e) { return {id: e, font: {size: 0}}; }));
+    labelled = [];
+    nodes.update(data.nodes.map(function (n) { return {id: n.id, color: n.color}; }));
+    dimmed = false;
+  }
+  network.on("selectNode", function (p) { showDetails(p.nodes[0]); highlight(p.nodes[0]); });
+  network.on("deselectNode", function (p) { if (!p.nodes.length) { unhighlight(); } });
+  network.on("hoverNode", function (p) { showDetails(p.node); });
   var input = document.getElementById("kg-search");
   var results = document.getElementById("kg-results");
   function rank(name, q) { return name === q ? 0 : (name.indexOf(q) === 0 ? 1 : 2); }
@@ -141,10 +222,15 @@ _APP_JS = r"""(function () {
     return found.slice(0, 20);
   }
   function focusNode(n) {
-    boxes.forEach(function (cb) {
-      if (cb.getAttribute("data-type") === n.kgType && !cb.checked) { cb.checked = true; applyFilter(); }
+    var changed = false;
+    typeBoxes.forEach(function (cb) {
+      if (cb.getAttribute("data-type") === n.kgType && !cb.checked) { cb.checked = true; changed = true; }
     });
+    if (docSelect.value !== "" && n.kgDocs.indexOf(Number(docSelect.value)) < 0) { docSelect.value = ""; changed = true; }
+    if (changed) { applyFilter(); }
     network.selectNodes([n.id]);
+    showDetails(n.id);
+    highlight(n.id);
     network.focus(n.id, {scale: 1.5, animation: {duration: 500, easingFunction: "easeInOutQuad"}});
     results.hidden = true;
   }
@@ -172,14 +258,32 @@ _APP_JS = r"""(function () {
 
 
 def render_html(graph: "networkx.MultiDiGraph", path: pathlib.Path | str, *, title: str = "kg",
-                max_nodes: int = 2000) -> pathlib.Path:
-    """Write a self-contained, offline interactive HTML view of `graph` to `path` (atomically) and return the path."""
+                max_nodes: int = DEFAULT_MAX_NODES, selection: str = "", total: int | None = None) -> pathlib.Path:
+    """Write a self-contained, offline interactive HTML view of `graph` to `path` (atomically) and return the path.
+
+    At most `max_nodes` nodes are drawn, the most important (highest degree) first; the page says what was
+    left out. `selection` describes a selection already applied (kg view --around …) and `total` is the
+    node count before it, so the page can say that too.
+    """
     path = pathlib.Path(path)
     kept = _select_nodes(graph, max_nodes)
-    net = _build_network(graph, kept)
-    page = _page(net, title=title, total=graph.number_of_nodes(), total_edges=graph.number_of_edges())
+    documents = _documents(graph, kept)
+    net = _build_network(graph, kept, documents)
+    omitted = Omitted(total=graph.number_of_nodes() if total is None else total, capped=graph.number_of_nodes(),
+                      capped_edges=graph.number_of_edges(), selection=selection)
+    page = _page(net, title=title, omitted=omitted, documents=documents)
     _write_atomic(path, page)
     return path
+
+
+@dataclass(frozen=True)
+class Omitted:
+    """What the page leaves out: `total` nodes existed, a selection kept `capped`, the cap kept the rest."""
+
+    total: int
+    capped: int
+    capped_edges: int
+    selection: str = ""
 
 
 def node_type(attrs: dict) -> str:
@@ -197,21 +301,106 @@ def _select_nodes(graph: "networkx.MultiDiGraph", max_nodes: int) -> list:
     return sorted(nodes, key=str)
 
 
-def _build_network(graph: "networkx.MultiDiGraph", kept: list) -> Network:
+def _documents(graph: "networkx.MultiDiGraph", kept: list) -> list[str]:
+    """The names of the documents cited by the kept nodes, sorted: the document filter's choices."""
+    return sorted({doc for n in kept for doc, _ in _sources(graph.nodes[n].get("sources")) if doc})
+
+
+def _build_network(graph: "networkx.MultiDiGraph", kept: list, documents: list[str]) -> Network:
     """A pyvis Network holding copies of the kept nodes and the edges among them (the graph is only read)."""
     net = Network(directed=True, cdn_resources="remote")
     labels = {n: _label(n, graph.nodes[n]) for n in kept}
+    doc_index = {doc: i for i, doc in enumerate(documents)}
+    positions = layout_positions(graph, kept) if len(kept) > PHYSICS_MAX_NODES else {}
     for n in kept:
-        net.add_node(str(n), **_node_options(n, graph.nodes[n], labels[n], graph.degree(n)))
+        options = _node_options(n, graph.nodes[n], labels[n], graph.degree(n), _place_chain_tip(graph, n))
+        options["kgDocs"] = sorted({doc_index[d] for d, _ in _sources(graph.nodes[n].get("sources")) if d})
+        if n in positions:
+            options["x"], options["y"] = positions[n]
+        _add_node(net, str(n), options)
     parallel: Counter = Counter()
     for u, v, attrs in _sorted_edges(graph, labels):
         pair = tuple(sorted((str(u), str(v))))
-        net.add_edge(str(u), str(v), **_edge_options(attrs, labels[u], labels[v], parallel[pair]))
+        _add_edge(net, str(u), str(v), _edge_options(attrs, labels[u], labels[v], parallel[pair]))
         parallel[pair] += 1
     for i, edge in enumerate(net.edges):
         edge["id"] = f"e{i}"
-    net.options = _vis_options(len(kept))
+    net.options = _vis_options(len(kept), physics=not positions, edge_labels=len(net.edges) <= EDGE_LABELS_MAX)
     return net
+
+
+def _add_node(net: Network, node_id: str, options: dict) -> None:
+    """Network.add_node without its list lookups: they made a 10,000-node page take minutes to write."""
+    shape, label = options.pop("shape"), options.pop("label")
+    net.nodes.append(Node(node_id, shape, label=label, font_color=net.font_color, **options).options)
+    net.node_ids.append(node_id)
+
+
+def _add_edge(net: Network, source: str, target: str, options: dict) -> None:
+    """Network.add_edge without its scan of every node per edge; both ends are known to be kept."""
+    net.edges.append(Edge(source, target, net.directed, **options).options)
+
+
+def layout_positions(graph: "networkx.MultiDiGraph", kept: list) -> dict[Any, tuple[int, int]]:
+    """Pixel positions of the kept nodes, computed ahead so the browser needs no physics.
+
+    networkx's seeded spring layout places the SPRING_NODES most connected nodes (its cost grows with the
+    square of the node count: 5 minutes for 10,000 nodes); every other node goes round its most connected
+    placed neighbour, breadth first, and groups not linked to those on a spiral outside. Rounded to whole
+    pixels so the page's bytes are stable.
+    """
+    import networkx as nx
+
+    ids = sorted(str(n) for n in kept)
+    simple = nx.Graph()
+    simple.add_nodes_from(ids)
+    simple.add_edges_from(sorted({tuple(sorted((str(u), str(v)))) for u, v in graph.subgraph(kept).edges() if u != v}))
+    order = sorted(ids, key=lambda n: (-simple.degree(n), n))
+    half = 30 * math.sqrt(len(ids))  # about 60 px per node on each side of the square the layout fills
+    core = nx.spring_layout(simple.subgraph(order[:SPRING_NODES]), seed=7, iterations=50)
+    pos = {n: (float(x) * half, float(y) * half) for n, (x, y) in core.items()}
+    children: Counter = Counter()
+    _place_around(simple, pos, deque(order[:SPRING_NODES]), children)
+    outside = 0
+    for start in order:
+        if start not in pos:  # a group with no link to anything placed: start it on the outer spiral
+            radius = half * 1.15 + 60 * math.sqrt(outside)
+            pos[start] = (radius * math.cos(outside * _GOLDEN), radius * math.sin(outside * _GOLDEN))
+            outside += 1
+            _place_around(simple, pos, deque([start]), children)
+    by_str = {str(n): n for n in kept}
+    return {by_str[n]: (round(x), round(y)) for n, (x, y) in sorted(pos.items())}
+
+
+def _place_around(simple: "networkx.Graph", pos: dict, queue: deque, children: Counter) -> None:
+    """Breadth first from the queued nodes: each unplaced neighbour goes on a golden-angle spiral round its parent,
+    turned to face away from the parent's own parent so that neighbouring families overlap less."""
+    heading: dict[str, float] = {}
+    while queue:
+        parent = queue.popleft()
+        for child in sorted((m for m in simple[parent] if m not in pos), key=lambda m: (-simple.degree(m), m)):
+            k = children[parent]
+            children[parent] += 1
+            radius = 45 + 14 * math.sqrt(k)
+            angle = heading.get(parent, 0.0) + k * _GOLDEN
+            x, y = pos[parent]
+            pos[child] = (x + radius * math.cos(angle), y + radius * math.sin(angle))
+            heading[child] = angle
+            queue.append(child)
+
+
+def _place_chain_tip(graph: "networkx.MultiDiGraph", node: Any) -> list[list[str]]:
+    """The tooltip line of a node's place chain (新荣区 › 大同市 › 山西省), following locatedIn edges upwards."""
+    chain, seen, current = [], {node}, node
+    while len(chain) < 8:
+        parents = sorted((str(v), v) for _u, v, d in graph.out_edges(current, data=True)
+                         if _text(d.get("label")) == "locatedIn" and v not in seen)
+        if not parents:
+            break
+        current = parents[0][1]
+        seen.add(current)
+        chain.append(_label(current, graph.nodes[current]))
+    return [["位置 Place", " › ".join(chain)]] if chain else []
 
 
 def _sorted_edges(graph: "networkx.MultiDiGraph", labels: dict) -> list[tuple[Any, Any, dict]]:
@@ -225,7 +414,7 @@ def _sorted_edges(graph: "networkx.MultiDiGraph", labels: dict) -> list[tuple[An
     return [(u, v, d) for u, v, _k, d in rows]
 
 
-def _node_options(node: Any, attrs: dict, label: str, degree: int) -> dict:
+def _node_options(node: Any, attrs: dict, label: str, degree: int, place: list) -> dict:
     """vis-network options of one node: style by type, size by degree, tooltip and search data."""
     kind = node_type(attrs)
     colour, shape, _symbol, _zh = TYPE_STYLES[kind]
@@ -237,15 +426,16 @@ def _node_options(node: Any, attrs: dict, label: str, degree: int) -> dict:
         "size": min(60, 12 + round(4 * math.sqrt(degree))),
         "kgType": kind,
         "kgNames": [label, *aliases],
-        "kgTip": _node_tip(node, attrs, kind, label, aliases),
+        "kgTip": _node_tip(node, attrs, kind, label, aliases, place),
     }
 
 
-def _node_tip(node: Any, attrs: dict, kind: str, label: str, aliases: list[str]) -> list[list[str]]:
+def _node_tip(node: Any, attrs: dict, kind: str, label: str, aliases: list[str], place: list) -> list[list[str]]:
     """Tooltip lines [heading, text] of a node; plain text, turned into DOM text nodes in the page."""
     lines = [["类型 Type", f"{kind}（{TYPE_STYLES[kind][3]}）"], ["名称 Name", label]]
     if aliases:
         lines.append(["别名 Aliases", "、".join(aliases)])
+    lines.extend(place)
     lines.extend(["数据 Fact", fact] for fact in _texts(attrs.get("facts")))
     sources = list(_sources(attrs.get("sources")))
     for doc, sentence in sources[:MAX_SOURCES]:
@@ -268,36 +458,49 @@ def _edge_options(attrs: dict, source: str, target: str, nth_parallel: int) -> d
     return options
 
 
-def _vis_options(n_nodes: int) -> dict:
-    """Network-wide vis-network options: fixed layout seed, physics that stabilises then is frozen by the page."""
-    return {
+def _vis_options(n_nodes: int, *, physics: bool = True, edge_labels: bool = True) -> dict:
+    """Network-wide vis-network options: fixed layout seed, physics that stabilises then is frozen by the page.
+
+    Without physics (a layout computed ahead), edges are hidden while dragging or zooming so that big
+    graphs stay responsive.
+    """
+    options: dict[str, Any] = {
         "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 150},
         "nodes": {"borderWidth": 1, "font": {"size": 14}},
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
             "color": {"color": "#b0b0b0", "highlight": "#333333", "hover": "#666666"},
-            "font": {"size": 10, "align": "middle", "color": "#555555", "strokeWidth": 3},
+            "font": {"size": EDGE_FONT_SIZE, "align": "middle", "color": "#555555", "strokeWidth": 3},
             "smooth": {"enabled": True, "type": "continuous", "roundness": 0.3},
         },
         "physics": {
             "enabled": True,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120, "avoidOverlap": 0.3},
-            "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 25, "fit": True},
+            "stabilization": {"enabled": True, "iterations": 200, "updateInterval": 25, "fit": True},
         },
         "interaction": {"hover": True, "tooltipDelay": 150},
     }
+    if not physics:
+        options["physics"] = {"enabled": False, "stabilization": {"enabled": False}}
+        options["edges"]["smooth"] = False  # straight edges draw several times faster
+        options["interaction"].update({"hideEdgesOnDrag": True, "hideEdgesOnZoom": True})
+    if not edge_labels:
+        options["edges"]["font"]["size"] = 0  # the page sets the selected node's edges to EDGE_FONT_SIZE
+    return options
 
 
-def _page(net: Network, *, title: str, total: int, total_edges: int) -> str:
+def _page(net: Network, *, title: str, omitted: Omitted, documents: list[str]) -> str:
     """The complete HTML page of a pyvis Network, with vis-network inlined and no external reference."""
     shown, shown_edges = len(net.nodes), len(net.edges)
-    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options}
+    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "edgeFontSize": EDGE_FONT_SIZE}
     return _PAGE.substitute(
         title=html.escape(title),
         count_text=html.escape(f"{shown} 个节点 · {shown_edges} 条关系 ({shown} nodes, {shown_edges} edges)"),
-        note_html=_note_html(shown, total, shown_edges, total_edges),
+        note_html=_note_html(shown, shown_edges, omitted),
         legend_html=_legend_html(Counter(n["kgType"] for n in net.nodes)),
+        relations_html=_relations_html(Counter(e["label"] for e in net.edges)),
+        documents_html="".join(f'<option value="{i}">{html.escape(doc)}</option>' for i, doc in enumerate(documents)),
         data_json=script_json(data),
         vis_css=_inline_safe(_vis_asset("vis-network.css"), "style"),
         vis_js=_inline_safe(_vis_asset("vis-network.min.js"), "script"),
@@ -305,14 +508,27 @@ def _page(net: Network, *, title: str, total: int, total_edges: int) -> str:
     )
 
 
-def _note_html(shown: int, total: int, shown_edges: int, total_edges: int) -> str:
-    """The page's notice of nodes (and edges) left out by the `max_nodes` cap; empty when none were."""
-    if shown >= total:
+def _note_html(shown: int, shown_edges: int, omitted: Omitted) -> str:
+    """The page's notice of what was left out, by a selection and by the `max_nodes` cap; empty when nothing was."""
+    parts_zh, parts_en = [], []
+    if omitted.selection:
+        parts_zh.append(f"筛选 {omitted.selection}：保留 {omitted.capped} / {omitted.total} 个节点。")
+        parts_en.append(f"Selection {omitted.selection}: {omitted.capped} of {omitted.total} nodes.")
+    if shown < omitted.capped:
+        parts_zh.append(f"节点过多：仅显示度数最高的 {shown} 个节点，省略 {omitted.capped - shown} 个节点、"
+                        f"{omitted.capped_edges - shown_edges} 条关系（共 {omitted.capped} 个节点）。")
+        parts_en.append(f"{omitted.capped - shown} of {omitted.capped} nodes omitted (showing the {shown} of highest degree; "
+                        "use kg view --around, --types, --document or --top to choose).")
+    if not parts_zh:
         return ""
-    text = (f"节点过多：仅显示度数最高的 {shown} 个节点，省略 {total - shown} 个节点、"
-            f"{total_edges - shown_edges} 条关系（共 {total} 个节点）。"
-            f" {total - shown} of {total} nodes omitted (showing the {shown} of highest degree).")
-    return f'<span id="kg-note" data-omitted="{total - shown}">{html.escape(text)}</span>'
+    text = "".join(parts_zh) + " " + " ".join(parts_en)
+    return f'<span id="kg-note" data-omitted="{omitted.total - shown}">{html.escape(text)}</span>'
+
+
+def _relations_html(counts: Counter) -> str:
+    """A relation-filter checkbox per relation drawn in the page, with its count."""
+    return "\n".join(f'<label><input type="checkbox" data-relation="{html.escape(rel)}" checked> '
+                     f'{html.escape(rel)} ({n})</label>' for rel, n in sorted(counts.items()))
 
 
 def _legend_html(counts: Counter) -> str:

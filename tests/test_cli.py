@@ -96,6 +96,35 @@ def test_cli_view_writes_offline_page(runner, seed_build, tmp_path):
     assert "http://" not in page and "大同市" in page
 
 
+def test_cli_view_around_types_top_document(runner, seed_build, tmp_path):
+    out, result_build = seed_build
+    total = sum(result_build.entities.values())
+    graph = str(out / "graph.ttl")
+    result = runner.invoke(main, ["view", graph, "--out", str(tmp_path / "a.html"), "--around", "平城区", "--depth", "1"])
+    assert result.exit_code == 0, result.output
+    shown = int(result.output.split("(")[1].split()[0])
+    assert 1 < shown < total and result.output.endswith(f" of {total} nodes)\n")
+    page = (tmp_path / "a.html").read_text(encoding="utf-8")
+    assert "筛选 --around 平城区 --depth 1" in page and f"保留 {shown} / {total} 个节点" in page
+    result = runner.invoke(main, ["view", graph, "--out", str(tmp_path / "t.html"), "--types", "Company,Project", "--top", "10"])
+    assert result.exit_code == 0 and "(10 of" in result.output
+    document = sorted(p.name for p in (out / "extract").glob("*.json"))[0].replace(".json", ".txt")
+    result = runner.invoke(main, ["view", graph, "--out", str(tmp_path / "d.html"), "--document", document, "--max-nodes", "5"])
+    assert result.exit_code == 0 and "(5 of" in result.output
+    assert "节点过多" in (tmp_path / "d.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--around", "不存在的地方"], "[E300] no entity named '不存在的地方'"),
+    (["--types", "Company,Planet"], "Planet (choose from"),
+])
+def test_cli_view_bad_selection_is_a_clear_error(runner, seed_build, tmp_path, args, message):
+    out, _ = seed_build
+    result = runner.invoke(main, ["view", str(out / "graph.ttl"), "--out", str(tmp_path / "v.html"), *args])
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "v.html").exists()
+
+
 def test_cli_console_script_runs(tmp_path):
     result = subprocess.run([sys.executable, "-m", "kg.cli", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "build" in result.stdout

@@ -232,3 +232,121 @@ def test_failed_write_leaves_no_temp_file(tmp_path, monkeypatch):
         render_html(sample_graph(), target)
     assert target.read_text(encoding="utf-8") == "old"
     assert sorted(os.listdir(tmp_path)) == ["v.html"]
+
+
+def test_view_place_chain_and_documents_in_panel_data(rendered):
+    _g, _out, page = rendered
+    data = embedded_data(page)
+    longi = next(n for n in data["nodes"] if n["label"] == "大同隆基光伏科技有限公司")
+    assert ["位置 Place", "新荣区 › 大同市"] in longi["kgTip"]
+    options = re.findall(r'<option value="(\d+)">([^<]*)</option>', page)
+    docs = [name for _i, name in options]
+    assert docs == sorted(docs) and "报告A.txt" in docs and "&lt;script&gt;alert(2)&lt;/script&gt;.txt" in docs
+    assert longi["kgDocs"] == [docs.index("报告A.txt")]
+
+
+def test_view_relation_filter_lists_drawn_relations(rendered):
+    _g, _out, page = rendered
+    for relation, count in (("locatedIn", 5), ("operatedBy", 1), ("implements", 1), ("locatedIn&lt;/script&gt;", 1)):
+        assert f'data-relation="{relation}" checked> {relation} ({count})' in page
+
+
+def big_graph(n: int) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for i in range(n):
+        g.add_node(f"n{i}", label=f"节点{i}", type="Place")
+        if i:
+            g.add_edge(f"n{i}", f"n{(i - 1) // 3}", label="locatedIn")
+    return g
+
+
+def test_view_big_graph_layout_ahead_and_no_physics(tmp_path):
+    from kg.view import PHYSICS_MAX_NODES
+
+    page = render_html(big_graph(PHYSICS_MAX_NODES + 1), tmp_path / "big.html").read_text(encoding="utf-8")
+    data = embedded_data(page)
+    assert data["options"]["physics"]["enabled"] is False
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in data["nodes"])
+    assert len({(n["x"], n["y"]) for n in data["nodes"]}) > PHYSICS_MAX_NODES * 0.9  # spread out, not stacked
+    small = embedded_data(render_html(big_graph(10), tmp_path / "small.html").read_text(encoding="utf-8"))
+    assert small["options"]["physics"]["enabled"] is True and "x" not in small["nodes"][0]
+
+
+def test_view_selection_note(tmp_path):
+    from kg.graphview import select_view
+
+    g = sample_graph()
+    shown, selection = select_view(g, types=["Place", "Company"])
+    page = render_html(shown, tmp_path / "s.html", selection=selection, total=g.number_of_nodes(), max_nodes=3)
+    note = re.search(r'<span id="kg-note" data-omitted="(\d+)">([^<]*)</span>', page.read_text(encoding="utf-8"))
+    assert note and int(note.group(1)) == g.number_of_nodes() - 3
+    assert "筛选 --types Place,Company：保留 4 / 8 个节点" in note.group(2)
+    assert "1 of 4 nodes omitted" in note.group(2)
+
+
+@pytest.mark.parametrize("kwargs, labels", [
+    ({"around": "大同隆基", "depth": 1}, {"大同隆基光伏科技有限公司", "新荣区", "新荣区光伏领跑者基地项目"}),
+    ({"around": "新荣区光伏领跑者基地项目", "depth": 0}, {"新荣区光伏领跑者基地项目"}),
+    ({"types": ["Program", "Organization"]}, {"“十四五”规划", "大同市发展和改革委员会"}),
+    ({"document": "报告A"}, {"大同隆基光伏科技有限公司"}),
+    ({"top": 2}, {"新荣区", "新荣区光伏领跑者基地项目"}),  # degree 4 each
+    ({"types": ["Place"], "around": "新荣区", "depth": 5}, {"新荣区", "大同市"}),
+])
+def test_view_select(kwargs, labels):
+    from kg.graphview import select_view
+
+    g = sample_graph()
+    before = nx.to_dict_of_dicts(g)
+    shown, selection = select_view(g, **kwargs)
+    assert {shown.nodes[n]["label"] for n in shown} == labels
+    assert selection.startswith("--")
+    assert nx.to_dict_of_dicts(g) == before
+
+
+def test_view_select_errors():
+    from kg.errors import GraphError
+    from kg.graphview import select_view
+
+    with pytest.raises(GraphError, match="no entity named '不存在'"):
+        select_view(sample_graph(), around="不存在")
+    with pytest.raises(GraphError, match="keeps no node"):
+        select_view(sample_graph(), document="无此文档.txt")
+    assert select_view(sample_graph())[1] == ""
+
+
+def test_view_edge_labels_only_around_selection_on_busy_graphs(tmp_path):
+    from kg.view import EDGE_LABELS_MAX
+
+    busy = big_graph(EDGE_LABELS_MAX + 2)
+    data = embedded_data(render_html(busy, tmp_path / "busy.html").read_text(encoding="utf-8"))
+    assert data["options"]["edges"]["font"]["size"] == 0 and data["edgeFontSize"] > 0
+    assert all(e["label"] for e in data["edges"])  # still there for the tooltip and the selection
+    calm = embedded_data(render_html(big_graph(50), tmp_path / "calm.html").read_text(encoding="utf-8"))
+    assert calm["options"]["edges"]["font"]["size"] == calm["edgeFontSize"]
+
+
+def test_view_layout_is_deterministic_and_spread(tmp_path):
+    from kg.view import layout_positions
+
+    g = big_graph(1500)
+    g.add_node("alone", label="孤立", type="Company")  # a group linked to nothing goes outside
+    first = layout_positions(g, list(g.nodes))
+    assert first == layout_positions(g, list(reversed(list(g.nodes))))
+    assert len(set(first.values())) > 0.98 * g.number_of_nodes()  # hardly any two nodes on one spot
+    assert set(first) == set(g.nodes)
+
+
+def test_view_rdf_graph_has_investments_in_yi_and_place_chains(seed_build, tmp_path):
+    from kg.graphview import networkx_from_rdf
+    from kg.rdf import load_graph
+
+    out, result = seed_build
+    g = networkx_from_rdf(load_graph(out / "graph.ttl"))
+    assert g.number_of_nodes() == sum(result.entities.values())
+    facts = [f for _n, d in g.nodes(data=True) for f in d["facts"]]
+    assert len(facts) == result.relations["investment"]
+    assert all(re.fullmatch(r"投资 \d+(\.\d+)?亿元(（.+）)?", f) for f in facts), facts
+    assert "投资 9亿元" in facts
+    page = render_html(g, tmp_path / "rdf-view.html").read_text(encoding="utf-8")
+    chains = [line[1] for n in embedded_data(page)["nodes"] for line in n["kgTip"] if line[0] == "位置 Place"]
+    assert "大同市 › 山西省" in chains

@@ -1,0 +1,162 @@
+"""The HTML view in a real browser: Debian's Chromium, driven by Playwright, with every network request blocked."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.view import render_html
+from tests.test_view import EVIL, QUOTY, sample_graph
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="the test extra installs playwright")
+if not CHROMIUM.exists():
+    pytest.skip("make test installs Debian's chromium", allow_module_level=True)
+
+
+def launch(playwright, user_data_dir: Path):
+    """Chromium with a fresh profile; every request that is not for a local file is aborted and recorded."""
+    context = playwright.chromium.launch_persistent_context(
+        str(user_data_dir), executable_path=str(CHROMIUM), headless=True, args=FLAGS,
+        viewport={"width": 1400, "height": 900}, offline=True)
+    context.blocked = []
+
+    def block(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            context.blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", block)
+    return context
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with sync_api.sync_playwright() as playwright:
+        context = launch(playwright, tmp_path_factory.mktemp("chromium-profile"))
+        yield context
+        context.close()
+
+
+class Opened:
+    """A page opened from a file, with everything that went wrong while it loaded."""
+
+    def __init__(self, browser, path: Path):
+        self.errors, self.failed, self.dialogs = [], [], []
+        self.page = page = browser.new_page()
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("requestfailed", lambda r: self.failed.append(r.url))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.goto(path.as_uri())
+        page.wait_for_selector("body[data-kg-ready]", state="attached", timeout=60_000)
+
+    def drawn_pixels(self) -> int:
+        """Pixels of the graph's canvas that are not background."""
+        return self.page.evaluate("""() => {
+            const c = document.querySelector('#kg-network canvas');
+            const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 0; i < px.length; i += 4) { if (px[i + 3] > 0 && (px[i] < 240 || px[i + 1] < 240 || px[i + 2] < 240)) n++; }
+            return n;
+        }""")
+
+
+@pytest.fixture(scope="module")
+def seeds_page(browser, seed_build):
+    out, _result = seed_build
+    opened = Opened(browser, out / "graph.html")
+    yield opened
+    opened.page.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_page(browser, tmp_path_factory):
+    path = render_html(sample_graph(), tmp_path_factory.mktemp("hostile") / "view.html", title="<b>x</b>")
+    opened = Opened(browser, path)
+    yield opened
+    opened.page.close()
+
+
+def test_browser_seeds_view_loads_offline_cleanly(browser, seeds_page):
+    assert browser.blocked == []  # no request left the machine (or even tried to)
+    assert seeds_page.failed == []
+    assert seeds_page.errors == []
+    assert seeds_page.dialogs == []
+
+
+def test_browser_seeds_canvas_is_drawn(seeds_page, tmp_path):
+    assert seeds_page.drawn_pixels() > 5000
+    shot = seeds_page.page.screenshot(path=str(tmp_path / "view.png"))
+    assert len(set(shot[::97])) > 50  # a real picture, not one flat colour
+
+
+def test_browser_node_count_equals_graph(seeds_page, seed_build):
+    _out, result = seed_build
+    counts = seeds_page.page.evaluate(
+        "() => [JSON.parse(document.getElementById('kg-data').textContent).nodes.length, kgView.nodes.length]")
+    assert counts == [sum(result.entities.values())] * 2
+
+
+def test_browser_search_focuses_chinese_name(seeds_page):
+    page = seeds_page.page
+    label = page.evaluate("() => kgView.nodes.get().map(n => n.label).find(l => l.endsWith('区'))")
+    page.fill("#kg-search", label)
+    assert label in page.locator("#kg-results li").first.text_content()
+    page.press("#kg-search", "Enter")
+    selected = page.evaluate("() => kgView.network.getSelectedNodes().map(id => kgView.nodes.get(id).label)")
+    assert selected == [label]
+    assert label in page.locator("#kg-details").text_content()  # the node panel shows it
+    dimmed = page.evaluate("() => kgView.nodes.get().filter(n => String(n.color).startsWith('rgba(200')).length")
+    assert dimmed > 0  # its neighbourhood is highlighted, the rest faded
+
+
+def test_browser_filters_hide_nodes(seeds_page):
+    page = seeds_page.page
+    page.uncheck('#kg-legend input[data-type="Program"]')
+    hidden = page.evaluate("() => kgView.nodes.get().filter(n => n.hidden).map(n => n.kgType)")
+    assert hidden and set(hidden) == {"Program"}
+    page.check('#kg-legend input[data-type="Program"]')
+    page.select_option("#kg-doc", index=1)
+    shown = page.evaluate("() => kgView.nodes.get().filter(n => !n.hidden).length")
+    assert 0 < shown < page.evaluate("() => kgView.nodes.length")
+    page.select_option("#kg-doc", index=0)
+    assert page.evaluate("() => kgView.nodes.get().filter(n => n.hidden).length") == 0
+
+
+def test_browser_hostile_names_are_text(browser, hostile_page):
+    page = hostile_page.page
+    assert hostile_page.errors == [] and hostile_page.failed == [] and browser.blocked == []
+    assert page.evaluate("() => document.querySelectorAll('img, [onerror], script[src], #kg-bar h1 b').length") == 0
+    page.fill("#kg-search", "onerror")
+    page.press("#kg-search", "Enter")
+    assert page.locator("#kg-details").text_content().count(EVIL) >= 1
+    page.fill("#kg-search", "反斜杠")
+    assert QUOTY in page.locator("#kg-results li").first.text_content()
+    page.press("#kg-search", "Enter")
+    page.wait_for_timeout(300)  # give an injected handler the chance to run
+    assert hostile_page.dialogs == []
+    assert page.evaluate("() => document.querySelectorAll('img, [onerror], script[src], #kg-bar h1 b').length") == 0
+    assert page.title() == "<b>x</b>"
+
+
+def test_browser_big_graph_layout_ahead(browser, tmp_path):
+    from kg.view import EDGE_LABELS_MAX
+    from tests.test_view import big_graph
+
+    path = render_html(big_graph(EDGE_LABELS_MAX + 200), tmp_path / "big.html")
+    opened = Opened(browser, path)
+    page = opened.page
+    assert opened.errors == [] and opened.failed == []
+    assert page.evaluate("() => kgView.nodes.length") == EDGE_LABELS_MAX + 200
+    assert opened.drawn_pixels() > 5000
+    page.fill("#kg-search", "节点0")
+    page.press("#kg-search", "Enter")
+    labelled = page.evaluate("() => kgView.edges.get().filter(e => e.font && e.font.size > 0).length")
+    assert labelled == 3 + 0  # 节点0's three children: only the selection's edges carry labels
+    page.close()
