@@ -8,7 +8,7 @@ from .knowledge import Division, Head, Knowledge
 from .model import Document, Mention, Token
 from .enumerations import enumerated_mentions
 from .quotes import quoted_mentions
-from .segment import common_word, is_verb, unfamiliar
+from .segment import common_word, is_verb, place_word, unfamiliar
 
 MAX_NAME = 24  # characters; longer runs are sentences, not names
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ·\-—+＋×/（）()]")
@@ -124,6 +124,8 @@ def resolve_divisions(mentions: list[Mention], knowledge: Knowledge) -> list[Men
             continue  # 全州 is "the whole prefecture" before it is 全州县
         index = knowledge.by_name if m.rule == "gazetteer.full" else knowledge.by_short
         div = _pick_division(index[m.text], context, knowledge, short=m.rule == "gazetteer.short")
+        if div is not None and m.rule == "gazetteer.short" and div.code not in context and common_word(m.text) and not place_word(m.text):
+            continue  # 前进 (道路) is a word before it is 前进区: only when 前进区 is named in full
         if div is None and m.rule == "gazetteer.full" and m.text not in knowledge.generic:
             div = index[m.text][0]
         if div is not None:

@@ -81,3 +81,8 @@ def unfamiliar(word: str) -> bool:
 
 
 RARE_FREQ = 50
+
+
+def place_word(word: str) -> bool:
+    """Does jieba's general dictionary tag `word` as a place name (大同, 成都: ns)?"""
+    return _general_dictionary().get(word, (0, ""))[1] == "ns"
