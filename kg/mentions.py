@@ -382,8 +382,10 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return True  # 国家四大电力公司: counted enterprises, not one
     if head.type in ("Company", "Program"):
         return False
-    if any(specific.endswith(w) for w in _suffixes(specific) if w in words):
-        return True
+    for word in (w for w in _suffixes(specific) if w in words):
+        rest = specific[: -len(word)]
+        if not rest or _only_descriptive(rest[_skip_places(rest + "X", knowledge):], knowledge) or rest[_skip_places(rest + "X", knowledge):] == "":
+            return True  # 精品示范村, 新荣区精品示范村: a described kind; not 森海食用菌|特色产业基地
     if head.type in ("Place", "Organization") and _only_descriptive(specific, knowledge):
         return True
     if head.type == "Place" and len(specific) == 1 and is_verb(specific + head.word[0]):
@@ -455,7 +457,9 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> l
     found += _headed_mentions(text, tokens, knowledge, by_start)
     found += _lexicon_mentions(tokens, knowledge)
     quoted = quoted_mentions(text, knowledge)
-    found = _join_quoted_heads(text, found, quoted) + quoted
+    # what the words around a quote say outweighs the quoted name's own head word (开展“送岗进社区”)
+    decided = {(m.start, m.end) for m in quoted if m.rule in _DECISIVE_QUOTE_RULES}
+    found = [m for m in _join_quoted_heads(text, found, quoted) if (m.start, m.end) not in decided or not m.rule.startswith("head.")] + quoted
     found += enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge))
     found += _policy_packages(text, knowledge)
     found += brand_mentions(text, found, tokens, knowledge)
@@ -496,6 +500,9 @@ def _policy_packages(text: str, knowledge: Knowledge) -> list[Mention]:
 
 
 _OPENING = {"”": "“", "’": "‘", "」": "「"}
+
+
+_DECISIVE_QUOTE_RULES = frozenset({"quote.program.after", "quote.program.award", "quote.program.carry"})
 
 
 def _join_quoted_heads(text: str, mentions: list[Mention], quoted: list[Mention]) -> list[Mention]:

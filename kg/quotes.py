@@ -108,6 +108,8 @@ def _reading(text: str, quote: Quote, knowledge: Knowledge, after: str, before: 
     head = knowledge.head_of(inner)
     if head is not None and head.type == "Program":
         return "quote.program.head"
+    if head is not None and head.type == "Place" and before and rules_before.get(before) == "quote.program.carry":
+        return "quote.program.carry"
     if head is not None and len(inner) > len(head.word):
         return None  # a quoted project or place name: the head-word rule types it
     if _motto(text, quote.start, quote.end):
