@@ -103,9 +103,9 @@ def _reading(text: str, quote: Quote, knowledge: Knowledge, after: str, before: 
         return "quote.program.lexicon"
     if after:
         return "quote.program.after"
-    if before and rules_before.get(before) == "quote.program.award" and len(inner) >= 4:
-        return "quote.program.award"  # 获评省级“五星级示范河湖”: a title, whatever its head word
     head = knowledge.head_of(inner)
+    if before and rules_before.get(before) == "quote.program.award" and len(inner) >= 4 and (head is None or head.type in ("Place", "Project", "Program")):
+        return "quote.program.award"  # 获评省级“五星级示范河湖”: a title, whatever its head word; 创建“…义警队” is a body
     if head is not None and head.type == "Program":
         return "quote.program.head"
     if head is not None and head.type == "Place" and before and rules_before.get(before) == "quote.program.carry":
