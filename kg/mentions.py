@@ -53,7 +53,7 @@ def _left_edge(tokens: list[Token], index: int, knowledge: Knowledge, limit: int
             break
         if _name_like(prev, knowledge):
             first -= 1
-        elif inner and prev.text in knowledge.inner_words and first >= 2 and _name_like(tokens[first - 2], knowledge):
+        elif inner and prev.text in knowledge.inner_words and first >= 2 and _before_inner_is_name(tokens, first - 1, knowledge):
             first -= 1
         elif prev.text in knowledge.name_initials and (first < 2 or not _name_like(tokens[first - 2], knowledge)) and first < index:
             first -= 1  # 打造|小|南头种植养殖经济片区: the name's first character, split off
@@ -183,7 +183,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             continue
         if head.rule == "head.org.committee" and not _opens_with_place(name[: -len(head.word)], knowledge):
             continue  # 中共某某市委, 某某区委; not …扛起省委
-        if _counted(name, knowledge) and text[start - 1:start] in "”’」":
+        if re.match(r"[一二三四五六七八九十两]+[大项个]", name) and text[start - 1:start] in "”’」":
             continue  # “扫黑恶、…”五大专项行动: the quote is the name, this counts its items
         typ, subtype, rule = head.type, head.subtype, head.rule
         if head.word == "工程" and not _built_thing(name, start, places):
@@ -220,6 +220,15 @@ def _after_direction(text: str, start: int, head_start: int, knowledge: Knowledg
         if pos != -1 and pos + len(word) < head_start - 1:
             best = max(best, pos + len(word))
     return best
+
+
+def _before_inner_is_name(tokens: list[Token], index: int, knowledge: Knowledge) -> bool:
+    """Is there a name-like word before the inner words that end at `index` (环境|整治|提升|五年)?"""
+    while index > 0 and tokens[index].text in knowledge.inner_words:
+        index -= 1
+        if _name_like(tokens[index], knowledge):
+            return True
+    return False
 
 
 def _counted(name: str, knowledge: Knowledge) -> bool:
