@@ -551,7 +551,7 @@ def _drop_enclosed(mentions: list[Mention]) -> list[Mention]:
     and a company name that only opens a longer one (国网山西省电力公司 in 国网…新荣区供电公司)."""
     out = []
     for i, m in enumerate(mentions):
-        if (m.rule in ("gazetteer.short", "head.company.form") or m.type in ("Organization", "Project")) and _enclosed(m, mentions, i):
+        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration") or m.type in ("Organization", "Project")) and _enclosed(m, mentions, i):
             continue
         if m.rule.startswith("head.") and _ends_a_title(m, mentions, i):
             continue
@@ -570,6 +570,8 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
             return True
         if m.rule.startswith(("head.project.rail", "head.project.facility", "head.project.phase")) and other.type == "Project" and other.start == m.start:
             return True  # 某某铁路 in 某某铁路某某编组站, 大数据中心 in 大数据中心项目
+        if m.rule == "list.enumeration" and other.end == m.end and other.rule.startswith("head."):
+            return True  # 经济片区 read as an item of 小南头种植养殖经济片区等…: the headed name is whole
         if m.type == "Organization" and other.type == "Organization" and other.start == m.start:
             return True  # 某某大学 in 某某大学附小, 中共某某市委 in 中共某某市委宣传部
     return False
