@@ -12,7 +12,7 @@ from .model import ENTITY_TYPES, RELATIONS
 DATA_DIR = Path(__file__).parent / "data"
 
 # Kinds of rows in quotes.tsv (see the file's header for what each means).
-QUOTE_RULE_KINDS = ("after", "complete", "before", "between", "reject")
+QUOTE_RULE_KINDS = ("after", "complete", "before", "between", "reject", "reject_before")
 
 LEVEL_SUBTYPE = {"province": "Province", "city": "City", "county": "District"}
 # Longest first: the suffix removed to get a division's short form (新荣区 → 新荣).

@@ -431,6 +431,8 @@ def _acceptable(name: str, head_word: Head, knowledge: Knowledge) -> bool:
         return False
     if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
         return False  # 乡镇(街道: cut inside a parenthesis
+    if kind == "Program" and name[0] in "不没未非":
+        return False  # “光喊口号、不见行动”: a negated phrase names nothing
     if "—" in name and kind in ("Place", "Organization"):
         return False  # 市级医院—区—街道: a chain of levels, not a name
     if len(head) == 1 and before < 2 and head not in "河湖渠":

@@ -139,7 +139,9 @@ def _rejected(text: str, group: list[Quote], rules) -> bool:
     if text[first.start - 1:first.start] in ("从", "由") or text[last.end:last.end + 1] in ("到", "向") or text[last.end:last.end + 2] == "变成":
         return True
     tail = re.split(r"[，。；！？,;]", text[last.end:last.end + 10], maxsplit=1)[0]
-    return any(word in tail for word in rules["reject"])
+    if _preceding(text, first.start, rules["reject_before"]):
+        return True  # 应对“三重压力”: a problem faced
+    return any(word in tail for word in rules["reject"]) or text[last.end:last.end + 1] == "上"
 
 
 def _after_position(text: str, pos: int) -> int:
