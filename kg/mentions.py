@@ -381,7 +381,7 @@ def _holds_places(holder: Mention, settlement: bool) -> bool:
 
 def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> bool:
     """A counted (6个…项目) or described (精品示范村, 普惠性幼儿园) kind of thing, not one named thing."""
-    if start > 0 and text[start - 1] in knowledge.classifiers and head.type in ("Place", "Project", "Organization"):
+    if start > 0 and text[start - 1] in knowledge.classifiers and (head.type in ("Place", "Project", "Organization") or head.rule == "head.program.title"):
         return not re.search(r"\d+×\d+|万千瓦|兆瓦", name)  # 两个2×66万千瓦火电项目 is still one named plant
     specific = name[: -len(head.word)]
     words = knowledge.project_modifiers if head.type == "Project" else knowledge.modifiers
