@@ -351,7 +351,8 @@ _FUNCTION_CHARS = "以在将把被对从向由让使给和与及并为等"
 
 
 def _strip_function_char(name: str, head: str) -> int:
-    if name[:1] in _FUNCTION_CHARS and len(name) - len(head) >= 3:
+    """1 when a function word opens the name (以中车…, 在城镇): jieba glued it to the name's first word."""
+    if name[:1] in _FUNCTION_CHARS and len(name) - len(head) >= (3 if len(head) > 1 else 2):
         return 1
     return 0
 
