@@ -1,22 +1,36 @@
-"""A build: documents in, extraction JSON, an RDF graph, Turtle and the HTML view out."""
+"""A build: documents in, extraction JSON, an RDF graph, Turtle and the HTML view out.
+
+Documents stream through: each is read, extracted, resolved and written (OUT/extract/<doc>.json and
+OUT/shards/<doc>.nq, its own named graph) before the next, in one process or many; nothing of a
+document stays in memory after it is written. The shards are then bulk-loaded into OUT/store/
+(Oxigraph) and the union of the graphs is written as OUT/graph.ttl.
+"""
 from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import shutil
+import signal
+from collections import deque
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+from rdflib import RDF, RDFS, XSD
 
-from . import rdf
+from . import rdf, store
 from .annotation import to_annotation
-from .documents import Skipped, iter_documents
+from .documents import Skipped, find_files, read_document
+from .errors import InputError
+from .iri import document_iri
 from .extract import Extractor
 from .knowledge import Knowledge
-from .model import Extraction
+from .model import Document, Extraction
 from .resolve import EntityTable, ResolvedFact
+from .vocab import KGO
 from .writing import write_text_atomic
 
 
@@ -48,9 +62,9 @@ class KnowledgeGraph:
         self.documents[extraction.doc.id] = (extraction.doc.source, sentences, subjects)
         self.facts.extend(facts)
 
-    def to_rdf(self):
-        """The RDF graph (rdflib) of everything added so far."""
-        graph = rdf.new_graph()
+    def to_rdf(self, graph=None):
+        """The RDF graph (rdflib) of everything added so far; or its triples added to `graph`."""
+        graph = rdf.new_graph() if graph is None else graph
         for entity in self.table.entities():
             rdf.add_entity(graph, entity)
         for child, parent in self.table.division_links():
@@ -82,6 +96,41 @@ class KnowledgeGraph:
         return graph
 
 
+
+@dataclass(frozen=True, slots=True)
+class DocumentOutput:
+    """What one document adds to a build: its extraction JSON and its named graph as N-Quads."""
+
+    doc_id: str
+    chars: int
+    annotation: str
+    nquads: str
+
+
+def process(doc: Document, extractor: Extractor) -> DocumentOutput:
+    """Extract one document and resolve it on its own: a pure function of the text and the knowledge.
+
+    Entities are resolved within the document only (IRIs come from names and codes, never from
+    what else is in the build), so adding or replacing documents never changes other documents' triples.
+    """
+    extraction = extractor.extract(doc)
+    kg = KnowledgeGraph(EntityTable(extractor.knowledge))
+    kg.add(extraction)
+    triples = rdf.TripleList()
+    kg.to_rdf(triples)
+    text = json.dumps(to_annotation(extraction), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return DocumentOutput(doc.id, len(doc.text), text, rdf.nquads(triples, document_iri(doc.id)))
+
+
+def process_path(path: Path | str, extractor: Extractor) -> DocumentOutput | Skipped:
+    """Read and process one file; a file that cannot be read is a Skipped."""
+    try:
+        doc = read_document(Path(path))
+    except InputError as exc:
+        return Skipped(str(path), str(exc))
+    return process(doc, extractor)
+
+
 def build(
     paths: Iterable[Path | str],
     out_dir: Path | str,
@@ -89,47 +138,123 @@ def build(
     knowledge: Knowledge | None = None,
     html: bool = True,
     jobs: int = 1,
-    on_document: Callable[[str], None] | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    limit: int | None = None,
+    update: bool = False,
+    on_document: Callable[[DocumentOutput | Skipped], None] | None = None,
 ) -> BuildResult:
-    """Build the graph of the reports under `paths` into `out_dir` (graph.ttl, graph.html, extract/).
+    """Build the graph of the reports under `paths` into `out_dir` (graph.ttl, store/, graph.html, extract/, shards/).
 
-    With `jobs` > 1, documents are extracted in that many processes; the result is the same.
+    With `jobs` > 1, documents are extracted in that many processes; with `engine="dask"`, on a Dask
+    cluster (`scheduler` address, or a local one). The result is the same. With `update`, the
+    documents are added to the existing build (replacing any of the same name) and only they are extracted.
+    Outputs of a previous build stay intact until the new ones are complete.
     """
     out = Path(out_dir)
-    extractor = Extractor(knowledge)
-    kg = KnowledgeGraph(EntityTable(extractor.knowledge))
+    files = find_files(paths)[:limit]
+    shards, staging = out / "shards", out / ".shards.new"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
     result = BuildResult()
-    for extraction in extract_all(iter_documents(paths), extractor, jobs):
-        if isinstance(extraction, Skipped):
-            result.skipped.append(extraction)
+    try:
+        extractor = Extractor(knowledge)
+        for output in _outputs(files, extractor, jobs, engine, scheduler):
+            if isinstance(output, Skipped):
+                result.skipped.append(output)
+            else:
+                write_text_atomic(staging / "extract" / Path(output.doc_id).with_suffix(".json").name, output.annotation)
+                write_text_atomic(staging / _shard_name(output.doc_id), output.nquads)
+                result.documents += 1
             if on_document:
-                on_document(extraction.path)
-            continue
-        item = extraction.doc
-        write_annotation(extraction, out / "extract")
-        kg.add(extraction)
-        result.documents += 1
-        if on_document:
-            on_document(item.id)
-    graph = kg.to_rdf()
-    result.outputs["turtle"] = rdf.serialize(graph, out / "graph.ttl", "turtle")
-    if html:
-        from .view import render_html
-        result.outputs["html"] = render_html(kg.to_networkx(), out / "graph.html", title="kg")
-    result.triples = len(graph)
-    result.entities = Counter(e.type for e in kg.table.entities())
-    result.relations = Counter(f.predicate for f in kg.facts) + Counter({"locatedIn": len(kg.table.division_links())})
+                on_document(output)
+        _commit(staging, out, shards, update)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _finish(out, shards, result, html)
     return result
 
 
-def extract_all(items: Iterable, extractor: Extractor, jobs: int = 1) -> Iterator[Extraction | Skipped]:
-    """Extractions in input order, Skipped passed through; in `jobs` worker processes when > 1."""
+def _outputs(files: list[Path], extractor: Extractor, jobs: int, engine: str, scheduler: str | None) -> Iterator[DocumentOutput | Skipped]:
+    if engine == "dask":
+        from .engines import dask_outputs
+        return dask_outputs(files, extractor.knowledge, scheduler=scheduler, workers=jobs)
+    if engine != "local":
+        raise InputError(f"unknown engine {engine!r}; choose local or dask")
+    return extract_all(files, extractor, jobs)
+
+
+def _shard_name(doc_id: str) -> str:
+    return Path(doc_id).with_suffix(".nq").name
+
+
+def _commit(staging: Path, out: Path, shards: Path, update: bool) -> None:
+    """Move the new documents' files into place; a fresh build first drops the previous build's documents."""
+    if not update and shards.exists():
+        shutil.rmtree(shards)
+        shutil.rmtree(out / "extract", ignore_errors=True)
+    shards.mkdir(parents=True, exist_ok=True)
+    (out / "extract").mkdir(exist_ok=True)
+    for annotation in (staging / "extract").glob("*.json") if (staging / "extract").exists() else ():
+        os.replace(annotation, out / "extract" / annotation.name)
+    for shard in staging.glob("*.nq"):
+        os.replace(shard, shards / shard.name)
+
+
+def _finish(out: Path, shards: Path, result: BuildResult, html: bool) -> None:
+    """Bulk-load every shard into a new store, swap it in, write graph.ttl (and graph.html) from it."""
+    new_store, old_store = out / ".store.new", out / ".store.old"
+    for folder in (new_store, old_store):
+        shutil.rmtree(folder, ignore_errors=True)
+    store.bulk_load(new_store, sorted(shards.glob("*.nq")))
+    if (out / "store").exists():
+        os.replace(out / "store", old_store)
+    os.replace(new_store, out / "store")
+    shutil.rmtree(old_store, ignore_errors=True)
+    result.outputs["store"] = out / "store"
+    prefixes = {prefix: str(ns) for prefix, ns in rdf.PREFIXES.items()} | {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
+    with rdf.atomic_path(out / "graph.ttl") as tmp:
+        result.triples = store.write_union_turtle(out / "store", tmp, prefixes, out / ".union.tmp")
+    result.outputs["turtle"] = out / "graph.ttl"
+    result.entities, result.relations = _counts(out / "store")
+    if html:
+        from .graphview import networkx_from_rdf
+        from .view import render_html
+        result.outputs["html"] = render_html(networkx_from_rdf(rdf.load_graph(out / "graph.ttl")), out / "graph.html", title="kg")
+
+
+def _counts(store_path: Path) -> tuple[Counter, Counter]:
+    """Entities by type and relations by kind in the whole build, counted by the store."""
+    kgo = str(KGO)
+    entities = Counter({t.removeprefix(kgo): int(n) for t, n in store.select(store_path, f"""
+        SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?t . FILTER(?t IN (<{kgo}Company>, <{kgo}Project>, <{kgo}Place>, <{kgo}Program>, <{kgo}Organization>)) }} GROUP BY ?t""")})
+    relations = Counter({p.removeprefix(kgo): int(n) for p, n in store.select(store_path, f"""
+        SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o . FILTER(?p IN (<{kgo}locatedIn>, <{kgo}operatedBy>, <{kgo}implements>)) }} }} GROUP BY ?p""")})
+    investments = store.select(store_path, f"SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a <{kgo}Investment> }}")
+    if investments and int(investments[0][0]):
+        relations["investment"] = int(investments[0][0])
+    return entities, relations
+
+
+def extract_all(files: Iterable[Path], extractor: Extractor, jobs: int = 1, window: int = 4) -> Iterator[DocumentOutput | Skipped]:
+    """Processed documents in input order; in `jobs` worker processes when > 1.
+
+    At most `window` documents per worker are in flight, so memory does not grow with the input
+    (Pool.imap would read the whole input ahead).
+    """
     if jobs <= 1:
-        for item in items:
-            yield item if isinstance(item, Skipped) else extractor.extract(item)
+        for path in files:
+            yield process_path(path, extractor)
         return
-    with multiprocessing.get_context("spawn").Pool(jobs, initializer=_start_worker, initargs=(extractor.knowledge,)) as pool:
-        yield from pool.imap(_extract_in_worker, items, chunksize=2)
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(extractor.knowledge,)) as pool:
+        pending: deque = deque()
+        for path in files:
+            pending.append(pool.apply_async(_process_in_worker, (str(path),)))
+            if len(pending) >= window * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 _WORKER: Extractor | None = None
@@ -137,11 +262,12 @@ _WORKER: Extractor | None = None
 
 def _start_worker(knowledge: Knowledge) -> None:
     global _WORKER  # one extractor per worker process, built once
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
     _WORKER = Extractor(knowledge)
 
 
-def _extract_in_worker(item):
-    return item if isinstance(item, Skipped) else _WORKER.extract(item)
+def _process_in_worker(path: str) -> DocumentOutput | Skipped:
+    return process_path(path, _WORKER)
 
 
 def write_annotation(extraction: Extraction, folder: Path) -> Path:
