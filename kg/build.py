@@ -28,7 +28,7 @@ from .errors import InputError
 from .iri import document_iri
 from .extract import Extractor
 from .knowledge import Knowledge
-from .model import Document, Extraction
+from .model import ENTITY_TYPES, Document, Extraction
 from .resolve import EntityTable, ResolvedFact
 from .vocab import KGO
 from .writing import write_text_atomic
@@ -136,6 +136,7 @@ def build(
     out_dir: Path | str,
     *,
     knowledge: Knowledge | None = None,
+    extractor: Extractor | None = None,
     html: bool = True,
     jobs: int = 1,
     engine: str = "local",
@@ -149,6 +150,7 @@ def build(
     With `jobs` > 1, documents are extracted in that many processes; with `engine="dask"`, on a Dask
     cluster (`scheduler` address, or a local one). The result is the same. With `update`, the
     documents are added to the existing build (replacing any of the same name) and only they are extracted.
+    A ready `extractor` (its dictionary already loaded) may be passed instead of `knowledge`.
     Outputs of a previous build stay intact until the new ones are complete.
     """
     out = Path(out_dir)
@@ -158,7 +160,7 @@ def build(
     staging.mkdir(parents=True)
     result = BuildResult()
     try:
-        extractor = Extractor(knowledge)
+        extractor = extractor or Extractor(knowledge)
         for output in _outputs(files, extractor, jobs, engine, scheduler):
             if isinstance(output, Skipped):
                 result.skipped.append(output)
@@ -206,16 +208,17 @@ def _finish(out: Path, shards: Path, result: BuildResult, html: bool) -> None:
     new_store, old_store = out / ".store.new", out / ".store.old"
     for folder in (new_store, old_store):
         shutil.rmtree(folder, ignore_errors=True)
-    store.bulk_load(new_store, sorted(shards.glob("*.nq")))
+    store.bulk_load(new_store, sorted(shards.glob("*.nq")), union=True)
+    prefixes = {prefix: str(ns) for prefix, ns in rdf.PREFIXES.items()} | {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
+    with rdf.atomic_path(out / "graph.ttl") as tmp:
+        store.write_turtle(new_store, tmp, prefixes)
     if (out / "store").exists():
         os.replace(out / "store", old_store)
     os.replace(new_store, out / "store")
     shutil.rmtree(old_store, ignore_errors=True)
     result.outputs["store"] = out / "store"
-    prefixes = {prefix: str(ns) for prefix, ns in rdf.PREFIXES.items()} | {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
-    with rdf.atomic_path(out / "graph.ttl") as tmp:
-        result.triples = store.write_union_turtle(out / "store", tmp, prefixes, out / ".union.tmp")
     result.outputs["turtle"] = out / "graph.ttl"
+    result.triples = store.count(out / "store")
     result.entities, result.relations = _counts(out / "store")
     if html:
         from .graphview import networkx_from_rdf
@@ -224,16 +227,11 @@ def _finish(out: Path, shards: Path, result: BuildResult, html: bool) -> None:
 
 
 def _counts(store_path: Path) -> tuple[Counter, Counter]:
-    """Entities by type and relations by kind in the whole build, counted by the store."""
-    kgo = str(KGO)
-    entities = Counter({t.removeprefix(kgo): int(n) for t, n in store.select(store_path, f"""
-        SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?t . FILTER(?t IN (<{kgo}Company>, <{kgo}Project>, <{kgo}Place>, <{kgo}Program>, <{kgo}Organization>)) }} GROUP BY ?t""")})
-    relations = Counter({p.removeprefix(kgo): int(n) for p, n in store.select(store_path, f"""
-        SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o . FILTER(?p IN (<{kgo}locatedIn>, <{kgo}operatedBy>, <{kgo}implements>)) }} }} GROUP BY ?p""")})
-    investments = store.select(store_path, f"SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a <{kgo}Investment> }}")
-    if investments and int(investments[0][0]):
-        relations["investment"] = int(investments[0][0])
-    return entities, relations
+    """Entities by type and relations by kind in the whole build, counted in the store's union graph."""
+    entities = Counter({kind: store.count(store_path, str(RDF.type), str(KGO[kind])) for kind in ENTITY_TYPES})
+    relations = Counter({name: store.count(store_path, str(KGO[name])) for name in ("locatedIn", "operatedBy", "implements")})
+    relations["investment"] = store.count(store_path, str(RDF.type), str(KGO.Investment))
+    return +entities, +relations
 
 
 def extract_all(files: Iterable[Path], extractor: Extractor, jobs: int = 1, window: int = 4) -> Iterator[DocumentOutput | Skipped]:
@@ -246,8 +244,15 @@ def extract_all(files: Iterable[Path], extractor: Extractor, jobs: int = 1, wind
         for path in files:
             yield process_path(path, extractor)
         return
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(extractor.knowledge,)) as pool:
+    global _WORKER
+    if "fork" in multiprocessing.get_all_start_methods():
+        # forked workers share the parent's loaded dictionary (copy-on-write): no start-up per worker
+        extractor.segmenter.tokens("")
+        _WORKER = extractor
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(None,))
+    else:
+        pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_start_worker, initargs=(extractor.knowledge,))
+    with pool:
         pending: deque = deque()
         for path in files:
             pending.append(pool.apply_async(_process_in_worker, (str(path),)))
@@ -260,10 +265,11 @@ def extract_all(files: Iterable[Path], extractor: Extractor, jobs: int = 1, wind
 _WORKER: Extractor | None = None
 
 
-def _start_worker(knowledge: Knowledge) -> None:
-    global _WORKER  # one extractor per worker process, built once
+def _start_worker(knowledge: Knowledge | None) -> None:
+    global _WORKER  # one extractor per worker process, built once (inherited when forked)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
-    _WORKER = Extractor(knowledge)
+    if knowledge is not None:
+        _WORKER = Extractor(knowledge)
 
 
 def _process_in_worker(path: str) -> DocumentOutput | Skipped:

@@ -5,7 +5,8 @@ touching the others; queries see the union of the named graphs as their default 
 """
 from __future__ import annotations
 
-import shutil
+import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,45 +32,71 @@ def open_store(path: Path | str, *, read_only: bool = False) -> ox.Store:
         raise GraphError(f"{path}: cannot open the store: {exc}") from None
 
 
-def bulk_load(path: Path | str, files: Iterable[Path | str], *, graph: str | None = None) -> int:
-    """Load N-Quads (or other RDF) files into the store at `path`; return how many quads it then holds."""
+def bulk_load(path: Path | str, files: Iterable[Path | str], *, graph: str | None = None, union: bool = False) -> int:
+    """Load N-Quads (or other RDF) files into the store at `path`; return how many quads it then holds.
+
+    N-Quads files are streamed into one bulk load (each call has a fixed cost far above a small
+    file's); with `union`, their triples also go into the default graph, which then holds the union
+    of the named graphs (what graph.ttl is written from).
+    """
     store = open_store(path)
-    for file in map(Path, files):
-        to_graph = ox.NamedNode(graph) if graph else None
-        try:
-            store.bulk_load(path=str(file), format=_format(file), to_graph=to_graph)
-        except (SyntaxError, ValueError, OSError) as exc:
-            raise GraphError(f"{file}: cannot load: {exc}") from None
+    files = [Path(f) for f in files]
+    nquads = [f for f in files if f.suffix == ".nq" and not graph]
+    try:
+        if nquads:
+            store.bulk_load(_Concatenated(nquads, union=union), ox.RdfFormat.N_QUADS)
+        for file in (f for f in files if f not in nquads):
+            store.bulk_load(path=str(file), format=_format(file), to_graph=ox.NamedNode(graph) if graph else None)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise GraphError(f"{path}: cannot load: {exc}") from None
     store.flush()
     return len(store)
 
 
-def write_union_turtle(path: Path | str, out: Path | str, prefixes: dict[str, str], scratch: Path | str) -> int:
-    """Write the union of the store's named graphs as Turtle; return its number of triples.
+def write_turtle(path: Path | str, out: Path | str, prefixes: dict[str, str]) -> None:
+    """Write the store's default graph as Turtle.
 
-    The union is bulk-loaded into a scratch store's default graph (on disk, so memory stays flat)
-    and dumped from there: Oxigraph writes a graph in its index order, which depends only on the
-    triples, so the same graph gives the same bytes whatever order the documents came in.
+    Oxigraph writes a graph in its index order, which depends only on the triples: the same graph
+    gives the same bytes whatever order the documents were loaded in.
     """
-    scratch = Path(scratch)
-    shutil.rmtree(scratch, ignore_errors=True)
-    try:
-        union = ox.Store(str(scratch))
-        quads = open_store(path, read_only=True).quads_for_pattern(None, None, None, None)
-        union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
-        union.flush()
-        union.dump(str(out), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-        count = len(union)
-        del union
-        return count
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    open_store(path, read_only=True).dump(str(out), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
-def select(path: Path | str, sparql: str) -> list[tuple[str, ...]]:
-    """Rows of a SELECT over the union of the store's graphs, as plain strings."""
-    store = open_store(path, read_only=True)
-    return [tuple(term.value for term in row) for row in store.query(sparql, use_default_graph_as_union=True)]
+def count(path: Path | str, predicate: str | None = None, obj: str | None = None) -> int:
+    """Triples of the default graph (with this predicate and object IRI, if given), counted by Oxigraph."""
+    pattern = f"?s {f'<{predicate}>' if predicate else '?p'} {f'<{obj}>' if obj else '?o'}"
+    (row,) = open_store(path, read_only=True).query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+    return int(row[0].value)
+
+
+# the graph name closing an N-Quads line (literals cannot hold a raw newline, so it is always the last term)
+_GRAPH_AT_END = re.compile(rb" <[^<>\s]*> \.$", re.MULTILINE)
+
+
+class _Concatenated(io.RawIOBase):
+    """Files read one after another as one stream; with `union`, each N-Quads line also as a triple."""
+
+    def __init__(self, files: list[Path], union: bool = False):
+        self._files = iter(files)
+        self._union = union
+        self._buffer = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._buffer:
+            file = next(self._files, None)
+            if file is None:
+                return 0
+            data = file.read_bytes()
+            if data and not data.endswith(b"\n"):
+                data += b"\n"
+            self._buffer = memoryview(data + _GRAPH_AT_END.sub(b" .", data) if self._union else data)
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
 
 
 def _format(file: Path) -> ox.RdfFormat:
