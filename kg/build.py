@@ -156,6 +156,8 @@ def build(
     out = Path(out_dir)
     files = find_files(paths)[:limit]
     shards, staging = out / "shards", out / ".shards.new"
+    if update and not shards.is_dir():
+        raise InputError(f"{out}: no build to update (no shards/ folder); build it first")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     result = BuildResult()

@@ -37,10 +37,11 @@ def main() -> None:
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Where to extract: here, or on a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --engine dask); a local cluster when not given.")
 @click.option("--limit", type=click.IntRange(1), help="Only the first N documents (a quick look).")
-@click.option("--update", is_flag=True, help="Add PATHS to the existing build in OUT (replacing documents of the same name); the rest are not re-extracted.")
+@click.option("--update", "update_dir", metavar="OUT", type=click.Path(path_type=Path),
+              help="Add PATHS to the existing build in OUT (replacing documents of the same name); the rest are not re-extracted.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engine: str, scheduler: str | None,
-          limit: int | None, update: bool, quiet: bool) -> None:
+          limit: int | None, update_dir: Path | None, quiet: bool) -> None:
     """Build the graph of the .txt reports in PATHS (files or folders).
 
     Writes OUT/graph.ttl, OUT/store/ (an Oxigraph store, one named graph per document),
@@ -50,7 +51,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engi
     \b
     Example:
       kg build seeds/ --out build --jobs 2
-      kg build --update build new-reports/
+      kg build --update build new-reports/2024.txt
       kg build corpus/ --out big --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from .build import build as run_build
@@ -58,11 +59,15 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engi
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
+    if update_dir is not None:
+        if not paths:
+            raise click.UsageError("--update OUT needs the documents to add")
+        out_dir = update_dir
     try:
         files = find_files(paths or [Path("seeds")])[:limit]
         with _progress(len(files), quiet) as progress:
             result = run_build(files, out_dir, html=not no_html, jobs=jobs, engine=engine, scheduler=scheduler,
-                               update=update, on_document=progress)
+                               update=update_dir is not None, on_document=progress)
     except KGError as exc:
         _fail(exc)
     except KeyboardInterrupt:

@@ -104,3 +104,17 @@ def test_scale_cli_limit_builds_the_first_documents(seed_paths, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "documents  2"
     assert sorted(p.name for p in (tmp_path / "shards").iterdir()) == sorted(p.with_suffix(".nq").name for p in seed_paths[:2])
+
+
+def test_scale_cli_update_adds_documents_to_a_build(seed_paths, tmp_path):
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", str(seed_paths[0]), "--out", str(tmp_path), "--no-html", "--quiet"])
+    assert first.exit_code == 0, first.output
+    added = runner.invoke(main, ["build", "--update", str(tmp_path), str(seed_paths[1]), "--no-html", "--quiet"])
+    assert added.exit_code == 0, added.output
+    assert sorted(p.name for p in (tmp_path / "shards").iterdir()) == sorted(p.with_suffix(".nq").name for p in seed_paths[:2])
+
+
+def test_scale_update_of_a_folder_without_a_build_is_an_error(seed_paths, tmp_path):
+    result = CliRunner().invoke(main, ["build", "--update", str(tmp_path / "none"), str(seed_paths[0]), "--quiet"])
+    assert result.exit_code == 2 and "no build to update" in result.output
