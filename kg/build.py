@@ -1,23 +1,35 @@
-"""A build: documents in, extraction JSON, an RDF graph, Turtle and the HTML view out."""
+"""A build: documents in, extraction JSON, an RDF graph, Turtle and the HTML view out.
+
+Documents stream through: each is read, extracted, resolved and written (OUT/extract/<doc>.json and
+OUT/shards/<doc>.nq, its own named graph) before the next, in one process or many; nothing of a
+document stays in memory after it is written. The shards are then bulk-loaded into OUT/store/
+(Oxigraph) and the union of the graphs is written as OUT/graph.ttl.
+"""
 from __future__ import annotations
 
 import json
 import multiprocessing
-from collections import Counter
+import os
+import shutil
+import signal
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+from rdflib import RDF, RDFS, XSD
 
-from . import rdf
+from . import rdf, store
 from .annotation import to_annotation
-from .documents import MAX_BYTES, Skipped, iter_documents, unreadable
-from .errors import SkippedError
+from .documents import MAX_BYTES, Skipped, find_files, read_document, unreadable
+from .errors import GraphError, InputError, SkippedError
 from .extract import Extractor, _default_extractor
+from .iri import document_iri
 from .knowledge import Knowledge
-from .model import Extraction
+from .model import ENTITY_TYPES, Document, Extraction
 from .resolve import EntityTable, ResolvedFact
+from .vocab import KGO
 from .writing import Commit, write_text_atomic
 
 
@@ -49,9 +61,9 @@ class KnowledgeGraph:
         self.documents[extraction.doc.id] = (extraction.doc.source, sentences, subjects)
         self.facts.extend(facts)
 
-    def to_rdf(self):
-        """The RDF graph (rdflib) of everything added so far."""
-        graph = rdf.new_graph()
+    def to_rdf(self, graph=None):
+        """The RDF graph (rdflib) of everything added so far; or its triples added to `graph`."""
+        graph = rdf.new_graph() if graph is None else graph
         for entity in self.table.entities():
             rdf.add_entity(graph, entity)
         for child, parent in self.table.division_links():
@@ -83,85 +95,243 @@ class KnowledgeGraph:
         return graph
 
 
+
+@dataclass(frozen=True, slots=True)
+class DocumentOutput:
+    """What one document adds to a build: its extraction JSON and its named graph as N-Quads."""
+
+    doc_id: str
+    chars: int
+    annotation: str
+    nquads: str
+
+
+def process(doc: Document, extractor: Extractor) -> DocumentOutput:
+    """Extract one document and resolve it on its own: a pure function of the text and the knowledge.
+
+    Entities are resolved within the document only (IRIs come from names and codes, never from
+    what else is in the build), so adding or replacing documents never changes other documents' triples.
+    """
+    extraction = extractor.extract(doc)
+    kg = KnowledgeGraph(EntityTable(extractor.knowledge))
+    kg.add(extraction)
+    triples = rdf.TripleList()
+    kg.to_rdf(triples)
+    text = json.dumps(to_annotation(extraction), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return DocumentOutput(doc.id, len(doc.text), text, rdf.nquads(triples, document_iri(doc.id)))
+
+
+def process_path(path: Path | str, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
+    """Read and process one file; a file that cannot be read is a Skipped."""
+    try:
+        doc = read_document(Path(path), max_bytes=max_bytes)
+    except InputError as exc:
+        return Skipped(str(path), str(exc))
+    return process(doc, extractor)
+
+
 def build(
     paths: Iterable[Path | str],
     out_dir: Path | str,
     *,
     knowledge: Knowledge | None = None,
+    extractor: Extractor | None = None,
     html: bool = True,
     jobs: int = 1,
-    on_document: Callable[[str], None] | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    limit: int | None = None,
+    update: bool = False,
     strict: bool = False,
     max_bytes: int = MAX_BYTES,
+    on_document: Callable[[DocumentOutput | Skipped], None] | None = None,
 ) -> BuildResult:
-    """Build the graph of the reports under `paths` into `out_dir` (graph.ttl, graph.html, extract/).
+    """Build the graph of the reports under `paths` into `out_dir` (graph.ttl, store/, graph.html, extract/, shards/).
 
-    With `jobs` > 1, documents are extracted in that many processes; the result is the same.
-    Files that cannot be read are skipped and listed in the result; with `strict`, any such file
-    is a SkippedError raised before anything is written. Outputs are put in place together at the
-    end (kg.writing.Commit): a build that fails or is killed leaves the previous ones as they were.
+    With `jobs` > 1, documents are extracted in that many processes; with `engine="dask"`, on a Dask
+    cluster (`scheduler` address, or a local one). The result is the same. With `update`, the
+    documents are added to the existing build (replacing any of the same name) and only they are extracted.
+    A ready `extractor` (its dictionary already loaded) may be passed instead of `knowledge`.
+    Files that cannot be read are skipped and listed in the result; with `strict`, any such file is
+    a SkippedError raised before anything is written. Every output is written beside its target
+    first and put in place at the end (kg.writing.Commit): a build that fails or is killed leaves
+    the previous outputs as they were.
     """
-    paths = list(paths)
     out = Path(out_dir)
-    if strict and (skipped := unreadable(paths, max_bytes=max_bytes)):
+    files = find_files(paths)[:limit]
+    if strict and (skipped := unreadable(files, max_bytes=max_bytes)):
         raise SkippedError(skipped)
-    extractor = _default_extractor() if knowledge is None else Extractor(knowledge)  # jieba loads once per process
-    kg = KnowledgeGraph(EntityTable(extractor.knowledge))
+    shards, staging = out / "shards", out / ".shards.new"
+    if update and not shards.is_dir():
+        raise InputError(f"{out}: no build to update (no shards/ folder); build it first")
+    _recover_store(out)
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        (staging / "extract").mkdir(parents=True)
+    except OSError as exc:  # --out names a file, or a folder we may not write
+        raise GraphError(f"{out}: cannot write: {exc.strerror or exc}") from None
     result = BuildResult()
-    with Commit() as commit:
-        for extraction in extract_all(iter_documents(paths, max_bytes=max_bytes), extractor, jobs):
-            if isinstance(extraction, Skipped):
+    try:
+        extractor = extractor or (_default_extractor() if knowledge is None else Extractor(knowledge))  # jieba loads once per process
+        for output in _outputs(files, extractor, jobs, engine, scheduler, max_bytes):
+            if isinstance(output, Skipped):
                 if strict:  # unreadable since the check above
-                    raise SkippedError([extraction])
-                result.skipped.append(extraction)
-                if on_document:
-                    on_document(extraction.path)
-                continue
-            item = extraction.doc
-            write_annotation(extraction, out / "extract", commit)
-            kg.add(extraction)
-            result.documents += 1
+                    raise SkippedError([output])
+                result.skipped.append(output)
+            else:
+                write_text_atomic(staging / "extract" / Path(output.doc_id).with_suffix(".json").name, output.annotation)
+                write_text_atomic(staging / _shard_name(output.doc_id), output.nquads)
+                result.documents += 1
             if on_document:
-                on_document(item.id)
-        graph = kg.to_rdf()
-        with commit.path(out / "graph.ttl") as tmp:
-            rdf.serialize(graph, tmp, "turtle")
-        result.outputs["turtle"] = out / "graph.ttl"
-        if html:
-            from .view import render_html
-            with commit.path(out / "graph.html") as tmp:
-                render_html(kg.to_networkx(), tmp, title="kg")
-            result.outputs["html"] = out / "graph.html"
-    result.triples = len(graph)
-    result.entities = Counter(e.type for e in kg.table.entities())
-    result.relations = Counter(f.predicate for f in kg.facts) + Counter({"locatedIn": len(kg.table.division_links())})
+                on_document(output)
+        with Commit() as commit:
+            new_store = _load_store(out, _final_shards(shards, staging, update))
+            _write_views(out, new_store, result, html, commit)
+            # after the hold for tests, before graph.ttl and graph.html: documents, then the store
+            commit.defer(lambda: _place_documents(staging, out, shards, update))
+            commit.defer(lambda: _swap_store(out, new_store))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(out / ".store.new", ignore_errors=True)
+    result.outputs["store"] = out / "store"
+    result.triples = store.count(out / "store")
+    result.entities, result.relations = _counts(out / "store")
     return result
 
 
-def extract_all(items: Iterable, extractor: Extractor, jobs: int = 1) -> Iterator[Extraction | Skipped]:
-    """Extractions in input order, Skipped passed through; in `jobs` worker processes when > 1."""
+def _outputs(files: list[Path], extractor: Extractor, jobs: int, engine: str, scheduler: str | None,
+             max_bytes: int) -> Iterator[DocumentOutput | Skipped]:
+    if engine == "dask":
+        from .engines import dask_outputs
+        return dask_outputs(files, extractor.knowledge, scheduler=scheduler, workers=jobs, max_bytes=max_bytes)
+    if engine != "local":
+        raise InputError(f"unknown engine {engine!r}; choose local or dask")
+    return extract_all(files, extractor, jobs, max_bytes=max_bytes)
+
+
+def _shard_name(doc_id: str) -> str:
+    return Path(doc_id).with_suffix(".nq").name
+
+
+def _final_shards(shards: Path, staging: Path, update: bool) -> list[Path]:
+    """The shards of the build being made: the new documents', and with `update` the others' kept."""
+    new = sorted(staging.glob("*.nq"))
+    names = {p.name for p in new}
+    kept = [p for p in sorted(shards.glob("*.nq")) if p.name not in names] if update and shards.is_dir() else []
+    return sorted(kept + new, key=lambda p: p.name)
+
+
+def _load_store(out: Path, shard_files: list[Path]) -> Path:
+    """A new store, beside the current one, bulk-loaded with every shard (named graphs and their union)."""
+    new_store = out / ".store.new"
+    shutil.rmtree(new_store, ignore_errors=True)
+    store.bulk_load(new_store, shard_files, union=True)
+    return new_store
+
+
+def _write_views(out: Path, new_store: Path, result: BuildResult, html: bool, commit: Commit) -> None:
+    """graph.ttl (the union graph, from the new store) and graph.html, to be put in place by `commit`."""
+    prefixes = {prefix: str(ns) for prefix, ns in rdf.PREFIXES.items()} | {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
+    with commit.path(out / "graph.ttl") as turtle:
+        store.write_turtle(new_store, turtle, prefixes)
+    result.outputs["turtle"] = out / "graph.ttl"
+    if html:
+        from .graphview import networkx_from_rdf
+        from .view import render_html
+        graph = rdf.load_graph(turtle)  # the temporary file: graph.ttl is not in place yet
+        with commit.path(out / "graph.html") as tmp:
+            render_html(networkx_from_rdf(graph), tmp, title="kg")
+        result.outputs["html"] = out / "graph.html"
+
+
+def _place_documents(staging: Path, out: Path, shards: Path, update: bool) -> None:
+    """Move the new documents' JSON and shards into place; a fresh build first drops the previous build's others."""
+    new_names = {p.name for p in staging.glob("*.nq")}
+    if not update:
+        for old in list(shards.glob("*.nq")) if shards.is_dir() else []:
+            if old.name not in new_names:
+                old.unlink()
+        keep = {Path(n).with_suffix(".json").name for n in new_names}
+        for old in list((out / "extract").glob("*.json")) if (out / "extract").is_dir() else []:
+            if old.name not in keep:
+                old.unlink()
+    shards.mkdir(parents=True, exist_ok=True)
+    (out / "extract").mkdir(exist_ok=True)
+    for annotation in (staging / "extract").glob("*.json"):
+        os.replace(annotation, out / "extract" / annotation.name)
+    for shard in staging.glob("*.nq"):
+        os.replace(shard, shards / shard.name)
+
+
+def _swap_store(out: Path, new_store: Path) -> None:
+    """Put the new store in place of the old one; _recover_store mends a swap cut short."""
+    old_store = out / ".store.old"
+    shutil.rmtree(old_store, ignore_errors=True)
+    if (out / "store").exists():
+        os.replace(out / "store", old_store)
+    os.replace(new_store, out / "store")
+    shutil.rmtree(old_store, ignore_errors=True)
+
+
+def _recover_store(out: Path) -> None:
+    """A build killed between the two renames of _swap_store left no store/: the old one is put back."""
+    if not (out / "store").exists() and (out / ".store.old").exists():
+        os.replace(out / ".store.old", out / "store")
+
+
+def _counts(store_path: Path) -> tuple[Counter, Counter]:
+    """Entities by type and relations by kind in the whole build, counted in the store's union graph."""
+    entities = Counter({kind: store.count(store_path, str(RDF.type), str(KGO[kind])) for kind in ENTITY_TYPES})
+    relations = Counter({name: store.count(store_path, str(KGO[name])) for name in ("locatedIn", "operatedBy", "implements")})
+    relations["investment"] = store.count(store_path, str(RDF.type), str(KGO.Investment))
+    return +entities, +relations
+
+
+def extract_all(files: Iterable[Path], extractor: Extractor, jobs: int = 1, window: int = 4,
+                max_bytes: int = MAX_BYTES) -> Iterator[DocumentOutput | Skipped]:
+    """Processed documents in input order; in `jobs` worker processes when > 1.
+
+    At most `window` documents per worker are in flight, so memory does not grow with the input
+    (Pool.imap would read the whole input ahead).
+    """
     if jobs <= 1:
-        for item in items:
-            yield item if isinstance(item, Skipped) else extractor.extract(item)
+        for path in files:
+            yield process_path(path, extractor, max_bytes)
         return
-    with multiprocessing.get_context("spawn").Pool(jobs, initializer=_start_worker, initargs=(extractor.knowledge,)) as pool:
-        yield from pool.imap(_extract_in_worker, items, chunksize=2)
+    global _WORKER
+    if "fork" in multiprocessing.get_all_start_methods():
+        # forked workers share the parent's loaded dictionary (copy-on-write): no start-up per worker
+        extractor.segmenter.tokens("")
+        _WORKER = extractor
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(None,))
+    else:
+        pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_start_worker, initargs=(extractor.knowledge,))
+    with pool:
+        pending: deque = deque()
+        for path in files:
+            pending.append(pool.apply_async(_process_in_worker, (str(path), max_bytes)))
+            if len(pending) >= window * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 _WORKER: Extractor | None = None
 
 
-def _start_worker(knowledge: Knowledge) -> None:
-    global _WORKER  # one extractor per worker process, built once
-    _WORKER = Extractor(knowledge)
+def _start_worker(knowledge: Knowledge | None) -> None:
+    global _WORKER  # one extractor per worker process, built once (inherited when forked)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
+    if knowledge is not None:
+        _WORKER = Extractor(knowledge)
 
 
-def _extract_in_worker(item):
-    return item if isinstance(item, Skipped) else _WORKER.extract(item)
+def _process_in_worker(path: str, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
+    return process_path(path, _WORKER, max_bytes)
 
 
-def write_annotation(extraction: Extraction, folder: Path, commit: Commit | None = None) -> Path:
-    """The document's extraction as gold-format JSON, `<doc stem>.json`, written atomically (at `commit`'s end if given)."""
+def write_annotation(extraction: Extraction, folder: Path) -> Path:
+    """The document's extraction as gold-format JSON, `<doc stem>.json`, written atomically."""
     name = Path(extraction.doc.id).with_suffix(".json").name
     text = json.dumps(to_annotation(extraction), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-    return commit.write_text(folder / name, text) if commit else write_text_atomic(folder / name, text)
+    return write_text_atomic(folder / name, text)

@@ -10,6 +10,7 @@ from .documents import MAX_BYTES
 from .errors import KGError
 
 EXIT_SKIPPED = 3
+EXIT_INTERRUPTED = 130  # the shell's code for a SIGINT
 
 
 def _fail(exc: KGError) -> None:
@@ -33,36 +34,55 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
 @click.option("--no-html", is_flag=True, help="Skip the HTML view.")
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1), help="Extract in this many processes.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1), help="Extract in this many processes (Dask workers with a local cluster).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Where to extract: here, or on a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --engine dask); a local cluster when not given.")
+@click.option("--limit", type=click.IntRange(1), help="Only the first N documents (a quick look).")
+@click.option("--update", "update_dir", metavar="OUT", type=click.Path(path_type=Path),
+              help="Add PATHS to the existing build in OUT (replacing documents of the same name); the rest are not re-extracted.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--strict", is_flag=True, help="Any file that cannot be read is an error (exit 2, no output written).")
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, type=click.IntRange(1), help="Skip files larger than this.")
-def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, quiet: bool, strict: bool, max_bytes: int) -> None:
+def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engine: str, scheduler: str | None,
+          limit: int | None, update_dir: Path | None, quiet: bool, strict: bool, max_bytes: int) -> None:
     """Build the graph of the .txt reports in PATHS (files or folders).
 
-    Writes OUT/graph.ttl, OUT/graph.html and OUT/extract/<doc>.json. A file that
-    cannot be read is named with the reason and skipped (exit code 3).
+    Writes OUT/graph.ttl, OUT/store/ (an Oxigraph store, one named graph per document),
+    OUT/graph.html, OUT/extract/<doc>.json and OUT/shards/<doc>.nq. A file that cannot be read
+    is named with the reason and skipped (exit code 3). Ctrl-C stops the build and leaves the
+    previous outputs as they were (exit 130).
 
     \b
     Example:
-      kg build seeds/ --out build
+      kg build seeds/ --out build --jobs 2
+      kg build --update build new-reports/2024.txt
       kg build reports/ --out build --strict
+      kg build corpus/ --out big --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from .build import build as run_build
     from .documents import find_files
     from .errors import SkippedError
 
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    if update_dir is not None:
+        if not paths:
+            raise click.UsageError("--update OUT needs the documents to add")
+        out_dir = update_dir
     try:
-        files = find_files(paths or [Path("seeds")])
-        with _progress(len(files), quiet) as bar:
-            result = run_build(files, out_dir, html=not no_html, jobs=jobs, on_document=lambda _: bar.update(1),
-                               strict=strict, max_bytes=max_bytes)
+        files = find_files(paths or [Path("seeds")])[:limit]
+        with _progress(len(files), quiet) as progress:
+            result = run_build(files, out_dir, html=not no_html, jobs=jobs, engine=engine, scheduler=scheduler,
+                               update=update_dir is not None, on_document=progress, strict=strict, max_bytes=max_bytes)
     except SkippedError as exc:
         for skipped in exc.skipped:
             click.echo(f"kg: skipped {skipped.reason}", err=True)
         _fail(exc)
     except KGError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        click.echo("kg: interrupted; the previous outputs are as they were", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     click.echo(summary(result))
     for skipped in result.skipped:
         click.echo(f"kg: skipped {skipped.reason}", err=True)
@@ -70,10 +90,26 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, quie
         sys.exit(EXIT_SKIPPED)
 
 
-def _progress(total: int, quiet: bool):
-    from tqdm import tqdm
+class _progress:
+    """A progress bar of documents with characters per second and an ETA; silent when quiet or not on a terminal."""
 
-    return tqdm(total=total, unit="doc", disable=quiet or not sys.stderr.isatty(), file=sys.stderr)
+    def __init__(self, total: int, quiet: bool):
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, unit="doc", disable=quiet or not sys.stderr.isatty(), file=sys.stderr)
+        self.chars = 0
+
+    def __call__(self, output) -> None:
+        self.chars += getattr(output, "chars", 0)
+        elapsed = self.bar.format_dict["elapsed"] or 1e-9
+        self.bar.set_postfix_str(f"{self.chars / elapsed:,.0f} chars/s", refresh=False)
+        self.bar.update(1)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.bar.close()
 
 
 def summary(result) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
@@ -13,6 +14,8 @@ GAZETTEER = ID + "source/gb-t-2260"  # the source of the division hierarchy (kg/
 _TYPE_PATH = {"Company": "company", "Project": "project", "Place": "place", "Program": "program", "Organization": "org"}
 
 
+# pinyin is the slowest step of writing a graph and names repeat: remember the recent ones
+@lru_cache(maxsize=65536)
 def slug(name: str, limit: int = 48) -> str:
     """Lower-case ASCII pinyin of a name, words joined by '-' (新荣区 → xin-rong-qu).
 
@@ -42,6 +45,7 @@ def entity_iri(entity_type: str, name: str, code: str = "") -> str:
     return f"{ID}{_TYPE_PATH[entity_type]}/{slug(name)}-{_digest(entity_type + ':' + name)}"
 
 
+@lru_cache(maxsize=4096)  # asked for once per cited sentence
 def document_iri(doc_id: str) -> str:
     return f"{ID}doc/{slug(doc_id.removesuffix('.txt'), 64)}-{_digest(doc_id)}"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef, Variable
 from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from .errors import GraphError, QueryError
 from .iri import GAZETTEER, document_iri, sentence_iri, statement_iri
@@ -71,7 +72,7 @@ def add_fact(graph: Graph, fact: ResolvedFact) -> None:
         node = URIRef(statement_iri("investment", fact.subject, amount.yuan, fact.doc_id, fact.sentence))
         graph.add((subject, KGO.hasInvestment, node))
         graph.add((node, RDF.type, KGO.Investment))
-        graph.add((node, KGO.amountYuan, Literal(Decimal(amount.yuan), datatype=XSD.decimal)))
+        graph.add((node, KGO.amountYuan, Literal(decimal_lexical(Decimal(amount.yuan)), datatype=XSD.decimal)))
         graph.add((node, KGO.wording, Literal(amount.wording)))
         graph.add((node, PROV.wasDerivedFrom, source))
         graph.add((node, KGO.rule, Literal(fact.rule)))
@@ -88,6 +89,18 @@ def add_fact(graph: Graph, fact: ResolvedFact) -> None:
     graph.add((statement, KGO.basis, Literal(fact.basis)))
 
 
+def decimal_lexical(value: Decimal) -> str:
+    """The canonical xsd:decimal form (always a point, never an exponent), so every RDF library reads back the same literal.
+
+    >>> decimal_lexical(Decimal("9E+8")), decimal_lexical(Decimal("1.50"))
+    ('900000000.0', '1.5')
+    """
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text if "." in text else text + ".0"
+
+
 def add_division_link(graph: Graph, child: str, parent: str) -> None:
     """A division's parent, with the gazetteer (GB/T 2260) as its provenance: every fact says where it comes from."""
     child_node, parent_node, source = URIRef(child), URIRef(parent), URIRef(GAZETTEER)
@@ -102,6 +115,20 @@ def add_division_link(graph: Graph, child: str, parent: str) -> None:
     graph.add((statement, KGO.basis, Literal("gazetteer")))
     graph.add((source, RDF.type, PROV.Entity))
     graph.add((source, DCTERMS.title, Literal("GB/T 2260 中华人民共和国行政区划代码", lang="zh")))
+
+
+class TripleList(list):
+    """Collects what the add_* functions add, for writing one document's graph without an rdflib store."""
+
+    def add(self, triple) -> None:
+        self.append(triple)
+
+
+def nquads(triples: Iterable[tuple], graph_iri: str) -> str:
+    """The triples as N-Quads lines in the named graph `graph_iri`, sorted and without repeats."""
+    graph = URIRef(graph_iri).n3()
+    lines = {f"{s.n3()} {p.n3()} {_quoteLiteral(o) if isinstance(o, Literal) else o.n3()} {graph} .\n" for s, p, o in triples}
+    return "".join(sorted(lines))
 
 
 def serialize(graph: Graph, path: Path | str, fmt: str = "turtle") -> Path:
@@ -154,7 +181,18 @@ def load_graph(path: Path | str) -> Graph:
             graph.parse(str(path), format=fmt)
     except Exception as exc:  # rdflib raises many parser-specific types
         raise GraphError(f"{path}: cannot parse as {fmt}: {exc}") from None
+    _canonical_amounts(graph)
     return graph
+
+
+def _canonical_amounts(graph: Graph) -> None:
+    # Oxigraph writes 9E8 as "900000000", rdflib as 900000000.0: read both as the same literal
+    for s, p, o in list(graph.triples((None, KGO.amountYuan, None))):
+        if isinstance(o, Literal) and o.datatype == XSD.decimal:
+            fixed = Literal(decimal_lexical(Decimal(str(o))), datatype=XSD.decimal)
+            if str(fixed) != str(o):
+                graph.remove((s, p, o))
+                graph.add((s, p, fixed))
 
 
 def query(graph: Graph, sparql: str, params: dict[str, str] | None = None) -> tuple[list[str], list[tuple]]:

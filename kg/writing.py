@@ -95,6 +95,7 @@ class Commit:
 
     def __init__(self) -> None:
         self._pending: list[tuple[Path, Path]] = []
+        self._deferred: list = []
         self._cleaned: set[Path] = set()  # folders rid of stale temporary files, once per commit
 
     @contextlib.contextmanager
@@ -117,14 +118,22 @@ class Commit:
             tmp.write_text(text, encoding="utf-8")
         return Path(path)
 
+    def defer(self, action) -> None:
+        """Run `action` (say, moving a folder into place) at `apply`, before the renames, in order."""
+        self._deferred.append(action)
+
     def apply(self) -> None:
-        """Rename every temporary file over its target, in the order written."""
+        """Run the deferred actions, then rename every temporary file over its target, in the order written."""
         _hold_for_tests()
+        for action in self._deferred:
+            action()
+        self._deferred.clear()
         for tmp, path in self._pending:
             os.replace(tmp, path)
         self._pending.clear()
 
     def discard(self) -> None:
+        self._deferred.clear()
         for tmp, _ in self._pending:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)

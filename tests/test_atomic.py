@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 
 from kg import build
@@ -16,8 +17,19 @@ from kg.writing import HOLD_ENV
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    """Every file a user sees in `out` (hidden temporary files are not outputs)."""
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+    """Every file a user sees in `out` (hidden temporary files are not outputs); the store folder,
+    a database whose files change name as it works, counts by what it holds."""
+    files = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts) and p.relative_to(out).parts[0] != "store"}
+    if (out / "store").exists():
+        files["store/"] = _store_content(out / "store")
+    return files
+
+
+def _store_content(folder: Path) -> bytes:
+    """The store's quads, sorted: it reopens (a killed writer left it readable) and holds one whole build."""
+    store = pyoxigraph.Store.read_only(str(folder))
+    return "\n".join(sorted(str(q) for q in store)).encode("utf-8")
 
 
 def _temps(out: Path) -> list[str]:
@@ -63,8 +75,9 @@ def test_sigkill_during_write_phase_leaves_previous_outputs(tmp_path, versions):
             assert proc.poll() is None, proc.stderr.read().decode()
             assert time.monotonic() < deadline, "the build never reached its write phase"
             time.sleep(0.05)
-        temps = _temps(out)  # every new output is written, none is in place yet
-        assert len(temps) == len(new) and all(f".{proc.pid}." in t for t in temps)
+        temps = _temps(out)  # graph.ttl and graph.html are written, none is in place yet
+        assert len(temps) == 2 and all(f".{proc.pid}." in t for t in temps)
+        assert (out / ".store.new").is_dir() and (out / ".shards.new").is_dir()  # so are the store and the documents
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()

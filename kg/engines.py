@@ -1,0 +1,70 @@
+"""The Dask adapter: extraction of a build's documents on a Dask cluster (a local one when no address is given).
+
+The client reads the documents and sends their text, so workers need no shared folder; each worker
+returns a document's extraction JSON and N-Quads, which the build writes as shards and bulk-loads.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .build import DocumentOutput, process
+from .documents import MAX_BYTES, Skipped, read_document
+from .errors import InputError, KGError
+from .extract import Extractor
+from .knowledge import Knowledge
+
+
+class EngineError(KGError):
+    """The distributed engine cannot be reached or failed."""
+
+    code = "E500"
+
+
+def dask_outputs(files: Iterable[Path], knowledge: Knowledge, *, scheduler: str | None = None, workers: int = 1,
+                 window: int = 8, max_bytes: int = MAX_BYTES) -> Iterator[DocumentOutput | Skipped]:
+    """Processed documents as they complete, at most `window` per worker in flight (memory stays flat)."""
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise EngineError("the dask engine needs dask[distributed]: pip install 'dask[distributed]'") from None
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="20s")
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+    except OSError as exc:
+        raise EngineError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    try:
+        shared = client.scatter(knowledge, broadcast=True)
+        limit = window * max(1, len(client.scheduler_info()["workers"]))
+        running = as_completed()
+        for path in files:
+            try:
+                doc = read_document(Path(path), max_bytes=max_bytes)
+            except InputError as exc:
+                yield Skipped(str(path), str(exc))
+                continue
+            running.add(client.submit(_process_on_worker, doc, shared, pure=False))
+            while running.count() >= limit:
+                yield next(running).result()
+        for future in running:
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+_EXTRACTORS: dict[int, Extractor] = {}
+
+
+def _process_on_worker(doc, knowledge: Knowledge) -> DocumentOutput:
+    # one extractor per worker process and knowledge object: the segmenter's dictionary loads once
+    extractor = _EXTRACTORS.get(id(knowledge))
+    if extractor is None or extractor.knowledge is not knowledge:
+        _EXTRACTORS.clear()
+        extractor = _EXTRACTORS[id(knowledge)] = Extractor(knowledge)
+    return process(doc, extractor)
