@@ -37,11 +37,13 @@ def load_command(location: Path | str, files: list[Path | str]) -> list[str]:
     return [oxigraph_command(), "load", "--location", str(location), "--file", *map(str, files)]
 
 
-def serve_command(location: Path | str, port: int, *, writable: bool = False, timeout: int = DEFAULT_TIMEOUT) -> list[str]:
-    """The server command line: 127.0.0.1 only; queries see all named graphs (one per document) as one."""
+def serve_command(location: Path | str, port: int, *, writable: bool = False, timeout: int = DEFAULT_TIMEOUT,
+                  union: bool = True) -> list[str]:
+    """The server command line: 127.0.0.1 only; with `union`, queries see all named graphs (one per
+    document) as one — not needed when the default graph already holds their union (a kg build)."""
     mode = "serve" if writable else "serve-read-only"
     return [oxigraph_command(), mode, "--location", str(location), "--bind", f"127.0.0.1:{port}",
-            "--union-default-graph", "--timeout-s", str(timeout)]
+            *(["--union-default-graph"] if union else []), "--timeout-s", str(timeout)]
 
 
 def serve(source: Path | str, port: int = DEFAULT_PORT, *, writable: bool = False, timeout: int = DEFAULT_TIMEOUT,
@@ -58,7 +60,9 @@ def serve(source: Path | str, port: int = DEFAULT_PORT, *, writable: bool = Fals
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     with _location(source) as location:
-        child = subprocess.Popen(serve_command(location, port, writable=writable, timeout=timeout))
+        with store.opened(location, read_only=True) as db:
+            union = not store.holds_union(db)
+        child = subprocess.Popen(serve_command(location, port, writable=writable, timeout=timeout, union=union))
         if on_ready:
             on_ready(f"http://127.0.0.1:{port}/", location)
         try:

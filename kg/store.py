@@ -14,7 +14,8 @@ so a build's graph is also kept in an on-disk Oxigraph store. The functions a bu
 - ``is_store(path)``, ``to_graph(path)`` (an rdflib graph of every quad), ``dump(path, out, fmt)``.
 
 Queries see the union of all named graphs (one per document) as their default graph, so the same
-SPARQL works on a Turtle file and on a store. Values come back as rdflib terms, so the rest of kg
+SPARQL works on a Turtle file and on a store (a build also writes that union into the default
+graph, for its Turtle dump; then queries read it directly). Values come back as rdflib terms, so the rest of kg
 handles one kind of term.
 """
 from __future__ import annotations
@@ -142,7 +143,8 @@ def query(source, sparql: str, params: Mapping[str, str] | None = None, *, prefi
     substitutions = {ox.Variable(k): v for k, v in parameter_terms(sparql, params or {}, ox_term).items()}
     with _source(source) as store:
         try:
-            result = store.query(sparql, prefixes=dict(prefixes or {}), use_default_graph_as_union=True, substitutions=substitutions)
+            result = store.query(sparql, prefixes=dict(prefixes or {}), use_default_graph_as_union=not holds_union(store),
+                                 substitutions=substitutions)
         except (SyntaxError, ValueError, OSError, RuntimeError) as exc:  # RuntimeError: a parameter not in SELECT
             raise QueryError(f"SPARQL query failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         if isinstance(result, ox.QueryBoolean):
@@ -204,6 +206,13 @@ def rdflib_term(term):
             return Literal(term.value + ".0", datatype=URIRef(_XSD_DECIMAL))
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise GraphError(f"unsupported RDF term {term!r}")
+
+
+def holds_union(store: ox.Store) -> bool:
+    """Does the store's default graph hold triples (a kg build writes the union of its documents'
+    graphs there)? Then queries read it; otherwise they read the union of the named graphs,
+    and no triple is counted twice either way."""
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
 
 
 def to_graph(source) -> Graph:

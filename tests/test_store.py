@@ -101,3 +101,13 @@ def test_store_replace_graph_replaces_one_documents_statements(tmp_path):
     assert store.replace_graph(folder, "http://e/doc1", new) == 1
     _, rows = store.query(folder, "SELECT ?o WHERE { ?s <http://e/p> ?o } ORDER BY ?o")
     assert [str(r[0]) for r in rows] == ["kept", "new"]
+
+
+def test_store_query_over_a_build_counts_each_triple_once(seed_build):
+    """A build's store holds each document's named graph and their union in the default graph:
+    a query sees each triple once, as in graph.ttl."""
+    out, result = seed_build
+    sparql = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    _, from_store = store.query(out / "store", sparql)
+    _, from_turtle = store.query(out / "graph.ttl", sparql)
+    assert int(from_store[0][0]) == int(from_turtle[0][0]) == result.triples
