@@ -8,6 +8,7 @@ first item's left edge needs the tokens.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .knowledge import Knowledge
 from .model import Mention, Token
@@ -57,12 +58,17 @@ def _list_ends(text: str, tokens: list[Token]):
 def _verb_stop(text: str, tokens: list[Token], pos: int, industry: frozenset[str]) -> int:
     """Where the phrase after a list turns into a predicate: the first verb with no 的 after it
     (等12个事项审批权限|下放至街道), not one inside a relative clause (等一批在省市有影响力的重点项目)."""
-    for tok in tokens:
+    for tok in tokens[_first_at(tokens, pos):]:
         if tok.start >= pos + 20:
             break
-        if tok.start >= pos and is_verb(tok.text) and tok.text not in industry and "的" not in text[tok.end:pos + 20]:
+        if is_verb(tok.text) and tok.text not in industry and "的" not in text[tok.end:pos + 20]:
             return tok.start
     return pos + 20
+
+
+def _first_at(tokens: list[Token], pos: int) -> int:
+    """Index of the first token starting at or after `pos` (tokens are in text order)."""
+    return bisect_left(tokens, pos, key=lambda t: t.start)
 
 
 def _list_kind(text: str, pos: int, kinds: dict[str, tuple[str, str]], immediate: bool = False, stop: int | None = None):
@@ -118,7 +124,7 @@ def _split_items(text: str, clause: int, end: int, split_joiners: bool) -> list[
 def _first_item_start(text: str, tokens: list[Token], start: int, stop: int, name_like, name_initials) -> int | None:
     """Left edge of the first item: name-like tokens back from its end; a one-character word that
     jieba split off the name (上|庄, 小|南营) stays; a leading verb (实施, 集合) goes."""
-    inside = [t for t in tokens if start <= t.start and t.end <= stop]
+    inside = [t for t in tokens[_first_at(tokens, start):_first_at(tokens, stop)] if t.end <= stop]
     if not inside:
         return None
     first = len(inside) - 1

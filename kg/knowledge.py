@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .errors import KnowledgeError
 from .model import ENTITY_TYPES, RELATIONS
 
 DATA_DIR = Path(__file__).parent / "data"
+
+HEAD_CACHE_SIZE = 200_000  # words; a cache that stops growing, so memory stays bounded
 
 # Kinds of rows in quotes.tsv (see the file's header for what each means).
 QUOTE_RULE_KINDS = ("after", "complete", "before", "between", "reject", "reject_before")
@@ -80,6 +82,8 @@ class Knowledge:
     ranks: tuple[str, ...] = ()  # 全国, 省级: open an honour title
     weak_heads: frozenset[str] = field(default=frozenset())  # 体系, 计划: need a specific name
     not_numeral: tuple[str, ...] = ()  # 一般: numeral-looking words that count nothing
+    # head_of is asked about every token of every document: the same words, again and again
+    _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def industry_words(self) -> frozenset[str]:
@@ -95,13 +99,24 @@ class Knowledge:
             code = div.parent
         return out
 
+    @cached_property
+    def head_tails(self) -> frozenset[str]:
+        """The endings of head words shorter than the head (中心 of 实践中心): where jieba may split a head."""
+        return frozenset(h[i:] for h in self.heads for i in range(1, len(h)))
+
     def head_of(self, word: str) -> Head | None:
         """The longest head word that ends `word` (…有限公司, …项目, …村), if any."""
+        cache = self._head_cache
+        if word in cache:
+            return cache[word]
+        found = None
         for size in range(min(len(word), self.max_head), 0, -1):
-            head = self.heads.get(word[-size:])
-            if head:
-                return head
-        return None
+            found = self.heads.get(word[-size:])
+            if found:
+                break
+        if len(cache) < HEAD_CACHE_SIZE:
+            cache[word] = found
+        return found
 
     def domain_words(self) -> list[str]:
         """Words the segmenter must keep whole: division names, short forms, head words, programs."""

@@ -250,7 +250,7 @@ def _phrase_start(text: str, pos: int, reach: int = 14) -> int:
 
 def _head_across(tokens: list[Token], index: int, knowledge: Knowledge):
     """A head word that jieba split between this token and the one before (实践|中心)."""
-    if index == 0 or len(tokens[index].text) > 2:
+    if index == 0 or len(tokens[index].text) > 2 or tokens[index].text not in knowledge.head_tails:
         return None
     joined = tokens[index - 1].text + tokens[index].text
     head = knowledge.head_of(joined)
@@ -687,9 +687,8 @@ def _enterprise_subjects(text: str, tokens: list[Token], knowledge: Knowledge) -
     山西|天钠|开辟…: [a place] + a word jieba does not know + [an industry], then a verb.
     A place or an industry word must stand beside the unknown word; alone it may be a person."""
     out = []
-    for i, tok in enumerate(tokens):
-        if i and tokens[i - 1].text[-1:] not in _CLAUSE_OPENERS:
-            continue
+    for i in [0] + [j + 1 for j, t in enumerate(tokens[:-1]) if t.text[-1] in _CLAUSE_OPENERS]:
+        tok = tokens[i]
         j = i
         while j < len(tokens) and (tokens[j].text in knowledge.by_name or tokens[j].text in knowledge.by_short):
             j += 1
@@ -712,6 +711,6 @@ def _brands_before_counted_projects(text: str, mentions: list[Mention], tokens: 
     project_starts = {m.start for m in mentions if m.type == "Project"}
     for i in range(1, len(tokens) - 1):
         brand, count = tokens[i - 1], tokens[i]
-        if _COUNT_TOKEN.match(count.text) and tokens[i + 1].start in project_starts and _brand_token(brand, knowledge):
+        if count.text[-1] == "个" and _COUNT_TOKEN.match(count.text) and tokens[i + 1].start in project_starts and _brand_token(brand, knowledge):
             out.append(Mention(brand.start, brand.end, brand.text, "Company", "", "brand.counted_projects"))
     return out

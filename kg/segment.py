@@ -37,6 +37,7 @@ class Segmenter:
             for word in self._words:
                 tokenizer.add_word(word, DOMAIN_FREQ)
             self._tokenizer = tokenizer
+            _general_dictionary()  # loaded with the tokenizer, so forked workers inherit both
         return self._tokenizer
 
     def __getstate__(self):
