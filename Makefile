@@ -31,7 +31,7 @@ install-test: $(VENV)/.installed-test
 demo: install
 	$(BIN)/kg build seeds --out $(OUT)
 	@echo
-	@echo "Projects with a stated investment, largest first (kg query $(OUT)/graph.ttl --name projects-by-investment):"
+	@echo "Investments stated for projects and for places' batches of projects, largest first (kg query $(OUT)/graph.ttl --name projects-by-investment):"
 	@$(BIN)/kg query $(OUT)/graph.ttl --name projects-by-investment
 
 test: install-test

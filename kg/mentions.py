@@ -167,6 +167,8 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             title = _title_start(text, widest, tok.end, head, knowledge)
         if title is None and head.type in ("Place", "Program"):
             title = _title_start(text, _phrase_start(text, tok.end - len(head.word)), tok.end, head, knowledge)  # 全国|乡村|旅游|重点|镇
+        if title is not None and text.startswith(("项目", "工程"), tok.end):
+            title = None  # 国家骨干冷链物流基地|项目: a project named after its designation
         if title is not None and title < 0:
             start, title = -title, None  # 全国首批|某某示范区
         if title is not None:

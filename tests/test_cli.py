@@ -69,7 +69,7 @@ def test_cli_query_named_csv(runner, seed_build):
     out, _ = seed_build
     result = runner.invoke(main, ["query", str(out / "graph.ttl"), "--name", "projects-by-investment", "--format", "csv"])
     assert result.exit_code == 0
-    assert result.output.splitlines()[0] == "name,yi,wording"
+    assert result.output.splitlines()[0] == "name,kind,yi,wording"
 
 
 @pytest.mark.parametrize("fmt", ["nt", "nquads", "jsonld", "trig", "turtle"])
