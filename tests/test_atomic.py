@@ -101,3 +101,28 @@ def test_sigkill_at_a_random_moment_leaves_each_output_whole(tmp_path, versions,
     assert all(now[k] in (old[k], new[k]) for k in now), "an output was left half written"
     build([new_in], out)
     assert _outputs(out) == new and _temps(out) == []
+
+
+def test_sigkill_during_update_leaves_the_store_readable_and_update_again_equals_a_clean_build(tmp_path, seed_paths):
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    build(seed_paths[:2], out, html=False)
+    before = _outputs(out)
+    marker = tmp_path / "holding"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "build", "--update", str(out), *map(str, seed_paths[2:]), "-q", "--no-html"],
+        env={**os.environ, HOLD_ENV: str(marker)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "the update never reached its write phase"
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert _outputs(out) == before  # the store reopens and holds the first build; nothing else moved
+    build(seed_paths[2:], out, html=False, update=True)
+    build(seed_paths, clean, html=False)
+    assert (out / "graph.ttl").read_bytes() == (clean / "graph.ttl").read_bytes()
+    assert _store_content(out / "store") == _store_content(clean / "store")
