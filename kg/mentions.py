@@ -689,7 +689,8 @@ def _enterprise_subjects(text: str, tokens: list[Token], knowledge: Knowledge) -
     山西|天钠|开辟…: [a place] + a word jieba does not know + [an industry], then a verb.
     A place or an industry word must stand beside the unknown word; alone it may be a person."""
     out = []
-    for i in [0] + [j + 1 for j, t in enumerate(tokens[:-1]) if t.text[-1] in _CLAUSE_OPENERS]:
+    openers = [0] if tokens else []
+    for i in openers + [j + 1 for j, t in enumerate(tokens[:-1]) if t.text[-1] in _CLAUSE_OPENERS]:
         tok = tokens[i]
         j = i
         while j < len(tokens) and (tokens[j].text in knowledge.by_name or tokens[j].text in knowledge.by_short):

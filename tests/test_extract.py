@@ -122,3 +122,9 @@ def test_extract_short_form_prefers_the_city_named_in_full(extractor):
     assert extraction.subject_places == ("吉安市",)
     short = [m for m in extraction.mentions if m.text == "吉安"]
     assert short and all(m.canonical == "吉安市" for m in short)
+
+
+@pytest.mark.parametrize("text", ["", " ", "。", "“”", "等", "1个"])
+def test_extract_degenerate_text_gives_nothing_and_no_error(extractor, text):
+    extraction = extractor.extract(Document("t.txt", text))
+    assert all(text[m.start:m.end] == m.text for m in extraction.mentions)
