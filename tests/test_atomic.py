@@ -59,6 +59,15 @@ def _start_build(new_in: Path, out: Path, **env) -> subprocess.Popen:
     )
 
 
+def _wait_for_write_phase(proc: subprocess.Popen, marker: Path) -> None:
+    """Until the build, held before its commit (HOLD_ENV), has written its marker."""
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert proc.poll() is None, proc.stderr.read().decode()
+        assert time.monotonic() < deadline, "the build never reached its write phase"
+        time.sleep(0.05)
+
+
 def _previous_build(old_in: Path, out: Path) -> None:
     build([old_in], out)
 
@@ -70,11 +79,7 @@ def test_sigkill_during_write_phase_leaves_previous_outputs(tmp_path, versions):
     marker = tmp_path / "holding"
     proc = _start_build(new_in, out, **{HOLD_ENV: str(marker)})
     try:
-        deadline = time.monotonic() + 120
-        while not marker.exists():
-            assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.monotonic() < deadline, "the build never reached its write phase"
-            time.sleep(0.05)
+        _wait_for_write_phase(proc, marker)
         temps = _temps(out)  # graph.ttl and graph.html are written, none is in place yet
         assert len(temps) == 2 and all(f".{proc.pid}." in t for t in temps)
         assert (out / ".store.new").is_dir() and (out / ".shards.new").is_dir()  # so are the store and the documents
@@ -113,11 +118,7 @@ def test_sigkill_during_update_leaves_the_store_readable_and_update_again_equals
         env={**os.environ, HOLD_ENV: str(marker)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 120
-        while not marker.exists():
-            assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.monotonic() < deadline, "the update never reached its write phase"
-            time.sleep(0.05)
+        _wait_for_write_phase(proc, marker)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
