@@ -64,15 +64,15 @@ def _stderr(line: str) -> None:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # chunked responses, so a cut result is visibly incomplete
-
-    def version_string(self) -> str:
-        return "kg-serve"
     upstream_port: int
     writable: bool
     max_result_bytes: int
     max_query_bytes: int
     upstream_timeout: float
     log: Callable[[str], None]
+
+    def version_string(self) -> str:  # the Server header: ours, not "BaseHTTP/0.6 Python/3.x"
+        return "kg-serve"
 
     def do_GET(self):
         self._forward()
