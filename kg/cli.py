@@ -260,14 +260,19 @@ def validate(graph: Path, limit: int) -> None:
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
 @click.option("--writable", is_flag=True, help="Accept SPARQL updates (a graph file is served from a temporary copy).")
 @click.option("--timeout", default=30, show_default=True, type=click.IntRange(1), help="Seconds a query may run.")
-def serve(graph: Path, port: int, writable: bool, timeout: int) -> None:
+@click.option("--max-result-bytes", default=50_000_000, show_default=True, type=click.IntRange(1),
+              help="Largest result sent: a bigger one is refused (413) or cut off.")
+@click.option("--max-query-bytes", default=1_000_000, show_default=True, type=click.IntRange(1),
+              help="Largest request body (or query string) accepted; bigger is refused (413).")
+def serve(graph: Path, port: int, writable: bool, timeout: int, max_result_bytes: int, max_query_bytes: int) -> None:
     """Serve GRAPH (a graph file or store folder) as a SPARQL 1.1 endpoint on 127.0.0.1 until Ctrl-C.
 
-    Runs the `oxigraph` server: read-only unless --writable; queries at /query, the query UI at /.
+    Runs the `oxigraph` server behind a small proxy that caps request and result sizes:
+    read-only unless --writable; queries at /query, the query UI at /.
 
     \b
     Example:
-      kg serve build/graph.ttl --port 7878
+      kg serve build/graph.ttl --port 7878 --max-result-bytes 10000000
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' http://127.0.0.1:7878/query
     """
     from .serve import serve as run_serve
@@ -277,7 +282,8 @@ def serve(graph: Path, port: int, writable: bool, timeout: int) -> None:
         click.echo(f"SPARQL endpoint {url}query ({mode}; store {location}); query UI {url}; Ctrl-C stops", err=True)
 
     try:
-        code = run_serve(graph, port, writable=writable, timeout=timeout, on_ready=ready)
+        code = run_serve(graph, port, writable=writable, timeout=timeout, max_result_bytes=max_result_bytes,
+                         max_query_bytes=max_query_bytes, on_ready=ready)
     except KGError as exc:
         _fail(exc)
     sys.exit(code)

@@ -3,20 +3,24 @@
 The `oxigraph` command (PyPI package `oxigraph`, same version line as pyoxigraph, so both read the
 same store folders) serves /query (SPARQL 1.1 Protocol: JSON, XML, CSV, TSV results), /update when
 writable, /store (Graph Store Protocol) and its query UI at /. It supports a per-query timeout
-(--timeout-s); it has no option to cap the size of a result, so a client should use LIMIT.
+(--timeout-s); it has no option to cap the size of a result, so it listens on a private port behind
+kg/proxy.py, which caps request and result sizes and is the only thing on the public port.
 """
 from __future__ import annotations
 
 import contextlib
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import store
+from . import proxy, store
 from .errors import GraphError, InputError
 
 DEFAULT_PORT = 7878
@@ -47,10 +51,12 @@ def serve_command(location: Path | str, port: int, *, writable: bool = False, ti
 
 
 def serve(source: Path | str, port: int = DEFAULT_PORT, *, writable: bool = False, timeout: int = DEFAULT_TIMEOUT,
+          max_result_bytes: int = proxy.DEFAULT_MAX_RESULT_BYTES, max_query_bytes: int = proxy.DEFAULT_MAX_QUERY_BYTES,
           on_ready: Callable[[str, Path], None] | None = None) -> int:
     """Serve a store folder, or a graph file loaded into a temporary store, until Ctrl-C; return 0.
 
-    Ctrl-C (SIGINT) or SIGTERM stops the server child and removes the temporary store.
+    127.0.0.1:`port` is the size-capping proxy; the oxigraph server behind it is on a private port.
+    Ctrl-C (SIGINT) or SIGTERM stops the proxy and the server child and removes the temporary store.
     """
     source = Path(source)
     if not source.exists():
@@ -62,16 +68,53 @@ def serve(source: Path | str, port: int = DEFAULT_PORT, *, writable: bool = Fals
     with _location(source) as location:
         with store.opened(location, read_only=True) as db:
             union = not store.holds_union(db)
-        child = subprocess.Popen(serve_command(location, port, writable=writable, timeout=timeout, union=union))
-        if on_ready:
-            on_ready(f"http://127.0.0.1:{port}/", location)
+        private = _free_port()
+        # bound before the server starts, so a busy --port fails at once
+        front = proxy.proxy_server(port, private, writable=writable, max_result_bytes=max_result_bytes,
+                                   max_query_bytes=max_query_bytes, timeout=timeout + 30)
+        child = subprocess.Popen(serve_command(location, private, writable=writable, timeout=timeout, union=union),
+                                 stderr=subprocess.PIPE, text=True, errors="replace")
+        threading.Thread(target=_relay_stderr, args=(child.stderr,), name="kg-serve-stderr", daemon=True).start()
+        thread = threading.Thread(target=front.serve_forever, name="kg-serve-proxy", daemon=True)
         try:
+            if _wait_listening(private, child):
+                thread.start()
+                if on_ready:
+                    on_ready(f"http://127.0.0.1:{port}/", location)
             code = child.wait()
         except KeyboardInterrupt:
             code = 0
         finally:
+            if thread.is_alive():
+                front.shutdown()
+            front.server_close()
             _stop(child)
     return code
+
+
+def _relay_stderr(stream) -> None:
+    """The server's messages, on to ours, but for its "Listening … at" line: that private address is not the endpoint."""
+    for line in stream:
+        if not line.startswith("Listening for requests at"):
+            sys.stderr.write(line)
+            sys.stderr.flush()
+
+
+def _free_port() -> int:
+    """A port no one listens on now (the OS picks it), for the private server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_listening(port: int, child: subprocess.Popen, within: float = 60) -> bool:
+    """True once the server accepts connections on `port`; False if it exited first."""
+    deadline = time.monotonic() + within
+    while child.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+        time.sleep(0.05)
+    return child.poll() is None
 
 
 @contextlib.contextmanager
