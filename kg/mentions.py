@@ -181,7 +181,8 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             continue
         if head.type == "Project" and name.count("+") > 1:
             continue  # “精准服务+技能提升+政策扶持+项目带动”: a formula, not a name
-        if head.type == "Project" and not _proper_project(name, head.word, head.rule, start, place_ends, knowledge):
+        counted_works = head.word == "工程" and _counted(name, knowledge) and not re.match(r"\d", name)
+        if head.type == "Project" and not counted_works and not _proper_project(name, head.word, head.rule, start, place_ends, knowledge):
             continue
         if head.rule == "head.org.committee" and not _opens_with_place(name[: -len(head.word)], knowledge):
             continue  # 中共某某市委, 某某区委; not …扛起省委
@@ -388,6 +389,8 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return not re.search(r"\d+×\d+|万千瓦|兆瓦", name)  # 两个2×66万千瓦火电项目 is still one named plant
     specific = name[: -len(head.word)]
     words = knowledge.project_modifiers if head.type == "Project" else knowledge.modifiers
+    if head.rule == "head.program.title" and _only_descriptive(specific, knowledge):
+        return True  # 农业示范区: a kind of zone; not 有机旱作农业示范区
     if head.word in knowledge.weak_heads:
         return len(specific) < 4 or _counted(name, knowledge) and len(specific) < 6 or _only_descriptive(specific, knowledge, with_domains=True)
     if head.type == "Company" and re.search(r"[一二三四五六七八九十两]+大", specific):
@@ -556,12 +559,15 @@ def _drop_enclosed(mentions: list[Mention]) -> list[Mention]:
     and a company name that only opens a longer one (国网山西省电力公司 in 国网…新荣区供电公司)."""
     out = []
     for i, m in enumerate(mentions):
-        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration") or m.type in ("Organization", "Project")) and _enclosed(m, mentions, i):
+        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration", "lexicon.program") or m.type in ("Organization", "Project")) and _enclosed(m, mentions, i):
             continue
         if m.rule.startswith("head.") and _ends_a_title(m, mentions, i):
             continue
         out.append(m)
     return out
+
+
+_RANK_OPENERS = ("全国", "国家", "省级", "市级", "县级", "区级")
 
 
 def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
@@ -577,6 +583,10 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
             return True  # 某某铁路 in 某某铁路某某编组站, 大数据中心 in 大数据中心项目
         if m.rule == "list.enumeration" and other.end == m.end and other.rule.startswith("head."):
             return True  # 经济片区 read as an item of 小南头种植养殖经济片区等…: the headed name is whole
+        if m.rule == "lexicon.program" and other.type == "Program" and other.end == m.end and other.text.lstrip("“")[:2] in _RANK_OPENERS:
+            return True  # 全域旅游示范区 in 省级全域旅游示范区: the rank is part of the title
+        if m.rule == "lexicon.program" and other.type == "Organization":
+            return True  # 新时代文明实践 in 某某新时代文明实践中心: an institution's name
         if m.type == "Organization" and other.type == "Organization" and other.start == m.start:
             return True  # 某某大学 in 某某大学附小, 中共某某市委 in 中共某某市委宣传部
     return False
