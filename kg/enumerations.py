@@ -18,7 +18,7 @@ MAX_ITEM = 16  # characters
 _ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９·\-—（）()]+")
 _CLAUSE_BREAKS = "，。；：！？,;:!?\n“”‘’《》"
 _FINAL_JOINERS = ("和", "及", "与")
-# A list closed by a count instead of 等: 小南头、白登山和马军营三个街道.
+# A list closed by a count instead of 等: 东关、西关和南关三个街道.
 _COUNTED_CLOSE = re.compile(r"[一二三四五六七八九十两\d]+个")
 
 

@@ -56,7 +56,7 @@ def _left_edge(tokens: list[Token], index: int, knowledge: Knowledge, limit: int
         elif inner and prev.text in knowledge.inner_words and first >= 2 and _before_inner_is_name(tokens, first - 1, knowledge):
             first -= 1
         elif prev.text in knowledge.name_initials and (first < 2 or not _name_like(tokens[first - 2], knowledge)) and first < index:
-            first -= 1  # 打造|小|南头种植养殖经济片区: the name's first character, split off
+            first -= 1  # 打造|小|王庄种植养殖片区: the name's first character, split off
             break
         else:
             break
@@ -295,7 +295,7 @@ def _one_word_before(tokens: list[Token], index: int, first: int, knowledge: Kno
         if start == index - 1 and index >= 2 and _splits_off(tokens[index - 2], knowledge):
             return index - 2  # 乌|金山|镇
         if start == index - 1 and first <= index - 2 and _NUMERAL_START.match(tokens[index - 1].text):
-            return index - 2  # 甘河|二十|渠: a numbered branch of a named river
+            return index - 2  # 某河|二十|渠: a numbered branch of a named river
         return start
     if first < index and len(token.text) <= 2 and not is_verb(tokens[index - 1].text):
         return index - 1  # 鼓楼|东街
@@ -336,7 +336,7 @@ def _proper_project(name: str, head: str, rule: str, start: int, place_ends: dic
 
 
 def _named_place(word: str, knowledge: Knowledge) -> bool:
-    """Does `word` end in a place head and name one place (甘河), not a kind (乡村, 农村)?"""
+    """Does `word` end in a place head and name one place (汾河), not a kind (乡村, 农村)?"""
     head = knowledge.head_of(word)
     return head is not None and head.type == "Place" and len(word) > len(head.word) and word not in knowledge.generic and not common_word(word)
 
@@ -390,7 +390,7 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
     specific = name[: -len(head.word)]
     words = knowledge.project_modifiers if head.type == "Project" else knowledge.modifiers
     if head.rule == "head.program.title" and _only_descriptive(specific, knowledge):
-        return True  # 农业示范区: a kind of zone; not 有机旱作农业示范区
+        return True  # 农业示范区: a kind of zone; not 循环农业示范区 named for its model
     if head.word in knowledge.weak_heads:
         return len(specific) < 4 or _counted(name, knowledge) and len(specific) < 6 or _only_descriptive(specific, knowledge, with_domains=True)
     if head.type == "Company" and re.search(r"[一二三四五六七八九十两]+大", specific):
@@ -400,7 +400,7 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
     for word in (w for w in _suffixes(specific) if w in words):
         rest = specific[: -len(word)]
         if not rest or _only_descriptive(rest[_skip_places(rest + "X", knowledge):], knowledge) or rest[_skip_places(rest + "X", knowledge):] == "":
-            return True  # 精品示范村, 新荣区精品示范村: a described kind; not 森海食用菌|特色产业基地
+            return True  # 精品示范村, 新荣区精品示范村: a described kind; not 某某食用菌|特色产业基地
     if head.type in ("Place", "Organization") and _only_descriptive(specific, knowledge):
         return True
     if head.type == "Place" and len(specific) == 1 and is_verb(specific + head.word[0]):
@@ -474,7 +474,7 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> l
     found += _headed_mentions(text, tokens, knowledge, by_start)
     found += _lexicon_mentions(tokens, knowledge)
     quoted = quoted_mentions(text, knowledge)
-    # what the words around a quote say outweighs the quoted name's own head word (开展“送岗进社区”)
+    # what the words around a quote say outweighs the quoted name's own head word (开展“送技下乡进社区”)
     decided = {(m.start, m.end) for m in quoted if m.rule in _DECISIVE_QUOTE_RULES}
     found = [m for m in _join_quoted_heads(text, found, quoted) if (m.start, m.end) not in decided or not m.rule.startswith("head.")] + quoted
     found += enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge))
@@ -537,7 +537,7 @@ def _join_quoted_heads(text: str, mentions: list[Mention], quoted: list[Mention]
 
 
 def _places_opening_projects(mentions: list[Mention], knowledge: Knowledge) -> list[Mention]:
-    """The place a project's name opens with, when no other rule found it: 甘河|水水质提升项目,
+    """The place a project's name opens with, when no other rule found it: 汾河|水质提升项目,
     平泉路|雨污分流道路改造工程. Inside a project name even a street or a river is safe to read."""
     out = []
     starts = {m.start for m in mentions if m.type == "Place"}
@@ -582,11 +582,11 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
         if m.rule.startswith(("head.project.rail", "head.project.facility", "head.project.phase")) and other.type == "Project" and other.start == m.start:
             return True  # 某某铁路 in 某某铁路某某编组站, 大数据中心 in 大数据中心项目
         if m.rule == "list.enumeration" and other.end == m.end and other.rule.startswith("head."):
-            return True  # 经济片区 read as an item of 小南头种植养殖经济片区等…: the headed name is whole
+            return True  # 经济片区 read as an item of 某某种植养殖经济片区等…: the headed name is whole
         if m.rule == "lexicon.program" and other.type == "Program" and other.end == m.end and other.text.lstrip("“")[:2] in _RANK_OPENERS:
-            return True  # 全域旅游示范区 in 省级全域旅游示范区: the rank is part of the title
+            return True  # 全域旅游示范区 in 国家全域旅游示范区: the rank is part of the title
         if m.rule == "lexicon.program" and other.type == "Organization":
-            return True  # 新时代文明实践 in 某某新时代文明实践中心: an institution's name
+            return True  # a national program's name inside an institution's (…实践中心)
         if m.type == "Organization" and other.type == "Organization" and other.start == m.start:
             return True  # 某某大学 in 某某大学附小, 中共某某市委 in 中共某某市委宣传部
     return False
@@ -695,8 +695,8 @@ def _brand_token(tok: Token, knowledge: Knowledge) -> bool:
 
 
 def _enterprise_subjects(text: str, tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
-    """Short enterprise names opening a clause and doing something: 锡纯|半导体|正在建成…,
-    山西|天钠|开辟…: [a place] + a word jieba does not know + [an industry], then a verb.
+    """Short enterprise names opening a clause and doing something: 晶赛|科技|成为…,
+    四川|宏华|入选…: [a place] + a word jieba does not know + [an industry], then a verb.
     A place or an industry word must stand beside the unknown word; alone it may be a person."""
     out = []
     openers = [0] if tokens else []
