@@ -9,7 +9,6 @@ near 1).
 """
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
-from speed import sample  # noqa: E402  (the same sample as the speed benchmark)
+from speed import corpus_arguments, sample  # noqa: E402  (the same sample and arguments as the speed benchmark)
 
 
 def peak_rss(paths: list[Path], jobs: int) -> tuple[int, float]:
@@ -42,11 +41,7 @@ def peak_rss(paths: list[Path], jobs: int) -> tuple[int, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", type=Path)
-    parser.add_argument("--limit", type=int, default=100)
-    parser.add_argument("--jobs", type=int, default=1)
-    args = parser.parse_args()
+    args = corpus_arguments(__doc__.splitlines()[0])
     paths = sample(args.corpus, 2 * args.limit)
     small, seconds_small = peak_rss(paths[: args.limit], args.jobs)
     large, seconds_large = peak_rss(paths, args.jobs)

@@ -54,12 +54,17 @@ def time_kg(paths: list[Path], jobs: int = 1) -> tuple[float, int, float]:
         return seconds, result.triples, cpu
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def corpus_arguments(description: str) -> argparse.Namespace:
+    """The arguments both corpus benchmarks take: the corpus folder, --limit and --jobs."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--limit", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=1)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = corpus_arguments(__doc__.splitlines()[0])
     paths = sample(args.corpus, args.limit)
     texts = [read_document(p).text for p in paths]
     chars = sum(map(len, texts))
