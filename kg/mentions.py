@@ -162,16 +162,17 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             start = max([start] + [e for e in line_ends if start < e < tok.end - len(head.word)])  # 郑渝高铁|万州北站
         start += _after_count(text[start:tok.end], head.word)
         start = _after_direction(text, start, tok.end - len(head.word), knowledge)
-        title = _title_start(text, start, tok.end, head, knowledge)
-        if title is None and widest < start:
-            title = _title_start(text, widest, tok.end, head, knowledge)
-        if title is None and head.type in ("Place", "Program"):
-            title = _title_start(text, _phrase_start(text, tok.end - len(head.word)), tok.end, head, knowledge)  # 全国|乡村|旅游|重点|镇
-        if title is not None and text.startswith(("项目", "工程"), tok.end):
-            title = None  # 国家骨干冷链物流基地|项目: a project named after its designation
-        if title is not None and title < 0:
-            start, title = -title, None  # 全国首批|某某示范区
-        if title is not None:
+        ranked = _ranked(text, start, tok.end, head, knowledge)
+        if ranked is None and widest < start:
+            ranked = _ranked(text, widest, tok.end, head, knowledge)
+        if ranked is None and head.type in ("Place", "Program"):
+            ranked = _ranked(text, _phrase_start(text, tok.end - len(head.word)), tok.end, head, knowledge)  # 全国|乡村|旅游|重点|镇
+        if ranked is not None and text.startswith(("项目", "工程"), tok.end):
+            ranked = None  # 国家骨干冷链物流基地|项目: a project named after its designation
+        if ranked is not None and ranked[0] == "batch":
+            start = ranked[1]  # 全国首批|某某示范区: the name starts after the rank and the batch
+        elif ranked is not None:
+            title = ranked[1]
             out.append(Mention(title, tok.end, text[title:tok.end], "Program", "", "head.program.rank"))
             continue
         if generic:
@@ -260,9 +261,10 @@ def _head_across(tokens: list[Token], index: int, knowledge: Knowledge):
     return head if head is not None and len(head.word) > len(tokens[index].text) else None
 
 
-def _title_start(text: str, start: int, end: int, head, knowledge: Knowledge) -> int | None:
-    """Start of an honour or title scheme's name (全国文明城市, 省级生态文明建设示范区,
-    江西省文化产业示范园区): a rank opens it, right before the name or as its first word."""
+def _ranked(text: str, start: int, end: int, head, knowledge: Knowledge) -> tuple[str, int] | None:
+    """("title", its start) for an honour or title scheme's name (全国文明城市, 省级生态文明建设示范区,
+    江西省文化产业示范园区), where a rank opens it, right before the name or as its first word;
+    ("batch", where the name starts) when a rank and a batch only qualify it (全国首批某某示范区)."""
     if head.type not in ("Place", "Program", "Project"):
         return None
     for rank in knowledge.ranks:
@@ -271,12 +273,12 @@ def _title_start(text: str, start: int, end: int, head, knowledge: Knowledge) ->
                 rest = text[at + len(rank):end]
                 batch = re.match(r"(?:首批|第[一二三四五六七八九十\d]+批)", rest)
                 if batch:
-                    return -(at + len(rank) + batch.end())  # 全国首批某某示范区: rank and batch qualify the title
+                    return "batch", at + len(rank) + batch.end()
                 if rest not in knowledge.generic and not rest.startswith(tuple(knowledge.leading)) and re.fullmatch(r"[\u4e00-\u9fff\d·]+", rest):
-                    return at
+                    return "title", at
     for province in _PROVINCE_PREFIX.findall(text[start:start + 9]):
         if "示范" in text[start + len(province):end] and province in knowledge.by_name:
-            return start
+            return "title", start
     return None
 
 
