@@ -82,6 +82,10 @@ class Knowledge:
     ranks: tuple[str, ...] = ()  # 全国, 省级: open an honour title
     weak_heads: frozenset[str] = field(default=frozenset())  # 体系, 计划: need a specific name
     not_numeral: tuple[str, ...] = ()  # 一般: numeral-looking words that count nothing
+    province_abbreviations: frozenset[str] = field(default=frozenset())  # 晋, 皖: with a compass point, a region
+    compass: frozenset[str] = field(default=frozenset())  # 东, 北: 皖北 and 西北隅 are places
+    place_inner: frozenset[str] = field(default=frozenset())  # 里: 安康|里|社区
+    kind_markers: tuple[str, ...] = ()  # 首个, 于一体的: what follows describes a kind
     # head_of is asked about every token of every document: the same words, again and again
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -282,6 +286,10 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         ranks=tuple(sorted(categories.get("rank", []), key=len, reverse=True)),
         weak_heads=frozenset(categories.get("weak_head", [])),
         not_numeral=tuple(categories.get("not_numeral", [])),
+        province_abbreviations=frozenset(categories.get("province_abbreviation", [])),
+        compass=frozenset(categories.get("compass", [])),
+        place_inner=frozenset(categories.get("place_inner", [])),
+        kind_markers=tuple(categories.get("kind_marker", [])),
     )
 
 

@@ -8,7 +8,7 @@ from .knowledge import Division, Head, Knowledge
 from .model import Document, Mention, Token
 from .enumerations import enumerated_mentions
 from .quotes import quoted_mentions
-from .segment import common_word, is_verb, place_word, unfamiliar
+from .segment import common_noun, common_word, is_verb, place_word, unfamiliar
 
 MAX_NAME = 24  # characters; longer runs are sentences, not names
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ·\-—+＋×/（）()]")
@@ -147,8 +147,12 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             continue
         if tok.text in knowledge.generic and len(tok.text) > len(head.word):
             continue  # 巡河, 农村: common words that end in a head
+        if text[tok.end - len(head.word) - 1:tok.end - len(head.word)] == "类":
+            continue  # 工业类开发区, 各类项目: a class of things
         generic = _generic_token(tok.text, head.word, knowledge)  # 强镇: a kind, unless a rank makes it a title
         first = _left_edge(tokens, i, knowledge, inner=head.type in ("Program", "Project") or head.rule == "head.company.form")
+        if first == i and head.subtype in ("Town", "Village") and i >= 2 and tokens[i - 1].text in knowledge.place_inner and _name_like(tokens[i - 2], knowledge):
+            first = _left_edge(tokens, i - 2, knowledge)  # 安康|里|社区
         widest = tokens[first].start + _strip_leading(text[tokens[first].start:tok.end], knowledge)
         if len(head.word) == 1:
             # 小石|村, 阳和坡|村: a one-character head takes one word before it; 淮河 is a word itself
@@ -157,7 +161,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         start += _strip_leading(text[start:tok.end], knowledge)
         start += _strip_function_char(text[start:tok.end], head.word)
         if head.type == "Place":
-            settlement = head.subtype in ("Town", "Village", "Zone")
+            settlement = head.subtype in ("Town", "Village", "Zone", "Water")
             start = _after_enclosing_place(start, tok.end - len(head.word), place_ends, settlement)
             start = max([start] + [e for e in line_ends if start < e < tok.end - len(head.word)])  # 郑渝高铁|万州北站
         start += _after_count(text[start:tok.end], head.word)
@@ -334,6 +338,8 @@ def _proper_project(name: str, head: str, rule: str, start: int, place_ends: dic
         return True  # 某河水质提升项目: it names the place it works on
     if any(start <= m.start < start + len(specific) for m in place_ends.values()):
         return True
+    if _region(specific[:2], knowledge):
+        return True  # 宁东|能源化工基地: named after its region
     return _brand_of(name, knowledge) is not None
 
 
@@ -367,18 +373,24 @@ _SHORT_PLACE = {"Town": 6, "Village": 6, "Water": 5}
 
 
 def _after_enclosing_place(start: int, head_start: int, place_ends: dict[int, Mention], settlement: bool) -> int:
-    """A place written after the place that holds it starts after it (某某区|十里河湿地公园),
+    """A place written after the place that holds it starts after it (某某区|某某街道, 某某区|十里河),
     unless nothing but the head would be left (万州|北站 stays 万州北站)."""
     best = start
     for end in range(start + 1, head_start - 1):
         holder = place_ends.get(end)
-        if holder is not None and holder.start >= start and _holds_places(holder, settlement):
-            best = end
+        if holder is None or holder.start < start:
+            continue
+        if _holds_places(holder, settlement) or holder.rule == "gazetteer.full" and _place_starts_at(end, head_start, place_ends):
+            best = end  # 某某区|十里河森林公园: a landmark named after a river is not named after its district
     return best
 
 
+def _place_starts_at(pos: int, limit: int, place_ends: dict[int, Mention]) -> bool:
+    return any(m.start == pos and m.end <= limit for m in place_ends.values())
+
+
 def _holds_places(holder: Mention, settlement: bool) -> bool:
-    """Only a division named in full holds a town or village (某某区|某某街道); a town or
+    """Only a division named in full holds a town, village, zone or river (某某区|某某街道); a town or
     village holds anything (某某村|某某滑雪场). Landmarks keep their district (某某区党史馆)."""
     if holder.subtype in ("Town", "Village"):
         return True
@@ -387,6 +399,8 @@ def _holds_places(holder: Mention, settlement: bool) -> bool:
 
 def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> bool:
     """A counted (6个…项目) or described (精品示范村, 普惠性幼儿园) kind of thing, not one named thing."""
+    if head.type in ("Place", "Project", "Organization") and _described_kind(text, start, knowledge):
+        return True
     if start > 0 and text[start - 1] in knowledge.classifiers and (head.type in ("Place", "Project", "Organization") or head.rule == "head.program.title"):
         return not re.search(r"\d+×\d+|万千瓦|兆瓦", name)  # 两个2×66万千瓦火电项目 is still one named plant
     specific = name[: -len(head.word)]
@@ -415,6 +429,17 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
     return head.type == "Place" and limit is not None and (len(specific) > limit or bool(re.search(r"\d", specific)))
 
 
+def _described_kind(text: str, start: int, knowledge: Knowledge) -> bool:
+    """Does the clause before the name describe a kind (全国首个…, 集…于一体的…)?"""
+    clause = text[_clause_start(text, start):start]
+    return any(marker in clause for marker in knowledge.kind_markers)
+
+
+def _clause_start(text: str, pos: int, reach: int = 40) -> int:
+    floor = max(0, pos - reach)
+    return max([floor] + [text.rfind(ch, floor, pos) + 1 for ch in "，。；：！？,;:!?“”《》\n"])
+
+
 def _only_descriptive(specific: str, knowledge: Knowledge, with_domains: bool = False) -> bool:
     """Is the part before the head made only of describing and industry words (现代物流|园区)?
     With `with_domains`, fields of public policy count as describing (行政管理|体制改革)."""
@@ -432,6 +457,10 @@ def _suffixes(word: str) -> list[str]:
     return [word[-size:] for size in range(1, min(len(word), 6) + 1)]
 
 
+_ONLY_NUMERALS = re.compile(r"[一二三四五六七八九十两双百千万\d]+")
+_COUNTED_FORMULA = re.compile(r"(?:[一二三四五六七八九十两双百千万\d]+[\u4e00-\u9fff]){2,}")
+
+
 def _acceptable(name: str, head_word: Head, knowledge: Knowledge) -> bool:
     kind, head = head_word.type, head_word.word
     before = len(name) - len(head)
@@ -445,8 +474,10 @@ def _acceptable(name: str, head_word: Head, knowledge: Knowledge) -> bool:
         return False  # 市级医院—区—街道: a chain of levels, not a name
     if len(head) == 1 and before < 2 and head not in "河湖渠":
         return False
-    if len(head) == 1 and _NUMERAL_START.match(name):
-        return False  # 四河, 六村: counted, not named
+    if len(head) == 1 and _ONLY_NUMERALS.fullmatch(name[:-1]):
+        return False  # 四河, 六村: counted, not named; 十里河, 三河村 and 万泉河 are names
+    if _COUNTED_FORMULA.fullmatch(name):
+        return False  # 一山三河, 万村千乡: a formula of counted things
     return not name[0].isdigit() or any(ch.isalpha() and not ch.isdigit() for ch in name[:-len(head)])
 
 
@@ -632,6 +663,8 @@ def _brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
     brand = name[start:end]
     if not 2 <= len(brand) <= 4 or brand in knowledge.generic or brand in knowledge.stop_tokens or _ordinary_words(brand):
         return None
+    if _region(brand, knowledge) or any(rank in brand for rank in knowledge.ranks):
+        return None  # 皖北|农产品…, 某某全国|农产品加工示范基地: a region or a title, no enterprise
     if brand in knowledge.by_name or brand in knowledge.by_short or knowledge.head_of(brand):
         return None
     return start, end
@@ -639,7 +672,15 @@ def _brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
 
 def _ordinary_words(brand: str) -> bool:
     """A common word, or one opening the brand (精品|设施, 长城|一号): not an enterprise's name."""
-    return common_word(brand) or any(common_word(brand[:size]) for size in range(2, len(brand) - 1))
+    return common_word(brand) or common_noun(brand) or any(common_word(brand[:size]) for size in range(2, len(brand) - 1))
+
+
+def _region(word: str, knowledge: Knowledge) -> bool:
+    """皖北, 豫东 (a province and a compass point), 西北隅 (two compass points): a place."""
+    first, second = word[:1], word[1:2]
+    if first in knowledge.compass and second in knowledge.compass:
+        return True
+    return len(word) == 2 and {first, second} <= knowledge.compass | knowledge.province_abbreviations and bool({first, second} & knowledge.compass)
 
 
 def _skip_places(name: str, knowledge: Knowledge) -> int:

@@ -135,6 +135,7 @@ class Segmenter:
 # Above this frequency in jieba's general dictionary a word is common (长城 1559, 精品 1959);
 # brands are rare there or absent (华阳 58, 中煤 5).
 COMMON_FREQ = 1000
+COMMON_NOUN_FREQ = 130
 # Parts of speech that never name an enterprise: verbs, adjectives, adverbs, numerals, function words.
 _NOT_NAME_TAGS = frozenset({"v", "vd", "vn", "a", "ad", "an", "d", "m", "mq", "p", "c", "u", "r", "f", "q", "t", "uj", "ul", "y", "e"})
 
@@ -154,6 +155,13 @@ def common_word(word: str) -> bool:
     """Is `word` an ordinary word of Chinese (得益于, 一般, 长城) rather than a possible brand?"""
     freq, tag = _general_dictionary().get(word, (0, ""))
     return freq > COMMON_FREQ or tag in _NOT_NAME_TAGS
+
+
+def common_noun(word: str) -> bool:
+    """A common noun or set phrase in jieba's general dictionary (秸秆, 果蔬, 无公害), which an
+    enterprise's short name is not; rarer nouns (汾酒 79, 鞍钢 114) may still be brands."""
+    freq, tag = _general_dictionary().get(word, (0, ""))
+    return tag in ("l", "i") or tag == "n" and freq > COMMON_NOUN_FREQ
 
 
 def is_verb(word: str) -> bool:

@@ -98,6 +98,15 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     ("持茶陵县、醴陵市创建国家生态文明建设示范区。", {("国家生态文明建设示范区", "Program")}),
     # a line named after the places it joins
     ("齐齐哈尔城际客运铁路专线、前进镇至抚远地方铁路建成。", {("前进镇至抚远地方铁路", "Project")}),
+    # a river named after a distance or a number is a name; a landmark named after it drops its district
+    ("推进赤峰市五里河湿地公园建设。", {("五里河", "Place"), ("五里河湿地公园", "Place")}),
+    ("推进海淀区万泉河湿地公园建设。", {("万泉河", "Place"), ("万泉河湿地公园", "Place"), ("海淀区", "Place")}),
+    # 里 inside a community's name, after its sub-district
+    ("在丰台区右安门街道翠林里社区开展试点。", {("右安门街道", "Place"), ("翠林里社区", "Place")}),
+    # 力争 and 争取 are verbs, not the start of a name
+    ("力争福州经济技术开发区成为国家级示范区，争取长益常高铁开工。", {("福州经济技术开发区", "Place"), ("长益常高铁", "Project")}),
+    # a brand before a farm product names the enterprise
+    ("推进冷棚建设，森海食用菌特色产业基地扩建。", {("森海食用菌特色产业基地", "Project")}),
 ])
 def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     found, _ = _types(extractor, text)
@@ -110,6 +119,12 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("深化行政管理体制改革，着力转变职能。", ("行政管理体制改革", "Program")),  # a kind of work
     ("新建道路20条，改造管网。", ("新建道路20条", "Program")),  # roads counted, not a policy
     ("加大景区周边环境综合整治。", ("加大景区", "Place")),  # a verb and a noun
+    ("全国首个地方国企债转股项目落地。", ("地方国企债转股项目", "Project")),  # a first of its kind
+    ("建设集科研、推广、生产、加工、销售于一体的循环农业园区。", ("循环农业园区", "Place")),  # a described kind
+    ("在全省工业类开发区综合考评中位列第三。", ("工业类开发区", "Place")),  # a class of zones
+    ("总投资超500亿元的晋北采煤沉陷区新能源基地。", ("晋北", "Company")),  # a region, not a brand
+    ("加快生猪屠宰加工、秸秆饲料化利用。", ("秸秆", "Company")),  # a common noun, not a brand
+    ("加快推进“三沟一河”综合治理。", ("三沟一河", "Place")),  # counted things
 ])
 def test_extract_rules_reject_look_alikes(extractor, text, not_expected):
     found, _ = _types(extractor, text)
