@@ -12,7 +12,7 @@ from bisect import bisect_left
 
 from .knowledge import Knowledge
 from .model import Mention, Token
-from .segment import common_word, is_verb
+from .segment import common_word, is_verb, unfamiliar
 
 MAX_ITEM = 16  # characters
 _ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９·\-—（）()]+")
@@ -33,11 +33,19 @@ def enumerated_mentions(text: str, tokens: list[Token], knowledge: Knowledge, na
         items = _items(text, tokens, end, name_like, split_joiners=closed_by_count, name_initials=knowledge.name_initials)
         if closed_by_count and len(items) < 2:
             continue
+        rule = "list.enumeration.counted" if not closed_by_count and _COUNTED_KIND.match(text, after) else "list.enumeration"
         for start, stop in items:
             name = text[start:stop]
-            if _item_ok(name, typ, knowledge):
-                out.append(Mention(start, stop, name, typ, subtype, "list.enumeration"))
+            whole = start == 0 or text[start - 1] in _CLAUSE_BREAKS + "、" + "".join(_FINAL_JOINERS)
+            if typ == "Project" and len(name) == 2 and not whole:
+                continue  # 地下综合|管廊: the end of a longer, generic item
+            if _item_ok(name, typ, knowledge, counted=rule == "list.enumeration.counted"):
+                out.append(Mention(start, stop, name, typ, subtype, rule))
     return out
+
+
+# 等4个安置项目: a count right after 等 and the kind noun right after it; the items are surely of that kind
+_COUNTED_KIND = re.compile(r"[一二三四五六七八九十两\d]+[个家座条所处项][\u4e00-\u9fff]{0,2}(?:项目|工程)")
 
 
 def _list_ends(text: str, tokens: list[Token]):
@@ -142,11 +150,14 @@ def _first_item_start(text: str, tokens: list[Token], start: int, stop: int, nam
     return inside[first].start
 
 
-def _item_ok(name: str, typ: str, knowledge: Knowledge) -> bool:
-    """An enumerated item is a name, not a line of business (畜牧, 商贸物流) or a day (植树节)."""
+def _item_ok(name: str, typ: str, knowledge: Knowledge, counted: bool = False) -> bool:
+    """An enumerated item is a name, not a line of business (畜牧, 商贸物流) or a day (植树节).
+    Two characters name a project only when a count after 等 says so (某湖等4个安置项目)."""
     if len(name) < 2 or name in knowledge.generic or name in knowledge.industry or name in knowledge.stop_tokens:
         return False
-    if typ == "Project" and len(name) < 3 or typ in ("Project", "Company") and _all_industry(name, knowledge):
+    if typ == "Project" and len(name) == 2 and (common_word(name) or is_verb(name) or not unfamiliar(name)):
+        return False  # 扩产等20个项目: a word, not a name
+    if typ == "Project" and len(name) < (2 if counted else 3) or typ in ("Project", "Company") and _all_industry(name, knowledge):
         return False
     if typ == "Company" and name.endswith(knowledge.industry):
         return False  # …换电设备制造: a line of business

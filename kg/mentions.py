@@ -401,13 +401,17 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
     """A counted (6个…项目) or described (精品示范村, 普惠性幼儿园) kind of thing, not one named thing."""
     if head.type in ("Place", "Project", "Organization") and _described_kind(text, start, knowledge):
         return True
-    if start > 0 and text[start - 1] in knowledge.classifiers and (head.type in ("Place", "Project", "Organization") or head.rule == "head.program.title"):
+    before = start - 1 - (text[start - 1:start] in "“‘「")  # 4处“口袋公园”: a quoted kind, counted
+    if before >= 0 and text[before] in knowledge.classifiers and (head.type in ("Place", "Project", "Organization") or head.rule == "head.program.title"):
         return not re.search(r"\d+×\d+|万千瓦|兆瓦", name)  # 两个2×66万千瓦火电项目 is still one named plant
     specific = name[: -len(head.word)]
     words = knowledge.project_modifiers if head.type == "Project" else knowledge.modifiers
     if head.rule == "head.program.title" and _only_descriptive(specific, knowledge):
         return True  # 农业示范区: a kind of zone; not 循环农业示范区 named for its model
     if head.word in knowledge.weak_heads:
+        if _counted(name, knowledge) and not re.match(r"[一二三四五六七八九十两\d]+[年是]", name):
+            return len(specific) < 4  # 五级医疗|服务体系: named by its levels
+        # 五年|计划, 三年行动|计划: a duration, not a name
         return len(specific) < 4 or _counted(name, knowledge) and len(specific) < 6 or _only_descriptive(specific, knowledge, with_domains=True)
     if head.type == "Company" and re.search(r"[一二三四五六七八九十两]+大", specific):
         return True  # 国家四大电力公司: counted enterprises, not one
@@ -510,7 +514,10 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> l
     # what the words around a quote say outweighs the quoted name's own head word (开展“送技下乡进社区”)
     decided = {(m.start, m.end) for m in quoted if m.rule in _DECISIVE_QUOTE_RULES}
     found = [m for m in _join_quoted_heads(text, found, quoted) if (m.start, m.end) not in decided or not m.rule.startswith("head.")] + quoted
-    found += enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge))
+    listed = enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge))
+    projects = {(m.start, m.end) for m in listed if m.rule == "list.enumeration.counted" and m.type == "Project"}
+    # 某湖等4个安置项目: the count and kind after 等 outweigh the item's own head word
+    found = [m for m in found if (m.start, m.end) not in projects or m.type != "Place"] + listed
     found += _policy_packages(text, knowledge)
     found += brand_mentions(text, found, tokens, knowledge)
     found += _places_opening_projects(found, knowledge)
@@ -562,7 +569,7 @@ def _join_quoted_heads(text: str, mentions: list[Mention], quoted: list[Mention]
     for m in mentions:
         closing = text[m.start - 1:m.start]
         opening = text.rfind(_OPENING.get(closing, "\0"), max(0, m.start - 26), m.start - 1)
-        if m.type == "Program" and m.rule.startswith("head.") and opening != -1 and "\n" not in text[opening:m.start]:
+        if m.type == "Program" and m.rule.startswith("head.") and opening != -1 and not re.search(r"[\n—]", text[opening:m.start]):
             out.append(Mention(opening, m.end, text[opening:m.end], "Program", "", "quote.program.headed"))
         else:
             out.append(m)
@@ -592,7 +599,7 @@ def _drop_enclosed(mentions: list[Mention]) -> list[Mention]:
     and a company name that only opens a longer one (国网山西省电力公司 in 国网…新荣区供电公司)."""
     out = []
     for i, m in enumerate(mentions):
-        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration", "lexicon.program") or m.type in ("Organization", "Project")) and _enclosed(m, mentions, i):
+        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration", "list.enumeration.counted", "lexicon.program") or m.type in ("Organization", "Project")) and _enclosed(m, mentions, i):
             continue
         if m.rule.startswith("head.") and _ends_a_title(m, mentions, i):
             continue
@@ -614,7 +621,7 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
             return True
         if m.rule.startswith(("head.project.rail", "head.project.facility", "head.project.phase")) and other.type == "Project" and other.start == m.start:
             return True  # 某某铁路 in 某某铁路某某编组站, 大数据中心 in 大数据中心项目
-        if m.rule == "list.enumeration" and other.end == m.end and other.rule.startswith("head."):
+        if m.rule.startswith("list.enumeration") and other.end == m.end and other.rule.startswith("head."):
             return True  # 经济片区 read as an item of 某某种植养殖经济片区等…: the headed name is whole
         if m.rule == "lexicon.program" and other.type == "Program" and other.end == m.end and other.text.lstrip("“")[:2] in _RANK_OPENERS:
             return True  # 全域旅游示范区 in 国家全域旅游示范区: the rank is part of the title

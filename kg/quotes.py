@@ -89,6 +89,7 @@ def _group_mentions(text: str, group: list[Quote], knowledge: Knowledge) -> list
                 continue  # “1+4”制度规范, “小饭桌”治理: the quote alone is not the name
         batch = _BATCH.match(quote.inner)  # “第二批省级某某街区”: the batch is not in the title
         start = quote.inner_start + (batch.end() if batch and len(quote.inner) - batch.end() >= 4 else 0)
+        start += _carrying_verb(quote.inner, knowledge)
         out.append(Mention(start, end, text[start:end], "Program", "", rule))
     return out
 
@@ -121,6 +122,14 @@ def _reading(text: str, quote: Quote, knowledge: Knowledge, after: str, before: 
     if re.fullmatch(r"[\u4e00-\u9fff]{1,4}[+＋][\u4e00-\u9fff]{0,4}", inner):
         return "quote.program.plus"  # “互联网+政务”, “旅游+”: a development model
     return None
+
+
+def _carrying_verb(inner: str, knowledge: Knowledge) -> int:
+    """Length of a verb that carries out what follows it inside the quote (“推行一业一证”改革)."""
+    for word, rule in knowledge.quotes["before"].items():
+        if rule == "quote.program.carry" and inner.startswith(word) and len(inner) - len(word) >= 3:
+            return len(word)
+    return 0
 
 
 def _shaped_like_name(inner: str, knowledge: Knowledge) -> bool:

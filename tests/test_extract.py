@@ -105,6 +105,12 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     ("在丰台区右安门街道翠林里社区开展试点。", {("右安门街道", "Place"), ("翠林里社区", "Place")}),
     # 力争 and 争取 are verbs, not the start of a name
     ("力争福州经济技术开发区成为国家级示范区，争取长益常高铁开工。", {("福州经济技术开发区", "Place"), ("长益常高铁", "Project")}),
+    # a count and a kind right after 等 type the items, whatever their own head word
+    ("铺开城中村改造，桃湖等4个安置项目圆满交付。", {("桃湖", "Project")}),
+    # a numbered system is named by its levels
+    ("建设四级政务服务体系，提升办事效率。", {("四级政务服务体系", "Program")}),
+    # a verb that carries out the program is not part of its quoted name
+    ("出台“推行容缺受理”改革等助企政策。", {("容缺受理", "Program")}),
     # a brand before a farm product names the enterprise
     ("推进冷棚建设，森海食用菌特色产业基地扩建。", {("森海食用菌特色产业基地", "Project")}),
 ])
@@ -125,6 +131,9 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("总投资超500亿元的晋北采煤沉陷区新能源基地。", ("晋北", "Company")),  # a region, not a brand
     ("加快生猪屠宰加工、秸秆饲料化利用。", ("秸秆", "Company")),  # a common noun, not a brand
     ("加快推进“三沟一河”综合治理。", ("三沟一河", "Place")),  # counted things
+    ("4处“口袋公园”点缀街角。", ("口袋公园", "Place")),  # a counted kind, though quoted
+    ("实施三年行动计划。", ("三年行动计划", "Program")),  # a duration, not a name
+    ("确保可口可乐搬迁扩产等20个项目建成投产。", ("扩产", "Project")),  # a word, not a name
 ])
 def test_extract_rules_reject_look_alikes(extractor, text, not_expected):
     found, _ = _types(extractor, text)
