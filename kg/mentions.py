@@ -23,6 +23,8 @@ def _name_like(token: Token, knowledge: Knowledge) -> bool:
         return False
     if all(ch == "—" for ch in word):
         return False  # ——某区图书馆: a dash before a name opens a subtitle
+    if len(word) == 2 and word.endswith("等") and unfamiliar(word):
+        return False  # 某某科技城|等|园区, glued by jieba as 城等: the end of a list
     return all(_NAME_CHAR.match(ch) for ch in word)
 
 
@@ -330,7 +332,7 @@ def _proper_project(name: str, head: str, rule: str, start: int, place_ends: dic
     """A project is named when something in it is particular: a place, a number or code, an
     enterprise's brand, or a long specific description; 技术攻关项目 and 整改项目 are kinds of work."""
     specific = name[: -len(head)]
-    if re.search(r"[\dA-Za-z０-９×]|[一二三四五六七八九十]号|[百千万亿]+[亿兆吨瓦]", specific) or len(specific) >= 8:
+    if re.search(r"[\dA-Za-z０-９×]|[一二三四五六七八九十]号|[百千万亿]+[亿兆吨瓦](?!元)", specific) or len(specific) >= 8:
         return True
     if rule.startswith(("head.project.rail", "head.project.road")) and len(specific) >= 2 and not _only_descriptive(specific, knowledge) and not _ordinary_words(specific):
         return True  # 郑渝高铁, 京沪高铁: lines are named after the places they join

@@ -134,6 +134,9 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("4处“口袋公园”点缀街角。", ("口袋公园", "Place")),  # a counted kind, though quoted
     ("实施三年行动计划。", ("三年行动计划", "Program")),  # a duration, not a name
     ("确保可口可乐搬迁扩产等20个项目建成投产。", ("扩产", "Project")),  # a word, not a name
+    ("以崖州湾科技城等园区为载体。", ("崖州湾科技城等园区", "Place")),  # jieba glued 城等: the list ends there
+    ("华南城、万达文旅城等百亿元项目达到10个。", ("百亿元项目", "Project")),  # a size class of projects
+    ("继续压缩政府部门经常性项目支出。", ("继续压缩政府部门经常性项目", "Project")),  # verbs open no name
 ])
 def test_extract_rules_reject_look_alikes(extractor, text, not_expected):
     found, _ = _types(extractor, text)
