@@ -523,7 +523,23 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> l
     found += _policy_packages(text, knowledge)
     found += brand_mentions(text, found, tokens, knowledge)
     found += _places_opening_projects(found, knowledge)
+    found += _caption_companies(text, knowledge)
     return _drop_enclosed(_dedupe(found))
+
+
+_CAPTION = re.compile(r"^[^\S\n]*([\u4e00-\u9fff]{4,12})[^\S\n]*$", re.MULTILINE)
+
+
+def _caption_companies(text: str, knowledge: Knowledge) -> list[Mention]:
+    """A photo caption that is only an enterprise's brand and its trade (某某建材, 山西某某特钢)
+    names the enterprise."""
+    out = []
+    for match in _CAPTION.finditer(text):
+        line = match.group(1)
+        span = _brand_of(line, knowledge)
+        if span is not None and line[span[1]:] in knowledge.industry_words and line[span[1]:] not in knowledge.generic:
+            out.append(Mention(match.start(1), match.end(1), line, "Company", "", "caption.company"))
+    return out
 
 
 _ARTICLES = re.compile(r"(\d{1,3})条(?=[、，。；,;和与及等）)\s]|$)")
@@ -601,7 +617,7 @@ def _drop_enclosed(mentions: list[Mention]) -> list[Mention]:
     and a company name that only opens a longer one (国网山西省电力公司 in 国网…新荣区供电公司)."""
     out = []
     for i, m in enumerate(mentions):
-        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration", "list.enumeration.counted", "lexicon.program") or m.type in ("Organization", "Project")) and _enclosed(m, mentions, i):
+        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration", "list.enumeration.counted", "lexicon.program") or m.type in ("Organization", "Project") or m.rule.startswith("head.place.")) and _enclosed(m, mentions, i):
             continue
         if m.rule.startswith("head.") and _ends_a_title(m, mentions, i):
             continue
@@ -631,6 +647,8 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
             return True  # a national program's name inside an institution's (…实践中心)
         if m.type == "Organization" and other.type == "Organization" and other.start == m.start:
             return True  # 某某大学 in 某某大学附小, 中共某某市委 in 中共某某市委宣传部
+        if m.rule.startswith("head.place.") and other.rule.startswith("head.place.landmark") and other.start == m.start:
+            return True  # 某某峡谷 in 某某峡谷艺术温泉, 某河 in 某河森林公园: the landmark is named, not the river
     return False
 
 

@@ -99,8 +99,8 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     # a line named after the places it joins
     ("齐齐哈尔城际客运铁路专线、前进镇至抚远地方铁路建成。", {("前进镇至抚远地方铁路", "Project")}),
     # a river named after a distance or a number is a name; a landmark named after it drops its district
-    ("推进赤峰市五里河湿地公园建设。", {("五里河", "Place"), ("五里河湿地公园", "Place")}),
-    ("推进海淀区万泉河湿地公园建设。", {("万泉河", "Place"), ("万泉河湿地公园", "Place"), ("海淀区", "Place")}),
+    ("推进五里河综合治理和赤峰市五里河湿地公园建设。", {("五里河", "Place"), ("五里河湿地公园", "Place")}),
+    ("推进海淀区万泉河湿地公园建设。", {("万泉河湿地公园", "Place"), ("海淀区", "Place")}),
     # 里 inside a community's name, after its sub-district
     ("在丰台区右安门街道翠林里社区开展试点。", {("右安门街道", "Place"), ("翠林里社区", "Place")}),
     # 力争 and 争取 are verbs, not the start of a name
@@ -111,6 +111,10 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     ("建设四级政务服务体系，提升办事效率。", {("四级政务服务体系", "Program")}),
     # a verb that carries out the program is not part of its quoted name
     ("出台“推行容缺受理”改革等助企政策。", {("容缺受理", "Program")}),
+    # a list closed by a count of monitoring sections names places
+    ("对柳桥、东站、王家窑3个断面开展定期监测。", {("柳桥", "Place"), ("东站", "Place"), ("王家窑", "Place")}),
+    # a photo caption that is a brand and a trade names the enterprise
+    ("园区企业满负荷生产。\n河北恒泰特钢\n", {("河北恒泰特钢", "Company")}),
     # a brand before a farm product names the enterprise
     ("推进冷棚建设，森海食用菌特色产业基地扩建。", {("森海食用菌特色产业基地", "Project")}),
 ])
@@ -131,6 +135,8 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("总投资超500亿元的晋北采煤沉陷区新能源基地。", ("晋北", "Company")),  # a region, not a brand
     ("加快生猪屠宰加工、秸秆饲料化利用。", ("秸秆", "Company")),  # a common noun, not a brand
     ("加快推进“三沟一河”综合治理。", ("三沟一河", "Place")),  # counted things
+    ("完成香山湖公园改造。", ("香山湖", "Place")),  # the park is named, not the lake
+    ("园区企业满负荷生产。\n河北钢铁\n", ("河北钢铁", "Company")),  # a caption with no brand
     ("4处“口袋公园”点缀街角。", ("口袋公园", "Place")),  # a counted kind, though quoted
     ("实施三年行动计划。", ("三年行动计划", "Program")),  # a duration, not a name
     ("确保可口可乐搬迁扩产等20个项目建成投产。", ("扩产", "Project")),  # a word, not a name
