@@ -57,6 +57,7 @@ def located_in(text: str, mentions: list[Mention], sentences, knowledge: Knowled
         for nxt in by_start.get(m.end, ()):
             if _is_inside(nxt, m, knowledge):
                 facts.append(_fact(nxt, "locatedIn", m, sentence_at(sentences, m.start), "chain.adjacent"))
+    facts += _beside_places(text, mentions, places, sentences, knowledge)
     for outer in mentions:
         if outer.type not in ("Project", "Place") or outer.code:
             continue
@@ -68,6 +69,23 @@ def located_in(text: str, mentions: list[Mention], sentences, knowledge: Knowled
         chosen += [m for m in inside if m.start != outer.start and outer.type == "Project" and m.code]
         for inner in chosen:
             facts.append(_fact(outer, "locatedIn", inner, sentence_at(sentences, outer.start), "name.place_prefix"))
+    return facts
+
+
+def _beside_places(text: str, mentions: list[Mention], places: list[Mention], sentences, knowledge: Knowledge) -> list[Fact]:
+    """某某街南侧|某某项目, 某某路沿线|某某村: a name written after a place and a direction lies there."""
+    ends = {m.end: m for m in places}
+    longest: dict[int, int] = {}
+    for m in mentions:
+        longest[m.start] = max(longest.get(m.start, 0), m.end)
+    facts = []
+    for m in mentions:
+        if m.type not in ("Project", "Place", "Organization") or m.code or m.end < longest[m.start]:
+            continue  # the street opening 某某街项目 is where the project is, not a second thing beside
+        for word in knowledge.directions:
+            place = ends.get(m.start - len(word)) if text.startswith(word, m.start - len(word)) else None
+            if place is not None:
+                facts.append(_fact(m, "locatedIn", place, sentence_at(sentences, m.start), "direction.beside"))
     return facts
 
 

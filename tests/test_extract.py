@@ -161,3 +161,11 @@ def test_extract_short_form_prefers_the_city_named_in_full(extractor):
 def test_extract_degenerate_text_gives_nothing_and_no_error(extractor, text):
     extraction = extractor.extract(Document("t.txt", text))
     assert all(text[m.start:m.end] == m.text for m in extraction.mentions)
+
+
+def test_extract_name_after_a_place_and_a_direction_lies_there(extractor):
+    found, extraction = _types(extractor, "推进中山街南侧鑫源商业综合体项目开工。")
+    assert ("鑫源商业综合体项目", "Project") in found
+    located = {(f.head, f.tail) for f in extraction.facts if f.relation == "locatedIn"}
+    assert ("鑫源商业综合体项目", "中山街") in located
+    assert ("鑫源", "Company") in found  # the brand stops at the trade (商业)
