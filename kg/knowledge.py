@@ -86,6 +86,7 @@ class Knowledge:
     compass: frozenset[str] = field(default=frozenset())  # 东, 北: 皖北 and 西北隅 are places
     place_inner: frozenset[str] = field(default=frozenset())  # 里: 安康|里|社区
     kind_markers: tuple[str, ...] = ()  # 首个, 于一体的: what follows describes a kind
+    phrase_final_heads: frozenset[str] = field(default=frozenset())  # 战略: not in 战略|机遇期
     # head_of is asked about every token of every document: the same words, again and again
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -290,6 +291,7 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         compass=frozenset(categories.get("compass", [])),
         place_inner=frozenset(categories.get("place_inner", [])),
         kind_markers=tuple(categories.get("kind_marker", [])),
+        phrase_final_heads=frozenset(categories.get("phrase_final_head", [])),
     )
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from .knowledge import Division, Head, Knowledge
@@ -149,6 +150,8 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             continue
         if tok.text in knowledge.generic and len(tok.text) > len(head.word):
             continue  # 巡河, 农村: common words that end in a head
+        if head.word in knowledge.phrase_final_heads and i + 1 < len(tokens) and tokens[i + 1].start == tok.end and _name_like(tokens[i + 1], knowledge):
+            continue  # 重要战略|机遇期, 战略|合作: the word does not end the phrase here
         if text[tok.end - len(head.word) - 1:tok.end - len(head.word)] == "类":
             continue  # 工业类开发区, 各类项目: a class of things
         generic = _generic_token(tok.text, head.word, knowledge)  # 强镇: a kind, unless a rank makes it a title
@@ -183,6 +186,8 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             continue
         if generic:
             continue
+        if head.type == "Program" and tok.end - start - len(head.word) == 2 and _bare_word(text[start:start + 2], knowledge):
+            start = _shared_head_list(tokens, start, knowledge)
         name = text[start:tok.end]
         if not _acceptable(name, head, knowledge) or _category(text, start, name, head, knowledge):
             continue
@@ -211,6 +216,26 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         if rule.startswith(("head.project.rail", "head.project.road")):
             line_ends.append(mention.end)
     return out
+
+
+def _shared_head_list(tokens: list[Token], start: int, knowledge: Knowledge) -> int:
+    """Start of two-character items that share the program's head (蓝天、碧水、|净土保卫战): one name.
+    Items that are places or names of their own (北京、|文明行动, 战略、|八大行动) share nothing."""
+    index = bisect_left(tokens, start, key=lambda t: t.start)
+    while index >= 2 and tokens[index - 1].text == "、" and _bare_item(tokens[index - 2], knowledge):
+        index -= 2
+    return tokens[index].start if index < len(tokens) and tokens[index].start < start else start
+
+
+def _bare_item(token: Token, knowledge: Knowledge) -> bool:
+    return len(token.text) == 2 and _name_like(token, knowledge) and _bare_word(token.text, knowledge)
+
+
+def _bare_word(word: str, knowledge: Knowledge) -> bool:
+    """A plain two-character word (蓝天, 净土): no verb, numeral, head word or place."""
+    if is_verb(word) or _NUMERAL_START.match(word) or knowledge.head_of(word) is not None:
+        return False
+    return word not in knowledge.by_name and word not in knowledge.by_short and word not in knowledge.landmarks and word not in knowledge.generic
 
 
 def _opens_with_place(specific: str, knowledge: Knowledge) -> bool:
@@ -410,6 +435,8 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
     words = knowledge.project_modifiers if head.type == "Project" else knowledge.modifiers
     if head.rule == "head.program.title" and _only_descriptive(specific, knowledge):
         return True  # 农业示范区: a kind of zone; not 循环农业示范区 named for its model
+    if head.word in knowledge.phrase_final_heads and re.search(r"(?:新|[一二三四五六七八九十两]大)$", specific):
+        return True  # 新思想新战略: a doctrine; 四大战略: a counted set
     if head.word in knowledge.weak_heads:
         if _counted(name, knowledge) and not re.match(r"[一二三四五六七八九十两\d]+[年是]", name):
             return len(specific) < 4  # 五级医疗|服务体系: named by its levels

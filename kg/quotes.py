@@ -143,10 +143,12 @@ def _only_code(inner: str) -> bool:
 
 
 def _rejected(text: str, group: list[Quote], rules) -> bool:
-    """A transition (由“一煤独大”向…, 从“一老一幼”到…) or a problem (…等结构性矛盾)."""
+    """A transition (由“一煤独大”向…, 从“一老一幼”到…), a problem (…等结构性矛盾) or an event's title."""
     first, last = group[0], group[-1]
     if text[first.start - 1:first.start] in ("从", "由") or text[last.end:last.end + 1] in ("到", "向") or text[last.end:last.end + 2] == "变成":
         return True
+    if text.startswith("——", last.end):
+        return True  # “…”——某某馆服务…: the title of one event, its subtitle after the dash
     tail = re.split(r"[，。；！？,;]", text[last.end:last.end + 10], maxsplit=1)[0]
     if _preceding(text, first.start, rules["reject_before"]):
         return True  # 应对“三重压力”: a problem faced

@@ -115,6 +115,12 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     ("对柳桥、东站、王家窑3个断面开展定期监测。", {("柳桥", "Place"), ("东站", "Place"), ("王家窑", "Place")}),
     # a photo caption that is a brand and a trade names the enterprise
     ("园区企业满负荷生产。\n河北恒泰特钢\n", {("河北恒泰特钢", "Company")}),
+    # a strategy at the end of its phrase
+    ("深入实施人才强市战略和科教兴市战略。", {("人才强市战略", "Program"), ("科教兴市战略", "Program")}),
+    # two-character items sharing one head are one program
+    ("持续打好蓝天、碧水、净土保卫战。", {("蓝天、碧水、净土保卫战", "Program")}),
+    # landmarks of consumption listed before their kind
+    ("华润万象城、吾悦广场等消费地标活力迸发。", {("华润万象城", "Place")}),
     # a brand before a farm product names the enterprise
     ("推进冷棚建设，森海食用菌特色产业基地扩建。", {("森海食用菌特色产业基地", "Project")}),
 ])
@@ -138,6 +144,10 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("完成香山湖公园改造。", ("香山湖", "Place")),  # the park is named, not the lake
     ("园区企业满负荷生产。\n河北钢铁\n", ("河北钢铁", "Company")),  # a caption with no brand
     ("4处“口袋公园”点缀街角。", ("口袋公园", "Place")),  # a counted kind, though quoted
+    ("我国发展仍处于重要战略机遇期。", ("重要战略", "Program")),  # 战略 does not end the phrase
+    ("贯彻新理念新思想新战略。", ("新理念新思想新战略", "Program")),  # a doctrine
+    ("北京、文明行动同步推进。", ("北京、文明行动", "Program")),  # a place shares no head
+    ("组织开展“巾帼建功”“书香满城”——市图书馆服务月活动。", ("巾帼建功", "Program")),  # an event's title
     ("实施三年行动计划。", ("三年行动计划", "Program")),  # a duration, not a name
     ("确保可口可乐搬迁扩产等20个项目建成投产。", ("扩产", "Project")),  # a word, not a name
     ("以崖州湾科技城等园区为载体。", ("崖州湾科技城等园区", "Place")),  # jieba glued 城等: the list ends there
