@@ -40,7 +40,8 @@ _BOMS = (
 _CHINESE = ["gb18030", "big5", "big5hkscs", "utf_16", "utf_32"]
 # C0 controls other than tab and line breaks, DEL, and lone surrogates: they carry no text and
 # some RDF and HTML writers reject them. Each becomes one space, so lengths are kept.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# A terminal's colour codes (ESC [ 0 m) go whole, as spaces too.
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,7 @@ def _detect(data: bytes, path: Path | str) -> str:
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", text)
+    return _CONTROL.sub(lambda match: " " * len(match.group()), text)
 
 
 def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:

@@ -554,18 +554,24 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> l
     return _drop_enclosed(_dedupe(found))
 
 
-_CAPTION = re.compile(r"^[^\S\n]*([\u4e00-\u9fff]{4,12})[^\S\n]*$", re.MULTILINE)
+_MARKUP = re.compile(r"<[^<>\n]*>|\[[^\[\]\n]*\]\([^()\n]*\)|[*#>_`|-]|\s")
+_CAPTION = re.compile(r"[\u4e00-\u9fff]{4,12}")
 
 
 def _caption_companies(text: str, knowledge: Knowledge) -> list[Mention]:
     """A photo caption that is only an enterprise's brand and its trade (某某建材, 山西某某特钢)
-    names the enterprise."""
+    names the enterprise. HTML tags and Markdown marks around the caption do not count."""
     out = []
-    for match in _CAPTION.finditer(text):
-        line = match.group(1)
-        span = _brand_of(line, knowledge)
-        if span is not None and line[span[1]:] in knowledge.industry_words and line[span[1]:] not in knowledge.generic:
-            out.append(Mention(match.start(1), match.end(1), line, "Company", "", "caption.company"))
+    start = 0
+    for line in text.split("\n"):
+        caption = _MARKUP.sub("", line)
+        if _CAPTION.fullmatch(caption):
+            span = _brand_of(caption, knowledge)
+            trade = caption[span[1]:] if span else ""
+            at = start + line.find(caption)
+            if trade in knowledge.industry_words and trade not in knowledge.generic and at >= start:
+                out.append(Mention(at, at + len(caption), caption, "Company", "", "caption.company"))
+        start += len(line) + 1
     return out
 
 

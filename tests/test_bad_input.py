@@ -242,7 +242,8 @@ def test_cli_build_keeps_odd_text(tmp_path, paragraph, kind):
     build_cli(plain, "--out", tmp_path / "plain-out")
     lines = paragraph.splitlines()
     if kind == "control":
-        data = "\x01\x07\x1b[0m\x7f".join(lines).replace("。", "。\x0c\x00", 5).encode("utf-8")
+        # control characters at the ends of lines, which stay lines (a photo caption is one)
+        data = "\x01\x07\x1b[0m\x7f\n".join(lines).replace("。", "。\x0c\x00", 5).encode("utf-8")
     elif kind == "surrogate-utf8":
         data = paragraph.replace("。", "。\udc80\ud800", 5).encode("utf-8", errors="surrogatepass")
     elif kind == "surrogate-utf16":
