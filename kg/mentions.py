@@ -158,6 +158,9 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         first = _left_edge(tokens, i, knowledge, inner=head.type in ("Program", "Project") or head.rule == "head.company.form")
         if first == i and head.subtype in ("Town", "Village") and i >= 2 and tokens[i - 1].text in knowledge.place_inner and _name_like(tokens[i - 2], knowledge):
             first = _left_edge(tokens, i - 2, knowledge)  # 安康|里|社区
+        if head.type != "Program":
+            while first < i - 1 and _opening_verb(tokens[first].text, knowledge) and not _verb_names(tokens[first + 1], knowledge):
+                first += 1  # 开放|某某湿地公园, 动工建设|某某高速公路: the verb is not the name
         widest = tokens[first].start + _strip_leading(text[tokens[first].start:tok.end], knowledge)
         if len(head.word) == 1:
             # 小石|村, 阳和坡|村: a one-character head takes one word before it; 淮河 is a word itself
@@ -236,6 +239,16 @@ def _bare_word(word: str, knowledge: Knowledge) -> bool:
     if is_verb(word) or _NUMERAL_START.match(word) or knowledge.head_of(word) is not None:
         return False
     return word not in knowledge.by_name and word not in knowledge.by_short and word not in knowledge.landmarks and word not in knowledge.generic
+
+
+def _verb_names(after: Token, knowledge: Knowledge) -> bool:
+    """Does the verb belong to the name after all (融资|性担保公司, 前进|镇至…铁路)?"""
+    head = knowledge.head_of(after.text[:1])
+    return after.text.startswith(("性", "型", "式")) or head is not None and head.type == "Place"
+
+
+def _opening_verb(word: str, knowledge: Knowledge) -> bool:
+    return len(word) >= 2 and is_verb(word) and word not in knowledge.industry_words and not word[0].isdigit()
 
 
 def _opens_with_place(specific: str, knowledge: Knowledge) -> bool:

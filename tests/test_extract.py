@@ -144,6 +144,8 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("完成香山湖公园改造。", ("香山湖", "Place")),  # the park is named, not the lake
     ("园区企业满负荷生产。\n河北钢铁\n", ("河北钢铁", "Company")),  # a caption with no brand
     ("4处“口袋公园”点缀街角。", ("口袋公园", "Place")),  # a counted kind, though quoted
+    ("部分开放淮河蚌埠闸湿地公园。", ("开放淮河蚌埠闸湿地公园", "Place")),  # a verb opens no name
+    ("动工建设绕城高速公路。", ("动工建设绕城高速公路", "Project")),
     ("我国发展仍处于重要战略机遇期。", ("重要战略", "Program")),  # 战略 does not end the phrase
     ("贯彻新理念新思想新战略。", ("新理念新思想新战略", "Program")),  # a doctrine
     ("北京、文明行动同步推进。", ("北京、文明行动", "Program")),  # a place shares no head
