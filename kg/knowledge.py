@@ -87,6 +87,8 @@ class Knowledge:
     place_inner: frozenset[str] = field(default=frozenset())  # 里: 安康|里|社区
     kind_markers: tuple[str, ...] = ()  # 首个, 于一体的: what follows describes a kind
     phrase_final_heads: frozenset[str] = field(default=frozenset())  # 战略: not in 战略|机遇期
+    task_force_heads: frozenset[str] = field(default=frozenset())  # 领导小组: named by a verb phrase
+    task_force_openers: tuple[str, ...] = ()  # 成立: where a task force's name starts
     # head_of is asked about every token of every document: the same words, again and again
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -292,6 +294,8 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         place_inner=frozenset(categories.get("place_inner", [])),
         kind_markers=tuple(categories.get("kind_marker", [])),
         phrase_final_heads=frozenset(categories.get("phrase_final_head", [])),
+        task_force_heads=frozenset(categories.get("task_force_head", [])),
+        task_force_openers=tuple(categories.get("task_force_opener", [])),
     )
 
 

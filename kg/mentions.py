@@ -158,7 +158,10 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         first = _left_edge(tokens, i, knowledge, inner=head.type in ("Program", "Project") or head.rule == "head.company.form")
         if first == i and head.subtype in ("Town", "Village") and i >= 2 and tokens[i - 1].text in knowledge.place_inner and _name_like(tokens[i - 2], knowledge):
             first = _left_edge(tokens, i - 2, knowledge)  # 安康|里|社区
-        if head.type != "Program":
+        opened = _task_force_start(tokens, i, knowledge) if head.word in knowledge.task_force_heads else None
+        if opened is not None:
+            first = opened
+        elif head.type != "Program":
             while first < i - 1 and _opening_verb(tokens[first].text, knowledge) and not _verb_names(tokens[first + 1], knowledge):
                 first += 1  # 开放|某某湿地公园, 动工建设|某某高速公路: the verb is not the name
         widest = tokens[first].start + _strip_leading(text[tokens[first].start:tok.end], knowledge)
@@ -239,6 +242,16 @@ def _bare_word(word: str, knowledge: Knowledge) -> bool:
     if is_verb(word) or _NUMERAL_START.match(word) or knowledge.head_of(word) is not None:
         return False
     return word not in knowledge.by_name and word not in knowledge.by_short and word not in knowledge.landmarks and word not in knowledge.generic
+
+
+def _task_force_start(tokens: list[Token], index: int, knowledge: Knowledge) -> int | None:
+    """A task force's name runs back to the verb that set it up (成立|融入某某协同发展|领导小组)."""
+    for j in range(index - 1, max(-1, index - 12), -1):
+        if tokens[j].text in knowledge.task_force_openers:
+            return j + 1 if j + 1 < index else None
+        if not re.match(r"[\u4e00-\u9fff]", tokens[j].text):
+            break
+    return None
 
 
 def _verb_names(after: Token, knowledge: Knowledge) -> bool:

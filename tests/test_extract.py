@@ -121,6 +121,8 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     ("持续打好蓝天、碧水、净土保卫战。", {("蓝天、碧水、净土保卫战", "Program")}),
     # landmarks of consumption listed before their kind
     ("华润万象城、吾悦广场等消费地标活力迸发。", {("华润万象城", "Place")}),
+    # a task force is named by what it does, back to the verb that set it up
+    ("第一时间成立融入长三角一体化发展领导小组，健全工作机制。", {("融入长三角一体化发展领导小组", "Organization")}),
     # a brand before a farm product names the enterprise
     ("推进冷棚建设，森海食用菌特色产业基地扩建。", {("森海食用菌特色产业基地", "Project")}),
 ])
@@ -146,6 +148,7 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("4处“口袋公园”点缀街角。", ("口袋公园", "Place")),  # a counted kind, though quoted
     ("部分开放淮河蚌埠闸湿地公园。", ("开放淮河蚌埠闸湿地公园", "Place")),  # a verb opens no name
     ("动工建设绕城高速公路。", ("动工建设绕城高速公路", "Project")),
+    ("充分发挥指挥部作用。", ("发挥指挥部", "Organization")),
     ("我国发展仍处于重要战略机遇期。", ("重要战略", "Program")),  # 战略 does not end the phrase
     ("贯彻新理念新思想新战略。", ("新理念新思想新战略", "Program")),  # a doctrine
     ("北京、文明行动同步推进。", ("北京、文明行动", "Program")),  # a place shares no head
