@@ -749,6 +749,8 @@ def _brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
     brand = name[start:end]
     if not 2 <= len(brand) <= 4 or brand in knowledge.generic or brand in knowledge.stop_tokens or _ordinary_words(brand):
         return None
+    if brand[0] in "代期号型级届批":
+        return None  # 8.5|代液晶…: the measure word after a number, cut from it
     if _region(brand, knowledge) or any(rank in brand for rank in knowledge.ranks):
         return None  # 皖北|农产品…, 某某全国|农产品加工示范基地: a region or a title, no enterprise
     if brand in knowledge.by_name or brand in knowledge.by_short or knowledge.head_of(brand):

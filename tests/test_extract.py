@@ -123,6 +123,8 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     ("华润万象城、吾悦广场等消费地标活力迸发。", {("华润万象城", "Place")}),
     # a task force is named by what it does, back to the verb that set it up
     ("第一时间成立融入长三角一体化发展领导小组，健全工作机制。", {("融入长三角一体化发展领导小组", "Organization")}),
+    # a brand before a traditional trade names the enterprise
+    ("邵虹基板玻璃项目建成投产。", {("邵虹基板", "Company"), ("邵虹基板玻璃项目", "Project")}),
     # a brand before a farm product names the enterprise
     ("推进冷棚建设，森海食用菌特色产业基地扩建。", {("森海食用菌特色产业基地", "Project")}),
 ])
@@ -149,6 +151,9 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("部分开放淮河蚌埠闸湿地公园。", ("开放淮河蚌埠闸湿地公园", "Place")),  # a verb opens no name
     ("动工建设绕城高速公路。", ("动工建设绕城高速公路", "Project")),
     ("充分发挥指挥部作用。", ("发挥指挥部", "Organization")),
+    ("推进通山石材物流园建设。", ("石材", "Company")),  # a trade, not a brand
+    ("大昭圣泉进入全国铁路销售网络终端。", ("大昭圣泉进入全国铁路", "Project")),  # 进入 ends a name
+    ("开工建设8.5代液晶玻璃基板项目。", ("代液晶", "Company")),  # a measure word after a number
     ("我国发展仍处于重要战略机遇期。", ("重要战略", "Program")),  # 战略 does not end the phrase
     ("贯彻新理念新思想新战略。", ("新理念新思想新战略", "Program")),  # a doctrine
     ("北京、文明行动同步推进。", ("北京、文明行动", "Program")),  # a place shares no head
