@@ -12,7 +12,7 @@ from bisect import bisect_left
 
 from .knowledge import Knowledge
 from .model import Mention, Token
-from .segment import common_word, is_verb, unfamiliar
+from .segment import common_noun, common_word, is_verb, place_word, unfamiliar
 
 MAX_ITEM = 16  # characters
 _ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９·\-—（）()]+")
@@ -39,9 +39,33 @@ def enumerated_mentions(text: str, tokens: list[Token], knowledge: Knowledge, na
             whole = start == 0 or text[start - 1] in _CLAUSE_BREAKS + "、" + "".join(_FINAL_JOINERS)
             if typ == "Project" and len(name) == 2 and not whole:
                 continue  # 地下综合|管廊: the end of a longer, generic item
+            if typ in ("Project", "Company") and knowledge.head_of(name) is None and _kind_of_work(tokens, start, stop, knowledge, typ):
+                continue  # 生态保护、防沙治沙等项目: kinds of work, not named projects
             if _item_ok(name, typ, knowledge, counted=rule == "list.enumeration.counted"):
                 out.append(Mention(start, stop, name, typ, subtype, rule))
     return out
+
+
+def _kind_of_work(tokens: list[Token], start: int, stop: int, knowledge: Knowledge, typ: str) -> bool:
+    """Is an item without a head word a kind of work or a common thing (天然林保护, 背街小巷整治,
+    锅炉, 服务业) rather than a named project? Its last word is a verb, or it is one common word,
+    and nothing in it is particular (某某老街保护与改造 names its street)."""
+    inside = tokens[_first_at(tokens, start):_first_at(tokens, stop)]
+    if not inside or inside[-1].end != stop or any(_particular(tok.text, knowledge) for tok in inside):
+        return False
+    last = inside[-1].text
+    if typ == "Company":
+        return len(inside) == 1 and common_noun(last)  # 锅炉, 机车; brands jieba knows (太重) stay
+    if len(inside) == 1:
+        return common_word(last) or common_noun(last)
+    return is_verb(last)
+
+
+def _particular(word: str, knowledge: Knowledge) -> bool:
+    """A number or code, a place, or a word jieba does not know (a brand: 太钢, 锐华)."""
+    if re.search(r"[\dA-Za-z０-９]", word) or unfamiliar(word) or place_word(word):
+        return True
+    return word in knowledge.by_name or word in knowledge.by_short or word in knowledge.landmarks
 
 
 # 等4个安置项目: a count right after 等 and the kind noun right after it; the items are surely of that kind

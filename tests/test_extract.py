@@ -123,6 +123,8 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     ("华润万象城、吾悦广场等消费地标活力迸发。", {("华润万象城", "Place")}),
     # a task force is named by what it does, back to the verb that set it up
     ("第一时间成立融入长三角一体化发展领导小组，健全工作机制。", {("融入长三角一体化发展领导小组", "Organization")}),
+    # list items named after a place or a brand keep their verb (某某机场三期扩建)
+    ("加快包兰铁路银兰段扩能改造、河东机场三期扩建等项目建设。", {("河东机场三期扩建", "Project")}),
     # a brand before a traditional trade names the enterprise
     ("邵虹基板玻璃项目建成投产。", {("邵虹基板", "Company"), ("邵虹基板玻璃项目", "Project")}),
     # a brand before a farm product names the enterprise
@@ -152,6 +154,8 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("动工建设绕城高速公路。", ("动工建设绕城高速公路", "Project")),
     ("充分发挥指挥部作用。", ("发挥指挥部", "Organization")),
     ("推进通山石材物流园建设。", ("石材", "Company")),  # a trade, not a brand
+    ("实施天然林保护、湿地保护、鼠害防治等项目。", ("湿地保护", "Project")),  # kinds of work
+    ("推动锅炉、机车等企业技术改造。", ("锅炉", "Company")),  # a common noun, not an enterprise
     ("大昭圣泉进入全国铁路销售网络终端。", ("大昭圣泉进入全国铁路", "Project")),  # 进入 ends a name
     ("开工建设8.5代液晶玻璃基板项目。", ("代液晶", "Company")),  # a measure word after a number
     ("我国发展仍处于重要战略机遇期。", ("重要战略", "Program")),  # 战略 does not end the phrase
