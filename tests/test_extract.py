@@ -163,6 +163,8 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("北京、文明行动同步推进。", ("北京、文明行动", "Program")),  # a place shares no head
     ("组织开展“巾帼建功”“书香满城”——市图书馆服务月活动。", ("巾帼建功", "Program")),  # an event's title
     ("实施三年行动计划。", ("三年行动计划", "Program")),  # a duration, not a name
+    ("坚持“两个毫不动摇”，优化营商环境。", ("两个毫不动摇", "Program")),  # a party doctrine
+    ("三是农民健康工程。", ("三是农民健康工程", "Program")),  # an ordinal opens a point, not a name
     ("确保可口可乐搬迁扩产等20个项目建成投产。", ("扩产", "Project")),  # a word, not a name
     ("以崖州湾科技城等园区为载体。", ("崖州湾科技城等园区", "Place")),  # jieba glued 城等: the list ends there
     ("华南城、万达文旅城等百亿元项目达到10个。", ("百亿元项目", "Project")),  # a size class of projects
