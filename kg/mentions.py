@@ -791,18 +791,16 @@ def brand_mentions(text: str, mentions: list[Mention], tokens: list[Token], know
     out = []
     brands: dict[str, str] = {}
     inside: set[int] = set()  # offsets inside full company names: a brand there is not used alone
-    for m in mentions:
-        if m.type not in ("Project", "Company"):
-            continue
-        span = _brand_of(m.text, knowledge)
-        if span is None:
-            continue
-        brand = m.text[span[0]:span[1]]
-        if m.type == "Project" and not m.rule.startswith(("head.project.road", "head.project.rail")):
-            out.append(Mention(m.start + span[0], m.start + span[1], brand, "Company", "", "brand.project"))
-        elif m.rule.startswith("head.company"):
-            brands.setdefault(brand, m.text)
+    branded = [(m, _brand_of(m.text, knowledge)) for m in mentions if m.type in ("Project", "Company")]
+    for m, span in branded:
+        if span is not None and m.rule.startswith("head.company"):
+            brands.setdefault(m.text[span[0]:span[1]], m.text)
             inside.update(range(m.start, m.end))
+    for m, span in branded:
+        if span is not None and m.type == "Project" and not m.rule.startswith(("head.project.road", "head.project.rail")):
+            brand = m.text[span[0]:span[1]]
+            # 某某光伏组件项目 after 大同某某光伏科技有限公司: the brand stands for the company named in full
+            out.append(Mention(m.start + span[0], m.start + span[1], brand, "Company", "", "brand.project", canonical=brands.get(brand, "")))
     for tok in tokens:
         if tok.text in brands and tok.start not in inside:
             out.append(Mention(tok.start, tok.end, tok.text, "Company", "", "brand.company", canonical=brands[tok.text]))

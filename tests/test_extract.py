@@ -195,3 +195,10 @@ def test_extract_name_after_a_place_and_a_direction_lies_there(extractor):
     located = {(f.head, f.tail) for f in extraction.facts if f.relation == "locatedIn"}
     assert ("鑫源商业综合体项目", "中山街") in located
     assert ("鑫源", "Company") in found  # the brand stops at the trade (商业)
+
+
+def test_extract_project_brand_stands_for_the_company_named_in_full(extractor):
+    _, extraction = _types(extractor, "芜湖恒信光伏科技有限公司扩大产能。恒信光伏组件项目建成投产。")
+    assert ("恒信", "芜湖恒信光伏科技有限公司") in extraction.aliases
+    operated = {(f.head, f.tail) for f in extraction.facts if f.relation == "operatedBy"}
+    assert ("恒信光伏组件项目", "芜湖恒信光伏科技有限公司") in operated
