@@ -385,6 +385,8 @@ def _proper_project(name: str, head: str, rule: str, start: int, place_ends: dic
     specific = name[: -len(head)]
     if re.search(r"[\dA-Za-z０-９×]|[一二三四五六七八九十]号|[百千万亿]+[亿兆吨瓦](?!元)", specific) or len(specific) >= 8:
         return True
+    if rule.startswith("head.project.road") and specific in knowledge.compass:
+        return True  # 西环线: a ring road named by its side
     if rule.startswith(("head.project.rail", "head.project.road")) and len(specific) >= 2 and not _only_descriptive(specific, knowledge) and not _ordinary_words(specific):
         return True  # 郑渝高铁, 京沪高铁: lines are named after the places they join
     if any(_named_place(specific[:end], knowledge) for end in range(2, len(specific) + 1)):

@@ -125,6 +125,8 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     ("第一时间成立融入长三角一体化发展领导小组，健全工作机制。", {("融入长三角一体化发展领导小组", "Organization")}),
     # list items named after a place or a brand keep their verb (某某机场三期扩建)
     ("加快包兰铁路银兰段扩能改造、河东机场三期扩建等项目建设。", {("河东机场三期扩建", "Project")}),
+    # a ring road named by its side
+    ("加快东环线、北环线建设。", {("东环线", "Project"), ("北环线", "Project")}),
     # a brand before a traditional trade names the enterprise
     ("邵虹基板玻璃项目建成投产。", {("邵虹基板", "Company"), ("邵虹基板玻璃项目", "Project")}),
     # a brand before a farm product names the enterprise

@@ -1,0 +1,59 @@
+"""Linking across documents: a company named in full in one report and only by its short name in
+another is one node of the build's graph.
+
+Entities are resolved within each document, so that a document's graph never depends on the
+others and `kg build --update` gives the same graph as a clean build. A report that writes only
+隆基 cannot know that another one wrote 大同隆基光伏科技有限公司 (隆基); the build can. Once the
+store is loaded, a company whose name is the short name (skos:altLabel) of exactly one company
+named in full elsewhere in the build is merged into it, in the store's default graph (the union
+that queries, graph.ttl and the HTML view read). A short name two companies share is left alone:
+two different companies are never merged. The documents' own named graphs keep what each
+document said.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from .vocab import KGO
+
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+
+_SHORT_AND_FULL = f"""
+SELECT ?short ?full WHERE {{
+  ?short a <{KGO}Company> ; <{_RDFS_LABEL}> ?name .
+  ?full a <{KGO}Company> ; <{_SKOS_ALT}> ?name .
+  FILTER (?short != ?full)
+}}
+"""
+
+# The short node's label is already the full node's altLabel; everything else it has moves over.
+_MERGE = """
+DELETE {{ <{short}> <{label}> ?name }} WHERE {{ <{short}> <{label}> ?name }} ;
+DELETE {{ <{short}> ?p ?o }} INSERT {{ <{full}> ?p ?o }} WHERE {{ <{short}> ?p ?o }} ;
+DELETE {{ ?s ?p <{short}> }} INSERT {{ ?s ?p <{full}> }} WHERE {{ ?s ?p <{short}> }}
+"""
+
+
+def short_name_links(store: ox.Store) -> list[tuple[str, str]]:
+    """(short node, full node) IRI pairs to merge: the short name belongs to one full name only."""
+    fulls: dict[str, set[str]] = defaultdict(set)
+    for row in store.query(_SHORT_AND_FULL):
+        fulls[row["short"].value].add(row["full"].value)
+    shorts = set(fulls)
+    return sorted(
+        (short, next(iter(full)))
+        for short, full in fulls.items()
+        if len(full) == 1 and not full & shorts  # no chains: the full node is not a short one itself
+    )
+
+
+def link_short_names(store: ox.Store) -> int:
+    """Merge each company known only by a short name into the one company it is short for, in the
+    default graph; return how many were merged."""
+    links = short_name_links(store)
+    for short, full in links:
+        store.update(_MERGE.format(short=short, full=full, label=_RDFS_LABEL))
+    return len(links)
