@@ -1,6 +1,8 @@
 """Loads and validates the knowledge files under kg/data: gazetteer, head words, triggers, lexicons."""
 from __future__ import annotations
 
+import re
+
 import csv
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -132,6 +134,17 @@ class Knowledge:
         for verbs in self.triggers.values():
             words |= {w for w, _ in verbs}
         return sorted(words)
+
+
+# After a place that opens a project's name, these make the project the place itself, extended
+# (某某机场三期配套, 某某大道北延): the project is not located in the place, and the place is not
+# a second thing named.
+_EXTENSION = re.compile(r"[一二三四五六七八九十\d]+期|[东南西北]延|延长|扩建|配套")
+
+
+def extends_at(text: str, pos: int) -> bool:
+    """Does `text` at `pos` extend the place before it (…|三期, …|北延)?"""
+    return bool(_EXTENSION.match(text, pos))
 
 
 @lru_cache(maxsize=16)

@@ -5,7 +5,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from .knowledge import Division, Head, Knowledge
+from .knowledge import Division, Head, Knowledge, extends_at
 from .model import Document, Mention, Token
 from .enumerations import enumerated_mentions
 from .quotes import quoted_mentions
@@ -698,6 +698,10 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
             return True
         if m.rule == "head.company.form" and other.type == "Company" and other.start == m.start:
             return True
+        if m.rule == "head.place.street" and other.type == "Project" and other.start == m.start and extends_at(other.text, m.end - m.start):
+            return True  # 某某街 in 某某街西延: the street itself, extended
+        if m.rule.startswith("head.project.road") and other.type == "Project" and other.start == m.start and other.text[len(m.text):] in ("工程", "项目"):
+            return True  # 某某路北延 in 某某路北延工程: one project
         if m.rule.startswith(("head.project.rail", "head.project.facility", "head.project.phase")) and other.type == "Project" and other.start == m.start:
             return True  # 某某铁路 in 某某铁路某某编组站, 大数据中心 in 大数据中心项目
         if m.rule.startswith("list.enumeration") and other.end == m.end and other.rule.startswith("head."):

@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 from .amounts import find_amounts
-from .knowledge import Knowledge
+from .knowledge import Knowledge, extends_at
 from .model import Amount, Fact, Mention, Sentence
 from .sentences import sentence_at
 
@@ -95,16 +95,11 @@ def _landmark_in_landmark(outer: Mention, inner: Mention) -> bool:
     return inner.subtype == "Landmark" and inner.rule != "name.place_prefix" and (outer.type == "Place" or outer.rule.startswith(("head.project.road", "head.project.rail")))
 
 
-# After a place that opens a project's name, these make the project the place itself, extended
-# (机场三期配套, 大道北延): it is not located in it.
-_EXTENDS = re.compile(r"[一二三四五六七八九十\d]+期|[东南西北]延|延长|扩建|配套")
-
-
 def _names_place_of(outer: Mention, inner: Mention) -> bool:
     """Is `inner` a place written inside the name `outer` that says where `outer` is?"""
     if inner is outer or not (outer.start <= inner.start and inner.end < outer.end):
         return False
-    if inner.start == outer.start and _EXTENDS.match(outer.text, inner.end - outer.start):
+    if inner.start == outer.start and extends_at(outer.text, inner.end - outer.start):
         return False
     if outer.subtype == "Water" and inner.subtype == "Water":
         return False  # 某河二十渠 is a canal of the river, not in it

@@ -125,6 +125,8 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     ("第一时间成立融入长三角一体化发展领导小组，健全工作机制。", {("融入长三角一体化发展领导小组", "Organization")}),
     # list items named after a place or a brand keep their verb (某某机场三期扩建)
     ("加快包兰铁路银兰段扩能改造、河东机场三期扩建等项目建设。", {("河东机场三期扩建", "Project")}),
+    # a street extended is a project; the street itself is not named a second time
+    ("推进景丰路南延、长风大街西延建设。", {("景丰路南延", "Project"), ("长风大街西延", "Project")}),
     # a ring road named by its side
     ("加快东环线、北环线建设。", {("东环线", "Project"), ("北环线", "Project")}),
     # a brand before a traditional trade names the enterprise
@@ -167,6 +169,7 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("实施三年行动计划。", ("三年行动计划", "Program")),  # a duration, not a name
     ("坚持“两个毫不动摇”，优化营商环境。", ("两个毫不动摇", "Program")),  # a party doctrine
     ("三是农民健康工程。", ("三是农民健康工程", "Program")),  # an ordinal opens a point, not a name
+    ("推进长风大街西延建设。", ("长风大街", "Place")),  # the street of 长风大街西延, extended
     ("确保可口可乐搬迁扩产等20个项目建成投产。", ("扩产", "Project")),  # a word, not a name
     ("以崖州湾科技城等园区为载体。", ("崖州湾科技城等园区", "Place")),  # jieba glued 城等: the list ends there
     ("华南城、万达文旅城等百亿元项目达到10个。", ("百亿元项目", "Project")),  # a size class of projects
