@@ -127,6 +127,8 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     ("加快包兰铁路银兰段扩能改造、河东机场三期扩建等项目建设。", {("河东机场三期扩建", "Project")}),
     # a street extended is a project; the street itself is not named a second time
     ("推进景丰路南延、长风大街西延建设。", {("景丰路南延", "Project"), ("长风大街西延", "Project")}),
+    # institutions listed after one that names its place are that place's
+    ("南岗区人民医院、中医院、妇幼保健院建成投用。", {("中医院", "Organization"), ("妇幼保健院", "Organization")}),
     # a ring road named by its side
     ("加快东环线、北环线建设。", {("东环线", "Project"), ("北环线", "Project")}),
     # a brand before a traditional trade names the enterprise
