@@ -20,7 +20,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import RDF, RDFS, XSD
 
-from . import rdf, store
+from . import linking, rdf, store
 from .annotation import to_annotation
 from .documents import MAX_BYTES, Skipped, find_files, read_document, unreadable
 from .errors import GraphError, InputError, SkippedError
@@ -226,6 +226,8 @@ def _load_store(out: Path, shard_files: list[Path]) -> Path:
     new_store = out / ".store.new"
     shutil.rmtree(new_store, ignore_errors=True)
     store.bulk_load(new_store, shard_files, union=True)
+    with store.opened(new_store) as loaded:
+        linking.link_short_names(loaded)  # across reports: 恒信 in one, 芜湖恒信…有限公司 (恒信) in another
     return new_store
 
 

@@ -85,3 +85,48 @@ def test_build_in_two_processes_gives_the_same_bytes(seed_build, seed_paths, tmp
     result = build(seed_paths, tmp_path, html=False, jobs=2)
     assert result.documents == 5
     assert (tmp_path / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
+
+
+COMPANIES = """
+PREFIX kgo: <https://kg.example.org/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?company ?label ?alias ?doc WHERE {
+  ?company a kgo:Company ; rdfs:label ?label ; kgo:mentionedIn ?doc .
+  OPTIONAL { ?company skos:altLabel ?alias }
+}
+"""
+
+
+def _companies(graph_file):
+    """label → (its aliases joined by |, how many reports mention it), one entry per company node."""
+    _, rows = run_query(graph_file, COMPANIES)
+    nodes: dict[str, tuple[str, set, set]] = {}
+    for company, label, alias, doc in rows:
+        _, aliases, docs = nodes.setdefault(str(company), (str(label), set(), set()))
+        aliases.update([str(alias)] if alias is not None else [])
+        docs.add(str(doc))
+    return {label: ("|".join(sorted(aliases)), len(docs)) for label, aliases, docs in nodes.values()}
+
+
+def test_build_joins_a_short_name_to_the_company_named_in_full_in_another_report(tmp_path):
+    (tmp_path / "a.txt").write_text("芜湖恒信光伏科技有限公司扩大产能。恒信光伏组件项目建成投产。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("恒信光伏组件二期项目开工建设。\n", encoding="utf-8")
+    result = build([tmp_path / "a.txt", tmp_path / "b.txt"], tmp_path / "out", html=False)
+    companies = _companies(result.outputs["turtle"])
+    # one node, both names, both reports; 恒信 is no node of its own
+    assert companies == {"芜湖恒信光伏科技有限公司": ("恒信", 2)}
+    _, rows = run_query(result.outputs["turtle"], """
+        PREFIX kgo: <https://kg.example.org/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?project WHERE { ?p kgo:operatedBy ?c ; rdfs:label ?project . ?c rdfs:label "芜湖恒信光伏科技有限公司"@zh }""")
+    assert {str(r[0]) for r in rows} == {"恒信光伏组件项目", "恒信光伏组件二期项目"}
+
+
+def test_build_never_joins_a_short_name_two_companies_share(tmp_path):
+    (tmp_path / "a.txt").write_text("芜湖恒信光伏科技有限公司扩大产能。恒信光伏组件项目建成投产。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("合肥恒信新能源科技有限公司落户。恒信储能电池项目开工。\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("恒信光伏组件二期项目开工建设。\n", encoding="utf-8")
+    result = build([tmp_path / f"{n}.txt" for n in "abc"], tmp_path / "out", html=False)
+    companies = _companies(result.outputs["turtle"])
+    assert set(companies) == {"芜湖恒信光伏科技有限公司", "合肥恒信新能源科技有限公司", "恒信"}
