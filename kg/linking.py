@@ -3,7 +3,7 @@ another is one node of the build's graph.
 
 Entities are resolved within each document, so that a document's graph never depends on the
 others and `kg build --update` gives the same graph as a clean build. A report that writes only
-隆基 cannot know that another one wrote 大同隆基光伏科技有限公司 (隆基); the build can. Once the
+恒信 cannot know that another one wrote 芜湖恒信光伏科技有限公司 (恒信); the build can. Once the
 store is loaded, a company whose name is the short name (skos:altLabel) of exactly one company
 named in full elsewhere in the build is merged into it, in the store's default graph (the union
 that queries, graph.ttl and the HTML view read). A short name two companies share is left alone:

@@ -125,7 +125,7 @@ def _reading(text: str, quote: Quote, knowledge: Knowledge, after: str, before: 
 
 
 def _carrying_verb(inner: str, knowledge: Knowledge) -> int:
-    """Length of a verb that carries out what follows it inside the quote (“推行一业一证”改革)."""
+    """Length of a verb that carries out what follows it inside the quote (“推行容缺受理”改革)."""
     for word, rule in knowledge.quotes["before"].items():
         if rule == "quote.program.carry" and inner.startswith(word) and len(inner) - len(word) >= 3:
             return len(word)
