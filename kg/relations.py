@@ -58,6 +58,7 @@ def located_in(text: str, mentions: list[Mention], sentences, knowledge: Knowled
             if _is_inside(nxt, m, knowledge):
                 facts.append(_fact(nxt, "locatedIn", m, sentence_at(sentences, m.start), "chain.adjacent"))
     facts += _beside_places(text, mentions, places, sentences, knowledge)
+    facts += _triggered_places(text, mentions, places, sentences, knowledge)
     for outer in mentions:
         if outer.type not in ("Project", "Place") or outer.code:
             continue
@@ -87,6 +88,58 @@ def _beside_places(text: str, mentions: list[Mention], places: list[Mention], se
             if place is not None:
                 facts.append(_fact(m, "locatedIn", place, sentence_at(sentences, m.start), "direction.beside"))
     return facts
+
+
+_CLAUSE_BREAK = re.compile(r"[，。；！？,;!?\n]")
+_LOCATED_HEADS = ("Company", "Project", "Organization", "Place")
+
+
+def _triggered_places(text: str, mentions: list[Mention], places: list[Mention], sentences, knowledge: Knowledge) -> list[Fact]:
+    """X 位于/落户/入驻/并入 Y: X is in Y (the last place of a written chain, 山西省大同市|某某县);
+    位于 Y 的 X reads the other way round."""
+    starts = {}
+    for m in places:
+        starts.setdefault(m.start, []).append(m)
+    ends = {}
+    for m in mentions:
+        if m.type in _LOCATED_HEADS:
+            ends.setdefault(m.end, []).append(m)
+    by_start = {}
+    for m in mentions:
+        if m.type in _LOCATED_HEADS:
+            by_start.setdefault(m.start, []).append(m)
+    facts = []
+    for word, rule in knowledge.triggers.get("locatedIn", ()):
+        for found in re.finditer(re.escape(word), text):
+            tail = _place_chain_after(text, found.end(), starts)
+            if tail is None:
+                continue
+            head = _mention_before(text, found.start(), ends)
+            if head is None and text.startswith("的", tail.end):
+                head = max(by_start.get(tail.end + 1, ()), key=lambda m: m.end, default=None)  # 位于某县的某某公司
+            if head is not None and head is not tail and head.text != tail.text:
+                facts.append(_fact(head, "locatedIn", tail, sentence_at(sentences, found.start()), rule))
+    return facts
+
+
+def _place_chain_after(text: str, pos: int, starts: dict) -> Mention | None:
+    """The last place of the chain of places that starts at `pos` (after 在/于, at most)."""
+    pos += text.startswith(("在", "于"), pos)
+    last = None
+    while pos in starts:
+        last = max(starts[pos], key=lambda m: m.end)
+        pos = last.end
+    return last
+
+
+def _mention_before(text: str, pos: int, ends: dict) -> Mention | None:
+    """The name that ends right before `pos`, allowing 已/将/正式/成功 and the like in between."""
+    for gap in range(0, 5):
+        if _CLAUSE_BREAK.search(text, pos - gap, pos):
+            return None
+        if pos - gap in ends:
+            return max(ends[pos - gap], key=lambda m: m.end - m.start)
+    return None
 
 
 def _landmark_in_landmark(outer: Mention, inner: Mention) -> bool:

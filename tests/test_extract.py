@@ -209,3 +209,14 @@ def test_extract_project_brand_stands_for_the_company_named_in_full(extractor):
     assert ("恒信", "芜湖恒信光伏科技有限公司") in extraction.aliases
     operated = {(f.head, f.tail) for f in extraction.facts if f.relation == "operatedBy"}
     assert ("恒信光伏组件项目", "芜湖恒信光伏科技有限公司") in operated
+
+
+@pytest.mark.parametrize("text, head, tail", [
+    ("宁德时代新能源科技股份有限公司落户溧阳市。", "宁德时代新能源科技股份有限公司", "溧阳市"),
+    ("位于山西省大同市左云县的鹊盛活性炭有限公司扩产。", "鹊盛活性炭有限公司", "左云县"),
+    ("顺利推动什贴镇建制并入乌金山镇。", "什贴镇", "乌金山镇"),
+])
+def test_extract_trigger_words_place_a_thing(extractor, text, head, tail):
+    _, extraction = _types(extractor, text)
+    located = {(f.head, f.tail) for f in extraction.facts if f.relation == "locatedIn" and f.basis == "text"}
+    assert (head, tail) in located
