@@ -61,18 +61,18 @@ class KnowledgeGraph:
         self.documents[extraction.doc.id] = (extraction.doc.source, sentences, subjects)
         self.facts.extend(facts)
 
-    def to_rdf(self, graph=None):
-        """The RDF graph (rdflib) of everything added so far; or its triples added to `graph`."""
+    def to_rdf(self, graph=None, terms=rdf.RDFLIB):
+        """The RDF graph (rdflib) of everything added so far; or its triples, made by `terms`, added to `graph`."""
         graph = rdf.new_graph() if graph is None else graph
         for entity in self.table.entities():
-            rdf.add_entity(graph, entity)
+            rdf.add_entity(graph, entity, terms)
         for child, parent in self.table.division_links():
-            rdf.add_division_link(graph, child, parent)
+            rdf.add_division_link(graph, child, parent, terms)
         for doc_id in sorted(self.documents):
             source, sentences, subjects = self.documents[doc_id]
-            rdf.add_document(graph, doc_id, source, sentences, subjects)
+            rdf.add_document(graph, doc_id, source, sentences, subjects, terms)
         for fact in self.facts:
-            rdf.add_fact(graph, fact)
+            rdf.add_fact(graph, fact, terms)
         return graph
 
     def to_networkx(self) -> nx.MultiDiGraph:
@@ -115,10 +115,9 @@ def process(doc: Document, extractor: Extractor) -> DocumentOutput:
     extraction = extractor.extract(doc)
     kg = KnowledgeGraph(EntityTable(extractor.knowledge))
     kg.add(extraction)
-    triples = rdf.TripleList()
-    kg.to_rdf(triples)
+    quads = kg.to_rdf(rdf.NQuads(document_iri(doc.id)), rdf.NTRIPLES)
     text = json.dumps(to_annotation(extraction), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-    return DocumentOutput(doc.id, len(doc.text), text, rdf.nquads(triples, document_iri(doc.id)))
+    return DocumentOutput(doc.id, len(doc.text), text, quads.text())
 
 
 def process_path(path: Path | str, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
