@@ -193,8 +193,9 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(out / ".store.new", ignore_errors=True)
     result.outputs["store"] = out / "store"
-    result.triples = store.count(out / "store")
-    result.entities, result.relations = _counts(out / "store")
+    with store.opened(out / "store", read_only=True) as built:
+        result.triples = store.count(built)
+        result.entities, result.relations = _counts(built)
     return result
 
 
@@ -278,11 +279,11 @@ def _recover_store(out: Path) -> None:
         os.replace(out / ".store.old", out / "store")
 
 
-def _counts(store_path: Path) -> tuple[Counter, Counter]:
-    """Entities by type and relations by kind in the whole build, counted in the store's union graph."""
-    entities = Counter({kind: store.count(store_path, str(RDF.type), str(KGO[kind])) for kind in ENTITY_TYPES})
-    relations = Counter({name: store.count(store_path, str(KGO[name])) for name in ("locatedIn", "operatedBy", "implements")})
-    relations["investment"] = store.count(store_path, str(RDF.type), str(KGO.Investment))
+def _counts(built) -> tuple[Counter, Counter]:
+    """Entities by type and relations by kind in the whole build, counted in the (open) store's union graph."""
+    entities = Counter({kind: store.count(built, str(RDF.type), str(KGO[kind])) for kind in ENTITY_TYPES})
+    relations = Counter({name: store.count(built, str(KGO[name])) for name in ("locatedIn", "operatedBy", "implements")})
+    relations["investment"] = store.count(built, str(RDF.type), str(KGO.Investment))
     return +entities, +relations
 
 

@@ -10,7 +10,7 @@ so a build's graph is also kept in an on-disk Oxigraph store. The functions a bu
   `params` (name → value) are bound as RDF terms, never pasted into the query text.
 - ``replace_graph(path, graph, file)`` — empty the named graph `graph` (say, one document's)
   and load `file` into it: re-adding a changed document replaces what it said before.
-- ``write_turtle(path, out, prefixes)`` — the default graph as Turtle; ``count(path, predicate, obj)``.
+- ``write_turtle(path, out, prefixes)`` — the default graph as Turtle; ``count(source, predicate, obj)``.
 - ``is_store(path)``, ``to_graph(path)`` (an rdflib graph of every quad), ``dump(path, out, fmt)``.
 
 Queries see the union of all named graphs (one per document) as their default graph, so the same
@@ -21,7 +21,6 @@ handles one kind of term.
 from __future__ import annotations
 
 import contextlib
-import io
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -78,7 +77,7 @@ def opened(path: Path | str, *, read_only: bool = False):
 def bulk_load(path: Path | str, files: Iterable[Path | str], *, graph: str | None = None, union: bool = False) -> int:
     """Load RDF files into the store at `path`; return how many quads the store then holds.
 
-    N-Quads files (a build's per-document shards) are streamed into bulk loads of about
+    N-Quads files (a build's per-document shards) are read into bulk loads of about
     LOAD_CHUNK_BYTES each (each call has a fixed cost far above a small file's, and Oxigraph holds
     what one call loads in memory); with `union`, their triples also go into the default graph,
     which then holds the union of the named graphs (what graph.ttl is written from).
@@ -87,14 +86,20 @@ def bulk_load(path: Path | str, files: Iterable[Path | str], *, graph: str | Non
     files = [Path(f) for f in files]
     nquads = [f for f in files if f.suffix == ".nq" and not graph]
     with opened(path) as store:
-        try:
-            for chunk in _chunks(nquads, LOAD_CHUNK_BYTES):
-                store.bulk_load(_Concatenated(chunk, union=union), ox.RdfFormat.N_QUADS)
-        except (SyntaxError, ValueError, OSError) as exc:
-            raise GraphError(f"{path}: cannot load: {str(exc).splitlines()[0]}") from None
+        for chunk in _chunks(nquads, LOAD_CHUNK_BYTES):
+            load_nquads(store, b"".join(with_union(f.read_bytes()) if union else _ended(f.read_bytes()) for f in chunk), path)
         for file in (f for f in files if f not in nquads):
             load_file(store, file, graph=graph)
         return len(store)
+
+
+def load_nquads(store: ox.Store, data: bytes, where: Path | str) -> None:
+    """One bulk load of N-Quads text. Given as bytes, it is parsed without the GIL (a file object is
+    read back through Python, chunk by chunk), so other threads run meanwhile."""
+    try:
+        store.bulk_load(data, ox.RdfFormat.N_QUADS)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise GraphError(f"{where}: cannot load: {str(exc).splitlines()[0]}") from None
 
 
 def replace_graph(path: Path | str, graph: str, file: Path | str) -> int:
@@ -253,11 +258,13 @@ def write_turtle(path: Path | str, out: Path | str, prefixes: dict[str, str]) ->
     open_store(path, read_only=True).dump(str(out), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
-def count(path: Path | str, predicate: str | None = None, obj: str | None = None) -> int:
-    """Triples of the default graph (with this predicate and object IRI, if given), counted by Oxigraph."""
+def count(source, predicate: str | None = None, obj: str | None = None) -> int:
+    """Triples of the default graph (with this predicate and object IRI, if given), counted by Oxigraph
+    in a store folder or an open store (opening one is most of the cost of a count)."""
     pattern = f"?s {f'<{predicate}>' if predicate else '?p'} {f'<{obj}>' if obj else '?o'}"
-    (row,) = open_store(path, read_only=True).query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
-    return int(row[0].value)
+    with _source(source) as store:
+        (row,) = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+        return int(row[0].value)
 
 
 # Oxigraph's bulk loader holds what one call loads in memory (2.3 GB peak for the whole corpus's
@@ -281,27 +288,22 @@ def _chunks(files: list[Path], limit: int) -> Iterable[list[Path]]:
 _GRAPH_AT_END = re.compile(rb" <[^<>\s]*> \.$", re.MULTILINE)
 
 
-class _Concatenated(io.RawIOBase):
-    """Files read one after another as one stream; with `union`, each N-Quads line also as a triple."""
+def _ended(data: bytes) -> bytes:
+    return data + b"\n" if data and not data.endswith(b"\n") else data
 
-    def __init__(self, files: list[Path], union: bool = False):
-        self._files = iter(files)
-        self._union = union
-        self._buffer = memoryview(b"")
 
-    def readable(self) -> bool:
-        return True
+def with_union(data: bytes) -> bytes:
+    """N-Quads text followed by each of its lines as a triple of the default graph.
 
-    def readinto(self, target) -> int:
-        while not self._buffer:
-            file = next(self._files, None)
-            if file is None:
-                return 0
-            data = file.read_bytes()
-            if data and not data.endswith(b"\n"):
-                data += b"\n"
-            self._buffer = memoryview(data + _GRAPH_AT_END.sub(b" .", data) if self._union else data)
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
-        return size
+    A shard holds one named graph: its lines all end with the same " <graph> .\n", which (a raw
+    newline being only ever at a line's end) is found nowhere else, so a plain replace drops it.
+    """
+    data = _ended(data)
+    end = _GRAPH_AT_END.search(data)
+    if end is None:
+        return data
+    tail = end.group() + b"\n"
+    triples = data.replace(tail, b" .\n")
+    if data.count(tail) != data.count(b"\n"):  # several graphs: each line on its own
+        triples = _GRAPH_AT_END.sub(b" .", data)
+    return data + triples
