@@ -49,5 +49,7 @@ def simplified_for_matching(text: str) -> str | None:
     if not han:
         return None
     simplified = to_simplified(text)
+    if simplified == text:  # most reports: nothing to count, character by character
+        return None
     changed = sum(1 for a, b in zip(text, simplified) if a != b)
     return simplified if changed / han > TRADITIONAL_SHARE else None

@@ -128,3 +128,20 @@ def test_extract_short_form_prefers_the_city_named_in_full(extractor):
 def test_extract_degenerate_text_gives_nothing_and_no_error(extractor, text):
     extraction = extractor.extract(Document("t.txt", text))
     assert all(text[m.start:m.end] == m.text for m in extraction.mentions)
+
+
+def test_extract_segmenter_cuts_as_jieba_does(extractor, seed_docs):
+    """kg's own walk of jieba's word graph (and its caches) gives jieba.lcut's words exactly, HMM guesses included."""
+    import jieba
+
+    from kg.segment import DOMAIN_FREQ
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in extractor.knowledge.domain_words():
+        tokenizer.add_word(word, DOMAIN_FREQ)
+    for doc in seed_docs:
+        for text in (doc.text, doc.text[1::3]):  # the report, and a scramble of it full of unknown runs
+            tokens = extractor.segmenter.tokens(text)
+            assert [t.text for t in tokens] == tokenizer.lcut(text), doc.id
+            assert all(text[t.start:t.end] == t.text for t in tokens)
