@@ -170,28 +170,37 @@ def build(
     except OSError as exc:  # --out names a file, or a folder we may not write
         raise GraphError(f"{out}: cannot write: {exc.strerror or exc}") from None
     result = BuildResult()
+    new_store = out / ".store.new"
+    shutil.rmtree(new_store, ignore_errors=True)
+    names = [_shard_name(f.name) for f in files]
+    streaming = len(set(names)) == len(names)  # else a name given twice: the last one's shard wins, loaded at the end
     try:
         extractor = extractor or (_default_extractor() if knowledge is None else Extractor(knowledge))  # jieba loads once per process
-        for output in _outputs(files, extractor, jobs, engine, scheduler, max_bytes):
-            if isinstance(output, Skipped):
-                if strict:  # unreadable since the check above
-                    raise SkippedError([output])
-                result.skipped.append(output)
-            else:
-                write_text_atomic(staging / "extract" / Path(output.doc_id).with_suffix(".json").name, output.annotation)
-                write_text_atomic(staging / _shard_name(output.doc_id), output.nquads)
-                result.documents += 1
-            if on_document:
-                on_document(output)
+        # with worker processes (or a cluster) extracting, this process loads the store meanwhile
+        with store.ShardLoader(new_store, union=True, background=jobs > 1 or engine == "dask", lenient=True) as loader:
+            for output in _outputs(files, extractor, jobs, engine, scheduler, max_bytes):
+                if isinstance(output, Skipped):
+                    if strict:  # unreadable since the check above
+                        raise SkippedError([output])
+                    result.skipped.append(output)
+                else:
+                    write_text_atomic(staging / "extract" / Path(output.doc_id).with_suffix(".json").name, output.annotation)
+                    write_text_atomic(staging / _shard_name(output.doc_id), output.nquads)
+                    if streaming:
+                        loader.add(output.nquads.encode())
+                    result.documents += 1
+                if on_document:
+                    on_document(output)
+            for shard in _final_shards(shards, staging, update, new=not streaming):
+                loader.add(shard.read_bytes())
         with Commit() as commit:
-            new_store = _load_store(out, _final_shards(shards, staging, update))
             _write_views(out, new_store, result, html, commit)
             # after the hold for tests, before graph.ttl and graph.html: documents, then the store
             commit.defer(lambda: _place_documents(staging, out, shards, update))
             commit.defer(lambda: _swap_store(out, new_store))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(out / ".store.new", ignore_errors=True)
+        shutil.rmtree(new_store, ignore_errors=True)
     result.outputs["store"] = out / "store"
     with store.opened(out / "store", read_only=True) as built:
         result.triples = store.count(built)
@@ -213,20 +222,12 @@ def _shard_name(doc_id: str) -> str:
     return Path(doc_id).with_suffix(".nq").name
 
 
-def _final_shards(shards: Path, staging: Path, update: bool) -> list[Path]:
-    """The shards of the build being made: the new documents', and with `update` the others' kept."""
-    new = sorted(staging.glob("*.nq"))
-    names = {p.name for p in new}
+def _final_shards(shards: Path, staging: Path, update: bool, new: bool = True) -> list[Path]:
+    """The shards of the build being made: the new documents' (unless `new` is false), and with
+    `update` the others' kept (those of the documents not made again)."""
+    names = {p.name for p in staging.glob("*.nq")}
     kept = [p for p in sorted(shards.glob("*.nq")) if p.name not in names] if update and shards.is_dir() else []
-    return sorted(kept + new, key=lambda p: p.name)
-
-
-def _load_store(out: Path, shard_files: list[Path]) -> Path:
-    """A new store, beside the current one, bulk-loaded with every shard (named graphs and their union)."""
-    new_store = out / ".store.new"
-    shutil.rmtree(new_store, ignore_errors=True)
-    store.bulk_load(new_store, shard_files, union=True)
-    return new_store
+    return sorted(kept + (sorted(staging.glob("*.nq")) if new else []), key=lambda p: p.name)
 
 
 def _write_views(out: Path, new_store: Path, result: BuildResult, html: bool, commit: Commit) -> None:

@@ -21,7 +21,9 @@ handles one kind of term.
 from __future__ import annotations
 
 import contextlib
+import queue
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -93,11 +95,103 @@ def bulk_load(path: Path | str, files: Iterable[Path | str], *, graph: str | Non
         return len(store)
 
 
-def load_nquads(store: ox.Store, data: bytes, where: Path | str) -> None:
+class ShardLoader:
+    """Bulk-loads a build's N-Quads shards into a new store at `path` as they come, a chunk at a time.
+
+    With `union`, each shard's triples also go into the default graph (see bulk_load). In the
+    calling thread, a chunk is loaded when LOAD_CHUNK_BYTES have come (one load per chunk: each
+    call has a fixed cost). With `background`, chunks are loaded by a thread of their own while
+    the caller goes on: a build extracting in worker processes then loads the store meanwhile,
+    instead of after the last document (pyoxigraph parses bytes without holding the GIL). Its
+    chunks start small and grow with what is loaded, so that little is left for the end and the
+    number of loads stays small. Use it as a context manager; `close()` loads the rest and waits.
+    """
+
+    def __init__(self, path: Path | str, *, union: bool = False, background: bool = False, lenient: bool = False):
+        self._path = Path(path)
+        self._store = open_store(path)
+        self._union, self._lenient = union, lenient
+        self._parts: list[bytes] = []
+        self._size = self._handed = 0
+        self._error: Exception | None = None
+        self._stop = False
+        self._queue: queue.Queue | None = None
+        if background:
+            self._queue = queue.Queue(maxsize=1)  # one chunk waiting, one loading: memory stays bounded
+            self._thread = threading.Thread(target=self._run, name="kg-shard-loader", daemon=True)
+            self._thread.start()
+
+    def add(self, nquads: bytes) -> None:
+        """One shard's N-Quads text."""
+        data = with_union(nquads) if self._union else _ended(nquads)
+        self._parts.append(data)
+        self._size += len(data)
+        if self._size >= self._chunk_bytes():
+            self._hand_over()
+
+    def close(self) -> None:
+        """Load what is left, wait for every load to end, and release the store."""
+        if self._parts:
+            self._hand_over()
+        self._join()
+        if self._error is not None:
+            raise self._error
+        self._store.flush()
+        del self._store  # closes the database: its lock is dropped
+
+    def __enter__(self) -> ShardLoader:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.close()
+            return
+        self._stop = True  # a failed or interrupted build: load nothing more
+        self._parts.clear()
+        self._join()
+        self._store = None
+
+    def _chunk_bytes(self) -> int:
+        if self._queue is None:
+            return LOAD_CHUNK_BYTES
+        return min(LOAD_CHUNK_BYTES, max(FIRST_CHUNK_BYTES, self._handed // 4))
+
+    def _hand_over(self) -> None:
+        chunk = b"".join(self._parts)
+        self._parts, self._size = [], 0
+        self._handed += len(chunk)
+        if self._queue is None:
+            self._load(chunk)
+            return
+        if self._error is not None:
+            raise self._error
+        self._queue.put(chunk)
+
+    def _load(self, chunk: bytes) -> None:
+        load_nquads(self._store, chunk, self._path, lenient=self._lenient)
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            if self._stop or self._error is not None:
+                continue
+            try:
+                self._load(chunk)
+            except Exception as exc:  # raised in the caller's thread by the next hand-over or close()
+                self._error = exc
+
+    def _join(self) -> None:
+        if self._queue is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._queue = None
+
+
+def load_nquads(store: ox.Store, data: bytes, where: Path | str, *, lenient: bool = False) -> None:
     """One bulk load of N-Quads text. Given as bytes, it is parsed without the GIL (a file object is
-    read back through Python, chunk by chunk), so other threads run meanwhile."""
+    read back through Python, chunk by chunk), so other threads run meanwhile. `lenient` skips
+    Oxigraph's IRI checks (a fifth of the load): only for text kg wrote itself."""
     try:
-        store.bulk_load(data, ox.RdfFormat.N_QUADS)
+        store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=lenient)
     except (SyntaxError, ValueError, OSError) as exc:
         raise GraphError(f"{where}: cannot load: {str(exc).splitlines()[0]}") from None
 
@@ -270,6 +364,9 @@ def count(source, predicate: str | None = None, obj: str | None = None) -> int:
 # Oxigraph's bulk loader holds what one call loads in memory (2.3 GB peak for the whole corpus's
 # 1.1 GB of shards in one call), so shards are loaded in calls of about this many bytes each.
 LOAD_CHUNK_BYTES = 64 * 2**20
+# A ShardLoader in the background starts with chunks this small (a build's first documents load
+# while the others are extracted).
+FIRST_CHUNK_BYTES = 4 * 2**20
 
 
 def _chunks(files: list[Path], limit: int) -> Iterable[list[Path]]:
