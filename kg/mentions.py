@@ -30,7 +30,7 @@ def _strip_leading(name: str, knowledge: Knowledge) -> int:
     """How many characters of generic leading words (一批, 全区, 总投资…) start `name`."""
     cut = 0
     changed = True
-    while changed:
+    while changed and name.startswith(knowledge.leading, cut):  # one C call rules out most names
         changed = False
         for word in knowledge.leading:
             if name.startswith(word, cut) and len(name) - cut > len(word):

@@ -10,7 +10,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .errors import GraphError, QueryError
 from .iri import GAZETTEER, document_iri, sentence_iri, statement_iri
-from .model import Sentence
+from .model import ENTITY_TYPES, Sentence
 from .resolve import Entity, ResolvedFact
 from .vocab import KGO
 from .writing import atomic_path
@@ -53,7 +53,7 @@ class NTriplesTerms:
     @staticmethod
     def literal(value, lang: str | None = None, datatype: str | None = None) -> str:
         if isinstance(value, int):  # Literal(5) is an xsd:integer
-            return f'"{value}"^^<{XSD.integer}>'
+            return f'"{value}"^^<{_XSD_INTEGER}>'
         # rdflib's _quote_encode: only these four are escaped; the rest is written as it is (UTF-8)
         quoted = '"' + value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
         if lang:
@@ -61,23 +61,64 @@ class NTriplesTerms:
         return f"{quoted}^^<{datatype}>" if datatype else quoted
 
 
+_XSD_INTEGER = str(XSD.integer)
 RDFLIB = RdflibTerms()
 NTRIPLES = NTriplesTerms()
+
+
+class V:
+    """The vocabulary terms the add_* functions write, looked up once (a namespace's attribute
+    look-up runs Python code, and a build makes tens of thousands of triples)."""
+
+    dcterms_identifier = DCTERMS.identifier
+    dcterms_source = DCTERMS.source
+    dcterms_title = DCTERMS.title
+    kgo_Document = KGO.Document
+    kgo_Investment = KGO.Investment
+    kgo_Sentence = KGO.Sentence
+    kgo_amountYuan = KGO.amountYuan
+    kgo_basis = KGO.basis
+    kgo_divisionCode = KGO.divisionCode
+    kgo_endChar = KGO.endChar
+    kgo_hasInvestment = KGO.hasInvestment
+    kgo_inDocument = KGO.inDocument
+    kgo_locatedIn = KGO.locatedIn
+    kgo_mentionedIn = KGO.mentionedIn
+    kgo_placeType = KGO.placeType
+    kgo_rule = KGO.rule
+    kgo_sentenceIndex = KGO.sentenceIndex
+    kgo_startChar = KGO.startChar
+    kgo_subjectOf = KGO.subjectOf
+    kgo_text = KGO.text
+    kgo_wording = KGO.wording
+    prov_Entity = PROV.Entity
+    prov_wasDerivedFrom = PROV.wasDerivedFrom
+    rdf_Statement = RDF.Statement
+    rdf_object = RDF.object
+    rdf_predicate = RDF.predicate
+    rdf_subject = RDF.subject
+    rdf_type = RDF.type
+    rdfs_label = RDFS.label
+    skos_altLabel = SKOS.altLabel
+    xsd_decimal = XSD.decimal
+
+
+ENTITY_CLASSES = {kind: KGO[kind] for kind in ENTITY_TYPES}
 
 
 def add_entity(graph: Graph, entity: Entity, terms=RDFLIB) -> None:
     iri, literal = terms.iri, terms.literal
     node = iri(entity.iri)
-    graph.add((node, iri(RDF.type), iri(KGO[entity.type])))
-    graph.add((node, iri(RDFS.label), literal(entity.label, lang="zh")))
+    graph.add((node, iri(V.rdf_type), iri(ENTITY_CLASSES[entity.type])))
+    graph.add((node, iri(V.rdfs_label), literal(entity.label, lang="zh")))
     for alias in sorted(entity.aliases):
-        graph.add((node, iri(SKOS.altLabel), literal(alias, lang="zh")))
+        graph.add((node, iri(V.skos_altLabel), literal(alias, lang="zh")))
     if entity.code:
-        graph.add((node, iri(KGO.divisionCode), literal(entity.code)))
+        graph.add((node, iri(V.kgo_divisionCode), literal(entity.code)))
     if entity.subtype:
-        graph.add((node, iri(KGO.placeType), literal(entity.subtype)))
+        graph.add((node, iri(V.kgo_placeType), literal(entity.subtype)))
     for doc_id in sorted(entity.documents):
-        graph.add((node, iri(KGO.mentionedIn), iri(document_iri(doc_id))))
+        graph.add((node, iri(V.kgo_mentionedIn), iri(document_iri(doc_id))))
 
 
 def add_document(graph: Graph, doc_id: str, source: str, sentences: Iterable[Sentence], subject_iris: Iterable[str],
@@ -85,20 +126,20 @@ def add_document(graph: Graph, doc_id: str, source: str, sentences: Iterable[Sen
     """The document node and the sentences that facts cite, with their text and offsets."""
     iri, literal = terms.iri, terms.literal
     doc = iri(document_iri(doc_id))
-    graph.add((doc, iri(RDF.type), iri(KGO.Document)))
-    graph.add((doc, iri(DCTERMS.identifier), literal(doc_id)))
+    graph.add((doc, iri(V.rdf_type), iri(V.kgo_Document)))
+    graph.add((doc, iri(V.dcterms_identifier), literal(doc_id)))
     if source:
-        graph.add((doc, iri(DCTERMS.source), literal(source)))
+        graph.add((doc, iri(V.dcterms_source), literal(source)))
     for subject in subject_iris:
-        graph.add((iri(subject), iri(KGO.subjectOf), doc))
+        graph.add((iri(subject), iri(V.kgo_subjectOf), doc))
     for s in sentences:
         node = iri(sentence_iri(doc_id, s.index))
-        graph.add((node, iri(RDF.type), iri(KGO.Sentence)))
-        graph.add((node, iri(KGO.inDocument), doc))
-        graph.add((node, iri(KGO.sentenceIndex), literal(s.index)))
-        graph.add((node, iri(KGO.text), literal(s.text.strip())))
-        graph.add((node, iri(KGO.startChar), literal(s.start)))
-        graph.add((node, iri(KGO.endChar), literal(s.end)))
+        graph.add((node, iri(V.rdf_type), iri(V.kgo_Sentence)))
+        graph.add((node, iri(V.kgo_inDocument), doc))
+        graph.add((node, iri(V.kgo_sentenceIndex), literal(s.index)))
+        graph.add((node, iri(V.kgo_text), literal(s.text.strip())))
+        graph.add((node, iri(V.kgo_startChar), literal(s.start)))
+        graph.add((node, iri(V.kgo_endChar), literal(s.end)))
 
 
 def add_fact(graph: Graph, fact: ResolvedFact, terms=RDFLIB) -> None:
@@ -109,23 +150,23 @@ def add_fact(graph: Graph, fact: ResolvedFact, terms=RDFLIB) -> None:
     if fact.predicate == "investment":
         amount = fact.amount
         node = iri(statement_iri("investment", fact.subject, amount.yuan, fact.doc_id, fact.sentence))
-        graph.add((subject, iri(KGO.hasInvestment), node))
-        graph.add((node, iri(RDF.type), iri(KGO.Investment)))
-        graph.add((node, iri(KGO.amountYuan), literal(decimal_lexical(Decimal(amount.yuan)), datatype=XSD.decimal)))
-        graph.add((node, iri(KGO.wording), literal(amount.wording)))
-        graph.add((node, iri(PROV.wasDerivedFrom), source))
-        graph.add((node, iri(KGO.rule), literal(fact.rule)))
+        graph.add((subject, iri(V.kgo_hasInvestment), node))
+        graph.add((node, iri(V.rdf_type), iri(V.kgo_Investment)))
+        graph.add((node, iri(V.kgo_amountYuan), literal(decimal_lexical(Decimal(amount.yuan)), datatype=V.xsd_decimal)))
+        graph.add((node, iri(V.kgo_wording), literal(amount.wording)))
+        graph.add((node, iri(V.prov_wasDerivedFrom), source))
+        graph.add((node, iri(V.kgo_rule), literal(fact.rule)))
         return
     predicate, obj = iri(PREDICATES[fact.predicate]), iri(fact.object)
     graph.add((subject, predicate, obj))
     statement = iri(statement_iri(fact.subject, fact.predicate, fact.object, fact.doc_id, fact.sentence))
-    graph.add((statement, iri(RDF.type), iri(RDF.Statement)))
-    graph.add((statement, iri(RDF.subject), subject))
-    graph.add((statement, iri(RDF.predicate), predicate))
-    graph.add((statement, iri(RDF.object), obj))
-    graph.add((statement, iri(PROV.wasDerivedFrom), source))
-    graph.add((statement, iri(KGO.rule), literal(fact.rule)))
-    graph.add((statement, iri(KGO.basis), literal(fact.basis)))
+    graph.add((statement, iri(V.rdf_type), iri(V.rdf_Statement)))
+    graph.add((statement, iri(V.rdf_subject), subject))
+    graph.add((statement, iri(V.rdf_predicate), predicate))
+    graph.add((statement, iri(V.rdf_object), obj))
+    graph.add((statement, iri(V.prov_wasDerivedFrom), source))
+    graph.add((statement, iri(V.kgo_rule), literal(fact.rule)))
+    graph.add((statement, iri(V.kgo_basis), literal(fact.basis)))
 
 
 def decimal_lexical(value: Decimal) -> str:
@@ -144,17 +185,17 @@ def add_division_link(graph: Graph, child: str, parent: str, terms=RDFLIB) -> No
     """A division's parent, with the gazetteer (GB/T 2260) as its provenance: every fact says where it comes from."""
     iri, literal = terms.iri, terms.literal
     child_node, parent_node, source = iri(child), iri(parent), iri(GAZETTEER)
-    graph.add((child_node, iri(KGO.locatedIn), parent_node))
+    graph.add((child_node, iri(V.kgo_locatedIn), parent_node))
     statement = iri(statement_iri(child, "locatedIn", parent, "gazetteer"))
-    graph.add((statement, iri(RDF.type), iri(RDF.Statement)))
-    graph.add((statement, iri(RDF.subject), child_node))
-    graph.add((statement, iri(RDF.predicate), iri(KGO.locatedIn)))
-    graph.add((statement, iri(RDF.object), parent_node))
-    graph.add((statement, iri(PROV.wasDerivedFrom), source))
-    graph.add((statement, iri(KGO.rule), literal("divisions.tsv")))
-    graph.add((statement, iri(KGO.basis), literal("gazetteer")))
-    graph.add((source, iri(RDF.type), iri(PROV.Entity)))
-    graph.add((source, iri(DCTERMS.title), literal("GB/T 2260 中华人民共和国行政区划代码", lang="zh")))
+    graph.add((statement, iri(V.rdf_type), iri(V.rdf_Statement)))
+    graph.add((statement, iri(V.rdf_subject), child_node))
+    graph.add((statement, iri(V.rdf_predicate), iri(V.kgo_locatedIn)))
+    graph.add((statement, iri(V.rdf_object), parent_node))
+    graph.add((statement, iri(V.prov_wasDerivedFrom), source))
+    graph.add((statement, iri(V.kgo_rule), literal("divisions.tsv")))
+    graph.add((statement, iri(V.kgo_basis), literal("gazetteer")))
+    graph.add((source, iri(V.rdf_type), iri(V.prov_Entity)))
+    graph.add((source, iri(V.dcterms_title), literal("GB/T 2260 中华人民共和国行政区划代码", lang="zh")))
 
 
 class NQuads:
@@ -230,7 +271,7 @@ def _canonical_amounts(graph: Graph) -> None:
     # Oxigraph writes 9E8 as "900000000", rdflib as 900000000.0: read both as the same literal
     for s, p, o in list(graph.triples((None, KGO.amountYuan, None))):
         if isinstance(o, Literal) and o.datatype == XSD.decimal:
-            fixed = Literal(decimal_lexical(Decimal(str(o))), datatype=XSD.decimal)
+            fixed = Literal(decimal_lexical(Decimal(str(o))), datatype=V.xsd_decimal)
             if str(fixed) != str(o):
                 graph.remove((s, p, o))
                 graph.add((s, p, fixed))
