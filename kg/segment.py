@@ -90,28 +90,33 @@ class Segmenter:
         """
         table, single = self._table, self._single
         n = len(block)
-        route: list = [None] * n + [(0, 0)]
+        # jieba's route as two lists: the best log-probability from each position to the end, and
+        # where the word starting there ends; max over (probability, end) is >= on the probability,
+        # as the ends are tried in increasing order
+        score: list[float] = [0.0] * (n + 1)
+        ends: list[int] = [0] * n
         for idx in range(n - 1, -1, -1):
             best = None
             end = idx + 1
             weight = table.get(block[idx], _ABSENT)
             while weight is not _ABSENT:  # block[idx:end] is a word or the start of one
                 if weight is not None:
-                    candidate = (weight + route[end][0], end - 1)
-                    if best is None or candidate > best:
-                        best = candidate
+                    candidate = weight + score[end]
+                    if best is None or candidate >= best:
+                        best, last = candidate, end
                 if end == n:
                     break
                 end += 1
                 weight = table.get(block[idx:end], _ABSENT)
             if best is None:  # jieba's fallback: the single character, log(1) - logtotal
-                best = (single + route[idx + 1][0], idx)
-            route[idx] = best
+                best, last = single + score[idx + 1], idx + 1
+            score[idx] = best
+            ends[idx] = last
         words: list[str] = []
         buf = ""
         x = 0
         while x < n:
-            y = route[x][1] + 1
+            y = ends[x]
             word = block[x:y]
             if y - x == 1:
                 buf += word
