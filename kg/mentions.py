@@ -138,9 +138,10 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
     out = []
     place_ends = {m.end: m for m in places.values()}
     line_ends: list[int] = []  # ends of railways and roads, which stations and exits follow
+    head_tails = knowledge.head_tails
     for i, tok in enumerate(tokens):
         head = knowledge.head_of(tok.text)
-        if head is None or len(head.word) == len(tok.text) == 1:
+        if (head is None or len(head.word) == len(tok.text) == 1) and tok.text in head_tails:  # else _head_across finds none
             joined = _head_across(tokens, i, knowledge)  # 某某文明实践|中心: the head is 实践中心
             head = joined or head
         if head is None:
