@@ -131,13 +131,17 @@ class ShardLoader:
 
     def close(self) -> None:
         """Load what is left, wait for every load to end, and release the store."""
-        if self._parts:
-            self._hand_over()
-        self._join()
-        if self._error is not None:
-            raise self._error
-        self._store.flush()
-        del self._store  # closes the database: its lock is dropped
+        try:
+            if self._parts:
+                self._hand_over()
+        finally:
+            self._join()
+        try:
+            if self._error is not None:
+                raise self._error
+            self._store.flush()
+        finally:
+            self._store = None  # closes the database: its lock is dropped
 
     def __enter__(self) -> ShardLoader:
         return self
