@@ -71,6 +71,7 @@ class Segmenter:
         tokenizer = self._ready()
         cache = self._cache
         out: list[Token] = []
+        append = out.append
         start = 0
         for block in jieba.re_han_default.split(text):
             if not block:
@@ -81,9 +82,14 @@ class Segmenter:
                     cache.clear()
                 words = cache[block] = tuple(self._cut_han(block) if jieba.re_han_default.match(block) else tokenizer.cut(block))
             for word in words:
-                end = start + len(word)
-                out.append(_token(word, start, end))
-                start = end
+                # Token(word, start, end) at half the cost: a frozen dataclass's __init__ goes through
+                # object.__setattr__ by name for each field, and a report has a token every two characters
+                token = _new(Token)
+                _set_text(token, word)
+                _set_start(token, start)
+                start += len(word)
+                _set_end(token, start)
+                append(token)
         return out
 
     def _cut_han(self, block: str) -> list[str]:
@@ -152,17 +158,8 @@ class Segmenter:
             words.extend(buf)
 
 
+# tokens() sets a Token's fields through their slots
 _new, _set_text, _set_start, _set_end = object.__new__, Token.text.__set__, Token.start.__set__, Token.end.__set__
-
-
-def _token(text: str, start: int, end: int) -> Token:
-    """Token(text, start, end), made at half the cost: a frozen dataclass's __init__ goes through
-    object.__setattr__ by name for each field, and a document has a token every two characters."""
-    token = _new(Token)
-    _set_text(token, text)
-    _set_start(token, start)
-    _set_end(token, end)
-    return token
 
 
 # Above this frequency in jieba's general dictionary a word is common (长城 1559, 精品 1959);
