@@ -7,6 +7,7 @@ document stays in memory after it is written. The shards are then bulk-loaded in
 """
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -176,6 +177,12 @@ def build(
     streaming = len(set(names)) == len(names)  # else a name given twice: the last one's shard wins, loaded at the end
     try:
         extractor = extractor or (_default_extractor() if knowledge is None else Extractor(knowledge))  # jieba loads once per process
+        if engine == "local":
+            extractor.segmenter.tokens("")  # the dictionaries, loaded now: before the collector is told to skip them
+        # During the build the objects that were there before it (the dictionaries: millions) are
+        # left out of the cyclic collector's full passes, which went through them again and again
+        # (0.17 s of a 7 s build of 30 reports); forked workers then do not copy their pages either.
+        gc.freeze()
         # with worker processes (or a cluster) extracting, this process loads the store meanwhile
         with store.ShardLoader(new_store, union=True, background=jobs > 1 or engine == "dask", lenient=True) as loader:
             for output in _outputs(files, extractor, jobs, engine, scheduler, max_bytes):
@@ -199,6 +206,7 @@ def build(
             commit.defer(lambda: _place_documents(staging, out, shards, update))
             commit.defer(lambda: _swap_store(out, new_store))
     finally:
+        gc.unfreeze()  # the host process's collector as it was
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(new_store, ignore_errors=True)
     result.outputs["store"] = out / "store"

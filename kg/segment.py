@@ -1,7 +1,6 @@
 """The jieba adapter: a private tokenizer with kg's domain words, yielding tokens with offsets."""
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import Iterable
 from functools import lru_cache
@@ -46,11 +45,6 @@ class Segmenter:
             self._single = 0.0 - logtotal
             self._tokenizer = tokenizer
             _general_dictionary()  # loaded with the tokenizer, so forked workers inherit both
-            # The dictionaries are millions of entries that live as long as the process: the cyclic
-            # collector's full passes went through all of them again and again (0.17 s of a 7 s
-            # build of 30 reports). Frozen, they are left out of every pass (and forked workers do
-            # not copy their pages by touching them).
-            gc.freeze()
         return self._tokenizer
 
     def __getstate__(self):
