@@ -201,7 +201,10 @@ def build(
             for shard in _final_shards(shards, staging, update, new=not streaming):
                 loader.add(shard.read_bytes())
         with Commit() as commit:
-            _write_views(out, new_store, result, html, commit)
+            with store.opened(new_store, read_only=True) as built:  # opened once: each opening costs as much as the counts
+                _write_views(out, built, result, html, commit)
+                result.triples = store.count(built)
+                result.entities, result.relations = _counts(built)
             # after the hold for tests, before graph.ttl and graph.html: documents, then the store
             commit.defer(lambda: _place_documents(staging, out, shards, update))
             commit.defer(lambda: _swap_store(out, new_store))
@@ -210,9 +213,6 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(new_store, ignore_errors=True)
     result.outputs["store"] = out / "store"
-    with store.opened(out / "store", read_only=True) as built:
-        result.triples = store.count(built)
-        result.entities, result.relations = _counts(built)
     return result
 
 
@@ -238,8 +238,8 @@ def _final_shards(shards: Path, staging: Path, update: bool, new: bool = True) -
     return sorted(kept + (sorted(staging.glob("*.nq")) if new else []), key=lambda p: p.name)
 
 
-def _write_views(out: Path, new_store: Path, result: BuildResult, html: bool, commit: Commit) -> None:
-    """graph.ttl (the union graph, from the new store) and graph.html, to be put in place by `commit`."""
+def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: Commit) -> None:
+    """graph.ttl (the union graph, from the new store: open, or its folder) and graph.html, to be put in place by `commit`."""
     prefixes = {prefix: str(ns) for prefix, ns in rdf.PREFIXES.items()} | {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
     with commit.path(out / "graph.ttl") as turtle:
         store.write_turtle(new_store, turtle, prefixes)

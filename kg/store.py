@@ -10,7 +10,7 @@ so a build's graph is also kept in an on-disk Oxigraph store. The functions a bu
   `params` (name → value) are bound as RDF terms, never pasted into the query text.
 - ``replace_graph(path, graph, file)`` — empty the named graph `graph` (say, one document's)
   and load `file` into it: re-adding a changed document replaces what it said before.
-- ``write_turtle(path, out, prefixes)`` — the default graph as Turtle; ``count(source, predicate, obj)``.
+- ``write_turtle(source, out, prefixes)`` — the default graph as Turtle; ``count(source, predicate, obj)``.
 - ``is_store(path)``, ``to_graph(path)`` (an rdflib graph of every quad), ``dump(path, out, fmt)``.
 
 Queries see the union of all named graphs (one per document) as their default graph, so the same
@@ -347,13 +347,14 @@ def dump(source, out: Path | str, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> P
     return Path(out)
 
 
-def write_turtle(path: Path | str, out: Path | str, prefixes: dict[str, str]) -> None:
-    """Write the store's default graph as Turtle.
+def write_turtle(source, out: Path | str, prefixes: dict[str, str]) -> None:
+    """Write the default graph of a store (a folder or an open store) as Turtle.
 
     Oxigraph writes a graph in its index order, which depends only on the triples: the same graph
     gives the same bytes whatever order the documents were loaded in.
     """
-    open_store(path, read_only=True).dump(str(out), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    with _source(source) as store:
+        store.dump(str(out), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
 def count(source, predicate: str | None = None, obj: str | None = None) -> int:
