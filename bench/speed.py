@@ -80,7 +80,7 @@ def main() -> None:
         print(f"kg build -j {args.jobs}   {chars / t_jobs:12,.0f} chars/s (worker start-up included)")
         print(f"ratio -j {args.jobs}/-j 1  {t_kg / t_jobs:.2f} (target >= 1.70 with 2 jobs)")
         print(f"CPU seconds    -j 1 {cpu_kg:.1f}, -j {args.jobs} {cpu_jobs:.1f} (the work split, not grown; "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+              f"{cpu_jobs / t_jobs:.2f} cores busy on average; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ document stays in memory after it is written. The shards are then bulk-loaded in
 """
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -61,18 +62,18 @@ class KnowledgeGraph:
         self.documents[extraction.doc.id] = (extraction.doc.source, sentences, subjects)
         self.facts.extend(facts)
 
-    def to_rdf(self, graph=None):
-        """The RDF graph (rdflib) of everything added so far; or its triples added to `graph`."""
+    def to_rdf(self, graph=None, terms=rdf.RDFLIB):
+        """The RDF graph (rdflib) of everything added so far; or its triples, made by `terms`, added to `graph`."""
         graph = rdf.new_graph() if graph is None else graph
         for entity in self.table.entities():
-            rdf.add_entity(graph, entity)
+            rdf.add_entity(graph, entity, terms)
         for child, parent in self.table.division_links():
-            rdf.add_division_link(graph, child, parent)
+            rdf.add_division_link(graph, child, parent, terms)
         for doc_id in sorted(self.documents):
             source, sentences, subjects = self.documents[doc_id]
-            rdf.add_document(graph, doc_id, source, sentences, subjects)
+            rdf.add_document(graph, doc_id, source, sentences, subjects, terms)
         for fact in self.facts:
-            rdf.add_fact(graph, fact)
+            rdf.add_fact(graph, fact, terms)
         return graph
 
     def to_networkx(self) -> nx.MultiDiGraph:
@@ -115,10 +116,9 @@ def process(doc: Document, extractor: Extractor) -> DocumentOutput:
     extraction = extractor.extract(doc)
     kg = KnowledgeGraph(EntityTable(extractor.knowledge))
     kg.add(extraction)
-    triples = rdf.TripleList()
-    kg.to_rdf(triples)
+    quads = kg.to_rdf(rdf.NQuads(document_iri(doc.id)), rdf.NTRIPLES)
     text = json.dumps(to_annotation(extraction), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-    return DocumentOutput(doc.id, len(doc.text), text, rdf.nquads(triples, document_iri(doc.id)))
+    return DocumentOutput(doc.id, len(doc.text), text, quads.text())
 
 
 def process_path(path: Path | str, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
@@ -171,31 +171,49 @@ def build(
     except OSError as exc:  # --out names a file, or a folder we may not write
         raise GraphError(f"{out}: cannot write: {exc.strerror or exc}") from None
     result = BuildResult()
+    new_store = out / ".store.new"
+    shutil.rmtree(new_store, ignore_errors=True)
+    names = [_shard_name(f.name) for f in files]
+    streaming = len(set(names)) == len(names)  # else a name given twice: the last one's shard wins, loaded at the end
     try:
         extractor = extractor or (_default_extractor() if knowledge is None else Extractor(knowledge))  # jieba loads once per process
-        for output in _outputs(files, extractor, jobs, engine, scheduler, max_bytes):
-            if isinstance(output, Skipped):
-                if strict:  # unreadable since the check above
-                    raise SkippedError([output])
-                result.skipped.append(output)
-            else:
-                write_text_atomic(staging / "extract" / Path(output.doc_id).with_suffix(".json").name, output.annotation)
-                write_text_atomic(staging / _shard_name(output.doc_id), output.nquads)
-                result.documents += 1
-            if on_document:
-                on_document(output)
+        if engine == "local":
+            extractor.segmenter.tokens("")  # the dictionaries, loaded now: before the collector is told to skip them
+        # During the build the objects that were there before it (the dictionaries: millions) are
+        # left out of the cyclic collector's full passes, which went through them again and again
+        # (0.17 s of a 7 s build of 30 reports); forked workers then do not copy their pages either.
+        gc.freeze()
+        # with worker processes (or a cluster) extracting, this process loads the store meanwhile
+        with store.ShardLoader(new_store, union=True, background=jobs > 1 or engine == "dask", lenient=True) as loader:
+            for output in _outputs(files, extractor, jobs, engine, scheduler, max_bytes):
+                if isinstance(output, Skipped):
+                    if strict:  # unreadable since the check above
+                        raise SkippedError([output])
+                    result.skipped.append(output)
+                else:
+                    write_text_atomic(staging / "extract" / Path(output.doc_id).with_suffix(".json").name, output.annotation)
+                    write_text_atomic(staging / _shard_name(output.doc_id), output.nquads)
+                    if streaming:
+                        loader.add(output.nquads.encode())
+                    result.documents += 1
+                if on_document:
+                    on_document(output)
+            for shard in _final_shards(shards, staging, update, new=not streaming):
+                loader.add(shard.read_bytes())
         with Commit() as commit:
-            new_store = _load_store(out, _final_shards(shards, staging, update))
-            _write_views(out, new_store, result, html, commit)
+            with store.opened(new_store) as built:  # opened once: each opening costs as much as the counts
+                linking.link_short_names(built)  # across reports: 恒信 in one, 芜湖恒信…有限公司 (恒信) in another
+                _write_views(out, built, result, html, commit)
+                result.triples = store.count(built)
+                result.entities, result.relations = _counts(built)
             # after the hold for tests, before graph.ttl and graph.html: documents, then the store
             commit.defer(lambda: _place_documents(staging, out, shards, update))
             commit.defer(lambda: _swap_store(out, new_store))
     finally:
+        gc.unfreeze()  # the host process's collector as it was
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(out / ".store.new", ignore_errors=True)
+        shutil.rmtree(new_store, ignore_errors=True)
     result.outputs["store"] = out / "store"
-    result.triples = store.count(out / "store")
-    result.entities, result.relations = _counts(out / "store")
     return result
 
 
@@ -213,26 +231,16 @@ def _shard_name(doc_id: str) -> str:
     return Path(doc_id).with_suffix(".nq").name
 
 
-def _final_shards(shards: Path, staging: Path, update: bool) -> list[Path]:
-    """The shards of the build being made: the new documents', and with `update` the others' kept."""
-    new = sorted(staging.glob("*.nq"))
-    names = {p.name for p in new}
+def _final_shards(shards: Path, staging: Path, update: bool, new: bool = True) -> list[Path]:
+    """The shards of the build being made: the new documents' (unless `new` is false), and with
+    `update` the others' kept (those of the documents not made again)."""
+    names = {p.name for p in staging.glob("*.nq")}
     kept = [p for p in sorted(shards.glob("*.nq")) if p.name not in names] if update and shards.is_dir() else []
-    return sorted(kept + new, key=lambda p: p.name)
+    return sorted(kept + (sorted(staging.glob("*.nq")) if new else []), key=lambda p: p.name)
 
 
-def _load_store(out: Path, shard_files: list[Path]) -> Path:
-    """A new store, beside the current one, bulk-loaded with every shard (named graphs and their union)."""
-    new_store = out / ".store.new"
-    shutil.rmtree(new_store, ignore_errors=True)
-    store.bulk_load(new_store, shard_files, union=True)
-    with store.opened(new_store) as loaded:
-        linking.link_short_names(loaded)  # across reports: 恒信 in one, 芜湖恒信…有限公司 (恒信) in another
-    return new_store
-
-
-def _write_views(out: Path, new_store: Path, result: BuildResult, html: bool, commit: Commit) -> None:
-    """graph.ttl (the union graph, from the new store) and graph.html, to be put in place by `commit`."""
+def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: Commit) -> None:
+    """graph.ttl (the union graph, from the new store: open, or its folder) and graph.html, to be put in place by `commit`."""
     prefixes = {prefix: str(ns) for prefix, ns in rdf.PREFIXES.items()} | {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
     with commit.path(out / "graph.ttl") as turtle:
         store.write_turtle(new_store, turtle, prefixes)
@@ -281,11 +289,11 @@ def _recover_store(out: Path) -> None:
         os.replace(out / ".store.old", out / "store")
 
 
-def _counts(store_path: Path) -> tuple[Counter, Counter]:
-    """Entities by type and relations by kind in the whole build, counted in the store's union graph."""
-    entities = Counter({kind: store.count(store_path, str(RDF.type), str(KGO[kind])) for kind in ENTITY_TYPES})
-    relations = Counter({name: store.count(store_path, str(KGO[name])) for name in ("locatedIn", "operatedBy", "implements")})
-    relations["investment"] = store.count(store_path, str(RDF.type), str(KGO.Investment))
+def _counts(built) -> tuple[Counter, Counter]:
+    """Entities by type and relations by kind in the whole build, counted in the (open) store's union graph."""
+    entities = Counter({kind: store.count(built, str(RDF.type), str(KGO[kind])) for kind in ENTITY_TYPES})
+    relations = Counter({name: store.count(built, str(KGO[name])) for name in ("locatedIn", "operatedBy", "implements")})
+    relations["investment"] = store.count(built, str(RDF.type), str(KGO.Investment))
     return +entities, +relations
 
 

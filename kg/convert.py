@@ -45,9 +45,11 @@ def simplified_for_matching(text: str) -> str | None:
     >>> simplified_for_matching("新榮區位於大同市")
     '新荣区位于大同市'
     """
-    han = len(_HAN.findall(text))
+    simplified = to_simplified(text)
+    if simplified == text:  # most reports: nothing to count (counting took four times the conversion)
+        return None
+    han = len(text) - len(_HAN.sub("", text))
     if not han:
         return None
-    simplified = to_simplified(text)
     changed = sum(1 for a, b in zip(text, simplified) if a != b)
     return simplified if changed / han > TRADITIONAL_SHARE else None

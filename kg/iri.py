@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from pypinyin import lazy_pinyin
+from pypinyin.seg.simpleseg import seg as pinyin_words
 
 BASE = "https://kg.example.org/"
 ID = BASE + "id/"
@@ -22,10 +23,17 @@ def slug(name: str, limit: int = 48) -> str:
     >>> slug("新荣区")
     'xin-rong-qu'
     """
-    words = lazy_pinyin(name, errors=lambda chars: [chars])
-    text = "-".join(w for w in words if w)
+    text = "-".join(w for word in pinyin_words(name) for w in _word_pinyin(word) if w)
     text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return text[:limit].rstrip("-") or "x"
+
+
+# lazy_pinyin(name) cuts the name into words (pypinyin's own cut, kept here) and reads each word
+# on its own; most of its time goes on reading the words, and the words of names repeat (有限公司,
+# 项目, 开发区) far more than the names do: each word is read once per process.
+@lru_cache(maxsize=65536)
+def _word_pinyin(word: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(word, errors=lambda chars: [chars]))
 
 
 def _digest(text: str) -> str:

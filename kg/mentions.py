@@ -33,7 +33,7 @@ def _strip_leading(name: str, knowledge: Knowledge) -> int:
     """How many characters of generic leading words (一批, 全区, 总投资…) start `name`."""
     cut = 0
     changed = True
-    while changed:
+    while changed and name.startswith(knowledge.leading, cut):  # one C call rules out most names
         changed = False
         for word in knowledge.leading:
             if name.startswith(word, cut) and len(name) - cut > len(word):
@@ -141,9 +141,10 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
     out = []
     place_ends = {m.end: m for m in places.values()}
     line_ends: list[int] = []  # ends of railways and roads, which stations and exits follow
+    head_tails = knowledge.head_tails
     for i, tok in enumerate(tokens):
         head = knowledge.head_of(tok.text)
-        if head is None or len(head.word) == len(tok.text) == 1:
+        if (head is None or len(head.word) == len(tok.text) == 1) and tok.text in head_tails:  # else _head_across finds none
             joined = _head_across(tokens, i, knowledge)  # 某某文明实践|中心: the head is 实践中心
             head = joined or head
         if head is None:

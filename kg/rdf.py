@@ -7,11 +7,10 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef, Variable
 from rdflib.namespace import DCTERMS, PROV, SKOS
-from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from .errors import GraphError, QueryError
 from .iri import GAZETTEER, document_iri, sentence_iri, statement_iri
-from .model import Sentence
+from .model import ENTITY_TYPES, Sentence
 from .resolve import Entity, ResolvedFact
 from .vocab import KGO
 from .writing import atomic_path
@@ -30,63 +29,144 @@ def new_graph() -> Graph:
     return graph
 
 
-def add_entity(graph: Graph, entity: Entity) -> None:
-    node = URIRef(entity.iri)
-    graph.add((node, RDF.type, KGO[entity.type]))
-    graph.add((node, RDFS.label, Literal(entity.label, lang="zh")))
+class RdflibTerms:
+    """The add_* functions' terms as rdflib terms, for an rdflib graph."""
+
+    iri = URIRef
+
+    @staticmethod
+    def literal(value, lang: str | None = None, datatype: str | None = None) -> Literal:
+        return Literal(value, lang=lang, datatype=URIRef(datatype) if datatype else None)
+
+
+class NTriplesTerms:
+    """The same terms as N-Triples text, spelt as rdflib's N-Triples writer spells them (same bytes).
+
+    A build writes every document's graph this way: making rdflib terms only to print them again cost
+    a tenth of a build's time.
+    """
+
+    @staticmethod
+    def iri(value: str) -> str:
+        return f"<{value}>"
+
+    @staticmethod
+    def literal(value, lang: str | None = None, datatype: str | None = None) -> str:
+        if isinstance(value, int):  # Literal(5) is an xsd:integer
+            return f'"{value}"^^<{_XSD_INTEGER}>'
+        # rdflib's _quote_encode: only these four are escaped; the rest is written as it is (UTF-8)
+        quoted = '"' + value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
+        if lang:
+            return f"{quoted}@{lang}"
+        return f"{quoted}^^<{datatype}>" if datatype else quoted
+
+
+_XSD_INTEGER = str(XSD.integer)
+RDFLIB = RdflibTerms()
+NTRIPLES = NTriplesTerms()
+
+
+class V:
+    """The vocabulary terms the add_* functions write, looked up once (a namespace's attribute
+    look-up runs Python code, and a build makes tens of thousands of triples)."""
+
+    dcterms_identifier = DCTERMS.identifier
+    dcterms_source = DCTERMS.source
+    dcterms_title = DCTERMS.title
+    kgo_Document = KGO.Document
+    kgo_Investment = KGO.Investment
+    kgo_Sentence = KGO.Sentence
+    kgo_amountYuan = KGO.amountYuan
+    kgo_basis = KGO.basis
+    kgo_divisionCode = KGO.divisionCode
+    kgo_endChar = KGO.endChar
+    kgo_hasInvestment = KGO.hasInvestment
+    kgo_inDocument = KGO.inDocument
+    kgo_locatedIn = KGO.locatedIn
+    kgo_mentionedIn = KGO.mentionedIn
+    kgo_placeType = KGO.placeType
+    kgo_rule = KGO.rule
+    kgo_sentenceIndex = KGO.sentenceIndex
+    kgo_startChar = KGO.startChar
+    kgo_subjectOf = KGO.subjectOf
+    kgo_text = KGO.text
+    kgo_wording = KGO.wording
+    prov_Entity = PROV.Entity
+    prov_wasDerivedFrom = PROV.wasDerivedFrom
+    rdf_Statement = RDF.Statement
+    rdf_object = RDF.object
+    rdf_predicate = RDF.predicate
+    rdf_subject = RDF.subject
+    rdf_type = RDF.type
+    rdfs_label = RDFS.label
+    skos_altLabel = SKOS.altLabel
+    xsd_decimal = XSD.decimal
+
+
+ENTITY_CLASSES = {kind: KGO[kind] for kind in ENTITY_TYPES}
+
+
+def add_entity(graph: Graph, entity: Entity, terms=RDFLIB) -> None:
+    iri, literal = terms.iri, terms.literal
+    node = iri(entity.iri)
+    graph.add((node, iri(V.rdf_type), iri(ENTITY_CLASSES[entity.type])))
+    graph.add((node, iri(V.rdfs_label), literal(entity.label, lang="zh")))
     for alias in sorted(entity.aliases):
-        graph.add((node, SKOS.altLabel, Literal(alias, lang="zh")))
+        graph.add((node, iri(V.skos_altLabel), literal(alias, lang="zh")))
     if entity.code:
-        graph.add((node, KGO.divisionCode, Literal(entity.code)))
+        graph.add((node, iri(V.kgo_divisionCode), literal(entity.code)))
     if entity.subtype:
-        graph.add((node, KGO.placeType, Literal(entity.subtype)))
+        graph.add((node, iri(V.kgo_placeType), literal(entity.subtype)))
     for doc_id in sorted(entity.documents):
-        graph.add((node, KGO.mentionedIn, URIRef(document_iri(doc_id))))
+        graph.add((node, iri(V.kgo_mentionedIn), iri(document_iri(doc_id))))
 
 
-def add_document(graph: Graph, doc_id: str, source: str, sentences: Iterable[Sentence], subject_iris: Iterable[str]) -> None:
+def add_document(graph: Graph, doc_id: str, source: str, sentences: Iterable[Sentence], subject_iris: Iterable[str],
+                 terms=RDFLIB) -> None:
     """The document node and the sentences that facts cite, with their text and offsets."""
-    doc = URIRef(document_iri(doc_id))
-    graph.add((doc, RDF.type, KGO.Document))
-    graph.add((doc, DCTERMS.identifier, Literal(doc_id)))
+    iri, literal = terms.iri, terms.literal
+    doc = iri(document_iri(doc_id))
+    graph.add((doc, iri(V.rdf_type), iri(V.kgo_Document)))
+    graph.add((doc, iri(V.dcterms_identifier), literal(doc_id)))
     if source:
-        graph.add((doc, DCTERMS.source, Literal(source)))
-    for iri in subject_iris:
-        graph.add((URIRef(iri), KGO.subjectOf, doc))
+        graph.add((doc, iri(V.dcterms_source), literal(source)))
+    for subject in subject_iris:
+        graph.add((iri(subject), iri(V.kgo_subjectOf), doc))
     for s in sentences:
-        node = URIRef(sentence_iri(doc_id, s.index))
-        graph.add((node, RDF.type, KGO.Sentence))
-        graph.add((node, KGO.inDocument, doc))
-        graph.add((node, KGO.sentenceIndex, Literal(s.index)))
-        graph.add((node, KGO.text, Literal(s.text.strip())))
-        graph.add((node, KGO.startChar, Literal(s.start)))
-        graph.add((node, KGO.endChar, Literal(s.end)))
+        node = iri(sentence_iri(doc_id, s.index))
+        graph.add((node, iri(V.rdf_type), iri(V.kgo_Sentence)))
+        graph.add((node, iri(V.kgo_inDocument), doc))
+        graph.add((node, iri(V.kgo_sentenceIndex), literal(s.index)))
+        graph.add((node, iri(V.kgo_text), literal(s.text.strip())))
+        graph.add((node, iri(V.kgo_startChar), literal(s.start)))
+        graph.add((node, iri(V.kgo_endChar), literal(s.end)))
 
 
-def add_fact(graph: Graph, fact: ResolvedFact) -> None:
+def add_fact(graph: Graph, fact: ResolvedFact, terms=RDFLIB) -> None:
     """The fact as a triple, and as an rdf:Statement that says where it was read (PROV-O)."""
-    subject = URIRef(fact.subject)
-    source = URIRef(sentence_iri(fact.doc_id, fact.sentence))
+    iri, literal = terms.iri, terms.literal
+    subject = iri(fact.subject)
+    source = iri(sentence_iri(fact.doc_id, fact.sentence))
     if fact.predicate == "investment":
         amount = fact.amount
-        node = URIRef(statement_iri("investment", fact.subject, amount.yuan, fact.doc_id, fact.sentence))
-        graph.add((subject, KGO.hasInvestment, node))
-        graph.add((node, RDF.type, KGO.Investment))
-        graph.add((node, KGO.amountYuan, Literal(decimal_lexical(Decimal(amount.yuan)), datatype=XSD.decimal)))
-        graph.add((node, KGO.wording, Literal(amount.wording)))
-        graph.add((node, PROV.wasDerivedFrom, source))
-        graph.add((node, KGO.rule, Literal(fact.rule)))
+        node = iri(statement_iri("investment", fact.subject, amount.yuan, fact.doc_id, fact.sentence))
+        graph.add((subject, iri(V.kgo_hasInvestment), node))
+        graph.add((node, iri(V.rdf_type), iri(V.kgo_Investment)))
+        graph.add((node, iri(V.kgo_amountYuan), literal(decimal_lexical(Decimal(amount.yuan)), datatype=V.xsd_decimal)))
+        graph.add((node, iri(V.kgo_wording), literal(amount.wording)))
+        graph.add((node, iri(V.prov_wasDerivedFrom), source))
+        graph.add((node, iri(V.kgo_rule), literal(fact.rule)))
         return
-    predicate, obj = PREDICATES[fact.predicate], URIRef(fact.object)
+    predicate, obj = iri(PREDICATES[fact.predicate]), iri(fact.object)
     graph.add((subject, predicate, obj))
-    statement = URIRef(statement_iri(fact.subject, fact.predicate, fact.object, fact.doc_id, fact.sentence))
-    graph.add((statement, RDF.type, RDF.Statement))
-    graph.add((statement, RDF.subject, subject))
-    graph.add((statement, RDF.predicate, predicate))
-    graph.add((statement, RDF.object, obj))
-    graph.add((statement, PROV.wasDerivedFrom, source))
-    graph.add((statement, KGO.rule, Literal(fact.rule)))
-    graph.add((statement, KGO.basis, Literal(fact.basis)))
+    statement = iri(statement_iri(fact.subject, fact.predicate, fact.object, fact.doc_id, fact.sentence))
+    graph.add((statement, iri(V.rdf_type), iri(V.rdf_Statement)))
+    graph.add((statement, iri(V.rdf_subject), subject))
+    graph.add((statement, iri(V.rdf_predicate), predicate))
+    graph.add((statement, iri(V.rdf_object), obj))
+    graph.add((statement, iri(V.prov_wasDerivedFrom), source))
+    graph.add((statement, iri(V.kgo_rule), literal(fact.rule)))
+    graph.add((statement, iri(V.kgo_basis), literal(fact.basis)))
 
 
 def decimal_lexical(value: Decimal) -> str:
@@ -101,34 +181,36 @@ def decimal_lexical(value: Decimal) -> str:
     return text if "." in text else text + ".0"
 
 
-def add_division_link(graph: Graph, child: str, parent: str) -> None:
+def add_division_link(graph: Graph, child: str, parent: str, terms=RDFLIB) -> None:
     """A division's parent, with the gazetteer (GB/T 2260) as its provenance: every fact says where it comes from."""
-    child_node, parent_node, source = URIRef(child), URIRef(parent), URIRef(GAZETTEER)
-    graph.add((child_node, KGO.locatedIn, parent_node))
-    statement = URIRef(statement_iri(child, "locatedIn", parent, "gazetteer"))
-    graph.add((statement, RDF.type, RDF.Statement))
-    graph.add((statement, RDF.subject, child_node))
-    graph.add((statement, RDF.predicate, KGO.locatedIn))
-    graph.add((statement, RDF.object, parent_node))
-    graph.add((statement, PROV.wasDerivedFrom, source))
-    graph.add((statement, KGO.rule, Literal("divisions.tsv")))
-    graph.add((statement, KGO.basis, Literal("gazetteer")))
-    graph.add((source, RDF.type, PROV.Entity))
-    graph.add((source, DCTERMS.title, Literal("GB/T 2260 中华人民共和国行政区划代码", lang="zh")))
+    iri, literal = terms.iri, terms.literal
+    child_node, parent_node, source = iri(child), iri(parent), iri(GAZETTEER)
+    graph.add((child_node, iri(V.kgo_locatedIn), parent_node))
+    statement = iri(statement_iri(child, "locatedIn", parent, "gazetteer"))
+    graph.add((statement, iri(V.rdf_type), iri(V.rdf_Statement)))
+    graph.add((statement, iri(V.rdf_subject), child_node))
+    graph.add((statement, iri(V.rdf_predicate), iri(V.kgo_locatedIn)))
+    graph.add((statement, iri(V.rdf_object), parent_node))
+    graph.add((statement, iri(V.prov_wasDerivedFrom), source))
+    graph.add((statement, iri(V.kgo_rule), literal("divisions.tsv")))
+    graph.add((statement, iri(V.kgo_basis), literal("gazetteer")))
+    graph.add((source, iri(V.rdf_type), iri(V.prov_Entity)))
+    graph.add((source, iri(V.dcterms_title), literal("GB/T 2260 中华人民共和国行政区划代码", lang="zh")))
 
 
-class TripleList(list):
-    """Collects what the add_* functions add, for writing one document's graph without an rdflib store."""
+class NQuads:
+    """Collects what the add_* functions add (with NTRIPLES terms) as N-Quads lines of one named graph."""
 
-    def add(self, triple) -> None:
-        self.append(triple)
+    def __init__(self, graph_iri: str):
+        self._graph = f"<{graph_iri}>"
+        self._lines: set[str] = set()
 
+    def add(self, triple: tuple[str, str, str]) -> None:
+        self._lines.add(f"{triple[0]} {triple[1]} {triple[2]} {self._graph} .\n")
 
-def nquads(triples: Iterable[tuple], graph_iri: str) -> str:
-    """The triples as N-Quads lines in the named graph `graph_iri`, sorted and without repeats."""
-    graph = URIRef(graph_iri).n3()
-    lines = {f"{s.n3()} {p.n3()} {_quoteLiteral(o) if isinstance(o, Literal) else o.n3()} {graph} .\n" for s, p, o in triples}
-    return "".join(sorted(lines))
+    def text(self) -> str:
+        """The lines sorted and without repeats: same graph, same bytes."""
+        return "".join(sorted(self._lines))
 
 
 def serialize(graph: Graph, path: Path | str, fmt: str = "turtle") -> Path:
@@ -189,7 +271,7 @@ def _canonical_amounts(graph: Graph) -> None:
     # Oxigraph writes 9E8 as "900000000", rdflib as 900000000.0: read both as the same literal
     for s, p, o in list(graph.triples((None, KGO.amountYuan, None))):
         if isinstance(o, Literal) and o.datatype == XSD.decimal:
-            fixed = Literal(decimal_lexical(Decimal(str(o))), datatype=XSD.decimal)
+            fixed = Literal(decimal_lexical(Decimal(str(o))), datatype=V.xsd_decimal)
             if str(fixed) != str(o):
                 graph.remove((s, p, o))
                 graph.add((s, p, fixed))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 
 from .amounts import find_amounts
@@ -59,10 +60,13 @@ def located_in(text: str, mentions: list[Mention], sentences, knowledge: Knowled
                 facts.append(_fact(nxt, "locatedIn", m, sentence_at(sentences, m.start), "chain.adjacent"))
     facts += _beside_places(text, mentions, places, sentences, knowledge)
     facts += _triggered_places(text, mentions, places, sentences, knowledge)
+    starts = [m.start for m in places]
+    in_order = all(a <= b for a, b in zip(starts, starts[1:]))  # find_mentions sorts them: then only those within are read
     for outer in mentions:
         if outer.type not in ("Project", "Place") or outer.code:
             continue
-        inside = [m for m in places if _names_place_of(outer, m)]
+        within = places[bisect_left(starts, outer.start):bisect_left(starts, outer.end)] if in_order else places
+        inside = [m for m in within if _names_place_of(outer, m)]
         # of places opening the name, only the longest is where it is (某河二十渠…工程: 某河二十渠, not 某河)
         inside = [m for m in inside if not _landmark_in_landmark(outer, m)]
         opening = [m for m in inside if m.start == outer.start]

@@ -11,6 +11,7 @@ from jieba import finalseg
 
 from .model import Token
 
+_ABSENT = object()  # not in the dictionary, not even as the start of a word
 # A frequency high enough that jieba keeps a domain word whole against its general dictionary.
 DOMAIN_FREQ = 200_000
 # Blocks remembered per process: reports repeat their phrases (a quarter of the characters of a
@@ -27,7 +28,9 @@ class Segmenter:
         self._words = tuple(domain_words)
         self._tokenizer: jieba.Tokenizer | None = None
         self._cache: dict[str, tuple[str, ...]] = {}
-        self._weights: dict[str, float] = {}
+        self._table: dict[str, float | None] = {}
+        self._single = 0.0
+        self._hmm: dict[str, tuple[str, ...]] = {}
 
     def _ready(self) -> jieba.Tokenizer:
         # Built lazily so a Segmenter pickles cheaply into worker processes.
@@ -36,6 +39,10 @@ class Segmenter:
             tokenizer.initialize()
             for word in self._words:
                 tokenizer.add_word(word, DOMAIN_FREQ)
+            logtotal = log(tokenizer.total)
+            # a word's log-probability as jieba computes it; None for a fragment that only starts words
+            self._table = {word: log(freq) - logtotal if freq else None for word, freq in tokenizer.FREQ.items()}
+            self._single = 0.0 - logtotal
             self._tokenizer = tokenizer
             _general_dictionary()  # loaded with the tokenizer, so forked workers inherit both
         return self._tokenizer
@@ -58,6 +65,7 @@ class Segmenter:
         tokenizer = self._ready()
         cache = self._cache
         out: list[Token] = []
+        append = out.append
         start = 0
         for block in jieba.re_han_default.split(text):
             if not block:
@@ -68,47 +76,53 @@ class Segmenter:
                     cache.clear()
                 words = cache[block] = tuple(self._cut_han(block) if jieba.re_han_default.match(block) else tokenizer.cut(block))
             for word in words:
-                end = start + len(word)
-                out.append(Token(word, start, end))
-                start = end
+                # Token(word, start, end) at half the cost: a frozen dataclass's __init__ goes through
+                # object.__setattr__ by name for each field, and a report has a token every two characters
+                token = _new(Token)
+                _set_text(token, word)
+                _set_start(token, start)
+                start += len(word)
+                _set_end(token, start)
+                append(token)
         return out
 
     def _cut_han(self, block: str) -> list[str]:
         """jieba's own cut of a block of Chinese characters (`Tokenizer.__cut_DAG`, HMM on), without its overheads.
 
         Same dictionary, same arithmetic in the same order, same tie-breaking as jieba's `max`, so the
-        same words; but the word graph is walked in one loop and each word's log-probability is
-        computed once per process instead of at every occurrence (segmentation is most of kg's time).
+        same words; but the word graph is walked in one loop with one look-up per fragment, in a
+        table of each dictionary word's log-probability made once per process (segmentation is most
+        of kg's time).
         """
-        tokenizer = self._tokenizer
-        freq, weights = tokenizer.FREQ, self._weights
-        logtotal = log(tokenizer.total)
+        table, single = self._table, self._single
         n = len(block)
-        route: list = [None] * n + [(0, 0)]
+        # jieba's route as two lists: the best log-probability from each position to the end, and
+        # where the word starting there ends; max over (probability, end) is >= on the probability,
+        # as the ends are tried in increasing order
+        score: list[float] = [0.0] * (n + 1)
+        ends: list[int] = [0] * n
         for idx in range(n - 1, -1, -1):
             best = None
-            end = idx
-            frag = block[idx]
-            found = False
-            while end < n and frag in freq:
-                if freq[frag]:
-                    found = True
-                    weight = weights.get(frag)
-                    if weight is None:
-                        weight = weights[frag] = log(freq[frag]) - logtotal
-                    candidate = (weight + route[end + 1][0], end)
-                    if best is None or candidate > best:
-                        best = candidate
+            end = idx + 1
+            weight = table.get(block[idx], _ABSENT)
+            while weight is not _ABSENT:  # block[idx:end] is a word or the start of one
+                if weight is not None:
+                    candidate = weight + score[end]
+                    if best is None or candidate >= best:
+                        best, last = candidate, end
+                if end == n:
+                    break
                 end += 1
-                frag = block[idx:end + 1]
-            if not found:  # jieba's fallback: the single character, log(1) - logtotal
-                best = (0.0 - logtotal + route[idx + 1][0], idx)
-            route[idx] = best
+                weight = table.get(block[idx:end], _ABSENT)
+            if best is None:  # jieba's fallback: the single character, log(1) - logtotal
+                best, last = single + score[idx + 1], idx + 1
+            score[idx] = best
+            ends[idx] = last
         words: list[str] = []
         buf = ""
         x = 0
         while x < n:
-            y = route[x][1] + 1
+            y = ends[x]
             word = block[x:y]
             if y - x == 1:
                 buf += word
@@ -123,13 +137,23 @@ class Segmenter:
         return words
 
     def _flush(self, buf: str, words: list[str]) -> None:
-        # single characters in a row: jieba's HMM guesses unknown words among them
+        # single characters in a row: jieba's HMM guesses unknown words among them (the same runs
+        # recur across reports, and the HMM's answer depends on the run alone: remembered)
         if len(buf) == 1:
             words.append(buf)
         elif not self._tokenizer.FREQ.get(buf):
-            words.extend(finalseg.cut(buf))
+            cut = self._hmm.get(buf)
+            if cut is None:
+                if len(self._hmm) >= CACHE_BLOCKS:
+                    self._hmm.clear()
+                cut = self._hmm[buf] = tuple(finalseg.cut(buf))
+            words.extend(cut)
         else:
             words.extend(buf)
+
+
+# tokens() sets a Token's fields through their slots
+_new, _set_text, _set_start, _set_end = object.__new__, Token.text.__set__, Token.start.__set__, Token.end.__set__
 
 
 # Above this frequency in jieba's general dictionary a word is common (长城 1559, 精品 1959);

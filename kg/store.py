@@ -10,7 +10,7 @@ so a build's graph is also kept in an on-disk Oxigraph store. The functions a bu
   `params` (name → value) are bound as RDF terms, never pasted into the query text.
 - ``replace_graph(path, graph, file)`` — empty the named graph `graph` (say, one document's)
   and load `file` into it: re-adding a changed document replaces what it said before.
-- ``write_turtle(path, out, prefixes)`` — the default graph as Turtle; ``count(path, predicate, obj)``.
+- ``write_turtle(source, out, prefixes)`` — the default graph as Turtle; ``count(source, predicate, obj)``.
 - ``is_store(path)``, ``to_graph(path)`` (an rdflib graph of every quad), ``dump(path, out, fmt)``.
 
 Queries see the union of all named graphs (one per document) as their default graph, so the same
@@ -21,8 +21,9 @@ handles one kind of term.
 from __future__ import annotations
 
 import contextlib
-import io
+import queue
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def opened(path: Path | str, *, read_only: bool = False):
 def bulk_load(path: Path | str, files: Iterable[Path | str], *, graph: str | None = None, union: bool = False) -> int:
     """Load RDF files into the store at `path`; return how many quads the store then holds.
 
-    N-Quads files (a build's per-document shards) are streamed into bulk loads of about
+    N-Quads files (a build's per-document shards) are read into bulk loads of about
     LOAD_CHUNK_BYTES each (each call has a fixed cost far above a small file's, and Oxigraph holds
     what one call loads in memory); with `union`, their triples also go into the default graph,
     which then holds the union of the named graphs (what graph.ttl is written from).
@@ -87,14 +88,116 @@ def bulk_load(path: Path | str, files: Iterable[Path | str], *, graph: str | Non
     files = [Path(f) for f in files]
     nquads = [f for f in files if f.suffix == ".nq" and not graph]
     with opened(path) as store:
-        try:
-            for chunk in _chunks(nquads, LOAD_CHUNK_BYTES):
-                store.bulk_load(_Concatenated(chunk, union=union), ox.RdfFormat.N_QUADS)
-        except (SyntaxError, ValueError, OSError) as exc:
-            raise GraphError(f"{path}: cannot load: {str(exc).splitlines()[0]}") from None
+        for chunk in _chunks(nquads, LOAD_CHUNK_BYTES):
+            load_nquads(store, b"".join(with_union(f.read_bytes()) if union else _ended(f.read_bytes()) for f in chunk), path)
         for file in (f for f in files if f not in nquads):
             load_file(store, file, graph=graph)
         return len(store)
+
+
+class ShardLoader:
+    """Bulk-loads a build's N-Quads shards into a new store at `path` as they come, a chunk at a time.
+
+    With `union`, each shard's triples also go into the default graph (see bulk_load). In the
+    calling thread, a chunk is loaded when LOAD_CHUNK_BYTES have come (one load per chunk: each
+    call has a fixed cost). With `background`, chunks are loaded by a thread of their own while
+    the caller goes on: a build extracting in worker processes then loads the store meanwhile,
+    instead of after the last document (pyoxigraph parses bytes without holding the GIL). Its
+    chunks start small and grow with what is loaded, so that little is left for the end and the
+    number of loads stays small. Use it as a context manager; `close()` loads the rest and waits.
+    """
+
+    def __init__(self, path: Path | str, *, union: bool = False, background: bool = False, lenient: bool = False):
+        self._path = Path(path)
+        self._store = open_store(path)
+        self._union, self._lenient = union, lenient
+        self._parts: list[bytes] = []
+        self._size = self._handed = 0
+        self._error: Exception | None = None
+        self._stop = False
+        self._queue: queue.Queue | None = None
+        if background:
+            self._queue = queue.Queue(maxsize=1)  # one chunk waiting, one loading: memory stays bounded
+            self._thread = threading.Thread(target=self._run, name="kg-shard-loader", daemon=True)
+            self._thread.start()
+
+    def add(self, nquads: bytes) -> None:
+        """One shard's N-Quads text."""
+        data = with_union(nquads) if self._union else _ended(nquads)
+        self._parts.append(data)
+        self._size += len(data)
+        if self._size >= self._chunk_bytes():
+            self._hand_over()
+
+    def close(self) -> None:
+        """Load what is left, wait for every load to end, and release the store."""
+        try:
+            if self._parts:
+                self._hand_over()
+        finally:
+            self._join()
+        try:
+            if self._error is not None:
+                raise self._error
+            self._store.flush()
+        finally:
+            self._store = None  # closes the database: its lock is dropped
+
+    def __enter__(self) -> ShardLoader:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.close()
+            return
+        self._stop = True  # a failed or interrupted build: load nothing more
+        self._parts.clear()
+        self._join()
+        self._store = None
+
+    def _chunk_bytes(self) -> int:
+        if self._queue is None:
+            return LOAD_CHUNK_BYTES
+        return min(LOAD_CHUNK_BYTES, max(FIRST_CHUNK_BYTES, self._handed // 4))
+
+    def _hand_over(self) -> None:
+        chunk = b"".join(self._parts)
+        self._parts, self._size = [], 0
+        self._handed += len(chunk)
+        if self._queue is None:
+            self._load(chunk)
+            return
+        if self._error is not None:
+            raise self._error
+        self._queue.put(chunk)
+
+    def _load(self, chunk: bytes) -> None:
+        load_nquads(self._store, chunk, self._path, lenient=self._lenient)
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            if self._stop or self._error is not None:
+                continue
+            try:
+                self._load(chunk)
+            except Exception as exc:  # raised in the caller's thread by the next hand-over or close()
+                self._error = exc
+
+    def _join(self) -> None:
+        if self._queue is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._queue = None
+
+
+def load_nquads(store: ox.Store, data: bytes, where: Path | str, *, lenient: bool = False) -> None:
+    """One bulk load of N-Quads text. Given as bytes, it is parsed without the GIL (a file object is
+    read back through Python, chunk by chunk), so other threads run meanwhile. `lenient` skips
+    Oxigraph's IRI checks (a fifth of the load): only for text kg wrote itself."""
+    try:
+        store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=lenient)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise GraphError(f"{where}: cannot load: {str(exc).splitlines()[0]}") from None
 
 
 def replace_graph(path: Path | str, graph: str, file: Path | str) -> int:
@@ -244,25 +347,31 @@ def dump(source, out: Path | str, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> P
     return Path(out)
 
 
-def write_turtle(path: Path | str, out: Path | str, prefixes: dict[str, str]) -> None:
-    """Write the store's default graph as Turtle.
+def write_turtle(source, out: Path | str, prefixes: dict[str, str]) -> None:
+    """Write the default graph of a store (a folder or an open store) as Turtle.
 
     Oxigraph writes a graph in its index order, which depends only on the triples: the same graph
     gives the same bytes whatever order the documents were loaded in.
     """
-    open_store(path, read_only=True).dump(str(out), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    with _source(source) as store:
+        store.dump(str(out), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
-def count(path: Path | str, predicate: str | None = None, obj: str | None = None) -> int:
-    """Triples of the default graph (with this predicate and object IRI, if given), counted by Oxigraph."""
+def count(source, predicate: str | None = None, obj: str | None = None) -> int:
+    """Triples of the default graph (with this predicate and object IRI, if given), counted by Oxigraph
+    in a store folder or an open store (opening one is most of the cost of a count)."""
     pattern = f"?s {f'<{predicate}>' if predicate else '?p'} {f'<{obj}>' if obj else '?o'}"
-    (row,) = open_store(path, read_only=True).query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
-    return int(row[0].value)
+    with _source(source) as store:
+        (row,) = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+        return int(row[0].value)
 
 
 # Oxigraph's bulk loader holds what one call loads in memory (2.3 GB peak for the whole corpus's
 # 1.1 GB of shards in one call), so shards are loaded in calls of about this many bytes each.
 LOAD_CHUNK_BYTES = 64 * 2**20
+# A ShardLoader in the background starts with chunks this small (a build's first documents load
+# while the others are extracted).
+FIRST_CHUNK_BYTES = 4 * 2**20
 
 
 def _chunks(files: list[Path], limit: int) -> Iterable[list[Path]]:
@@ -281,27 +390,22 @@ def _chunks(files: list[Path], limit: int) -> Iterable[list[Path]]:
 _GRAPH_AT_END = re.compile(rb" <[^<>\s]*> \.$", re.MULTILINE)
 
 
-class _Concatenated(io.RawIOBase):
-    """Files read one after another as one stream; with `union`, each N-Quads line also as a triple."""
+def _ended(data: bytes) -> bytes:
+    return data + b"\n" if data and not data.endswith(b"\n") else data
 
-    def __init__(self, files: list[Path], union: bool = False):
-        self._files = iter(files)
-        self._union = union
-        self._buffer = memoryview(b"")
 
-    def readable(self) -> bool:
-        return True
+def with_union(data: bytes) -> bytes:
+    """N-Quads text followed by each of its lines as a triple of the default graph.
 
-    def readinto(self, target) -> int:
-        while not self._buffer:
-            file = next(self._files, None)
-            if file is None:
-                return 0
-            data = file.read_bytes()
-            if data and not data.endswith(b"\n"):
-                data += b"\n"
-            self._buffer = memoryview(data + _GRAPH_AT_END.sub(b" .", data) if self._union else data)
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
-        return size
+    A shard holds one named graph: its lines all end with the same " <graph> .\n", which (a raw
+    newline being only ever at a line's end) is found nowhere else, so a plain replace drops it.
+    """
+    data = _ended(data)
+    end = _GRAPH_AT_END.search(data)
+    if end is None:
+        return data
+    tail = end.group() + b"\n"
+    triples = data.replace(tail, b" .\n")
+    if data.count(tail) != data.count(b"\n"):  # several graphs: each line on its own
+        triples = _GRAPH_AT_END.sub(b" .", data)
+    return data + triples

@@ -130,3 +130,18 @@ def test_build_never_joins_a_short_name_two_companies_share(tmp_path):
     result = build([tmp_path / f"{n}.txt" for n in "abc"], tmp_path / "out", html=False)
     companies = _companies(result.outputs["turtle"])
     assert set(companies) == {"芜湖恒信光伏科技有限公司", "合肥恒信新能源科技有限公司", "恒信"}
+
+
+def test_build_iri_slug_reads_a_name_as_lazy_pinyin_does(seed_docs, extractor):
+    """slug() reads a name word by word (remembering words); the pinyin is lazy_pinyin's of the whole name:
+    polyphones read by their word (重庆 chong, 银行 hang, 行长 zhang), other scripts kept."""
+    from pypinyin import lazy_pinyin
+
+    from kg.iri import slug
+
+    names = {m.text for doc in seed_docs for m in extractor.extract(doc).mentions}
+    names |= {"重庆市长寿区", "中国银行行长", "长春长生", "吕梁绿色", "A股5G基站", "①号线", "〇", "臺灣"}
+    for name in sorted(names):
+        whole = re.sub(r"[^a-z0-9]+", "-", "-".join(lazy_pinyin(name, errors=lambda chars: [chars])).lower()).strip("-")
+        assert slug(name, 200) == (whole[:200].rstrip("-") or "x"), name
+    assert slug("重庆银行") == "chong-qing-yin-hang"

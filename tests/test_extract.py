@@ -220,3 +220,20 @@ def test_extract_trigger_words_place_a_thing(extractor, text, head, tail):
     _, extraction = _types(extractor, text)
     located = {(f.head, f.tail) for f in extraction.facts if f.relation == "locatedIn" and f.basis == "text"}
     assert (head, tail) in located
+
+
+def test_extract_segmenter_cuts_as_jieba_does(extractor, seed_docs):
+    """kg's own walk of jieba's word graph (and its caches) gives jieba.lcut's words exactly, HMM guesses included."""
+    import jieba
+
+    from kg.segment import DOMAIN_FREQ
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in extractor.knowledge.domain_words():
+        tokenizer.add_word(word, DOMAIN_FREQ)
+    for doc in seed_docs:
+        for text in (doc.text, doc.text[1::3]):  # the report, and a scramble of it full of unknown runs
+            tokens = extractor.segmenter.tokens(text)
+            assert [t.text for t in tokens] == tokenizer.lcut(text), doc.id
+            assert all(text[t.start:t.end] == t.text for t in tokens)

@@ -6,6 +6,7 @@ from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
 from kg import store
+from kg.errors import GraphError
 from kg.cli import main
 from kg.queries import query_text, run_query
 from kg.rdf import load_graph
@@ -111,3 +112,24 @@ def test_store_query_over_a_build_counts_each_triple_once(seed_build):
     _, from_store = store.query(out / "store", sparql)
     _, from_turtle = store.query(out / "graph.ttl", sparql)
     assert int(from_store[0][0]) == int(from_turtle[0][0]) == result.triples
+
+
+def test_store_shard_loader_in_the_background_loads_the_same_store(seed_build, tmp_path, monkeypatch):
+    """Loading shard by shard in a thread (as a build with worker processes does) gives the store one
+    load gives: the same Turtle, byte for byte; a bad shard is an error in the caller, after the thread ends."""
+    out, _ = seed_build
+    monkeypatch.setattr(store, "FIRST_CHUNK_BYTES", 1)  # every shard a load of its own
+    shards = sorted((out / "shards").glob("*.nq"))
+    with store.ShardLoader(tmp_path / "store", union=True, background=True, lenient=True) as loader:
+        for shard in shards:
+            loader.add(shard.read_bytes())
+    assert loader._handed == sum(len(store.with_union(s.read_bytes())) for s in shards)
+    store.write_turtle(tmp_path / "store", tmp_path / "graph.ttl", {})
+    store.write_turtle(out / "store", tmp_path / "one-load.ttl", {})
+    assert (tmp_path / "graph.ttl").read_bytes() == (tmp_path / "one-load.ttl").read_bytes()
+    loader = store.ShardLoader(tmp_path / "bad", background=True)
+    loader.add(shards[0].read_bytes())
+    loader.add(b"<a> <b> .\n")
+    with pytest.raises(GraphError, match="cannot load"):
+        loader.close()
+    assert not loader._thread.is_alive()
