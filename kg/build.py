@@ -183,8 +183,10 @@ def build(
         # left out of the cyclic collector's full passes, which went through them again and again
         # (0.17 s of a 7 s build of 30 reports); forked workers then do not copy their pages either.
         gc.freeze()
-        # with worker processes (or a cluster) extracting, this process loads the store meanwhile
-        with store.ShardLoader(new_store, union=True, background=jobs > 1 or engine == "dask", lenient=True) as loader:
+        # the store loads in a thread of its own while documents are extracted (here, or in worker
+        # processes, or on a cluster): pyoxigraph parses without holding the GIL, so that work goes
+        # to another core instead of coming after the last document
+        with store.ShardLoader(new_store, union=True, background=True, lenient=True) as loader:
             for output in _outputs(files, extractor, jobs, engine, scheduler, max_bytes):
                 if isinstance(output, Skipped):
                     if strict:  # unreadable since the check above

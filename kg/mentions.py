@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 
 from .knowledge import Division, Head, Knowledge, extends_at
@@ -140,6 +140,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
     """Names that end in a head word (…有限公司, …项目, …镇, …医院, …长制), left edge by stop tokens."""
     out = []
     place_ends = {m.end: m for m in places.values()}
+    place_starts = sorted(m.start for m in place_ends.values())  # the same places, by start, for bisection
     line_ends: list[int] = []  # ends of railways and roads, which stations and exits follow
     head_tails = knowledge.head_tails
     for i, tok in enumerate(tokens):
@@ -201,7 +202,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         if head.type == "Project" and name.count("+") > 1:
             continue  # “精准服务+技能提升+政策扶持+项目带动”: a formula, not a name
         counted_works = head.word == "工程" and _counted(name, knowledge) and not re.match(r"\d", name)
-        if head.type == "Project" and not counted_works and not _proper_project(name, head.word, head.rule, start, place_ends, knowledge):
+        if head.type == "Project" and not counted_works and not _proper_project(name, head.word, head.rule, start, place_starts, knowledge):
             continue
         if head.rule == "head.org.committee" and not _opens_with_place(name[: -len(head.word)], knowledge):
             continue  # 中共某某市委, 某某区委; not …扛起省委
@@ -219,7 +220,11 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         mention = Mention(start, start + len(name), name, typ, subtype, rule)
         out.append(mention)
         if typ == "Place":
+            replaced = place_ends.get(mention.end)
+            if replaced is not None:
+                del place_starts[bisect_left(place_starts, replaced.start)]
             place_ends[mention.end] = mention
+            insort(place_starts, mention.start)
         if rule.startswith(("head.project.rail", "head.project.road")):
             line_ends.append(mention.end)
     return out
@@ -380,7 +385,7 @@ def _after_count(name: str, head: str) -> int:
     return cut
 
 
-def _proper_project(name: str, head: str, rule: str, start: int, place_ends: dict[int, Mention], knowledge: Knowledge) -> bool:
+def _proper_project(name: str, head: str, rule: str, start: int, place_starts: list[int], knowledge: Knowledge) -> bool:
     """A project is named when something in it is particular: a place, a number or code, an
     enterprise's brand, or a long specific description; 技术攻关项目 and 整改项目 are kinds of work."""
     specific = name[: -len(head)]
@@ -392,7 +397,8 @@ def _proper_project(name: str, head: str, rule: str, start: int, place_ends: dic
         return True  # 郑渝高铁, 京沪高铁: lines are named after the places they join
     if any(_named_place(specific[:end], knowledge) for end in range(2, len(specific) + 1)):
         return True  # 某河水质提升项目: it names the place it works on
-    if any(start <= m.start < start + len(specific) for m in place_ends.values()):
+    first = bisect_left(place_starts, start)
+    if first < len(place_starts) and place_starts[first] < start + len(specific):
         return True
     if _region(specific[:2], knowledge):
         return True  # 宁东|能源化工基地: named after its region

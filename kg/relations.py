@@ -210,12 +210,15 @@ def implements(text: str, mentions: list[Mention], sentences, subject: tuple[str
     """Who carries out each program: an award-winner named before the trigger, else the document's subject."""
     facts = []
     award_words = [w for w, _ in knowledge.triggers.get("implements", ())]
+    mentions = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in mentions]
     for program in (m for m in mentions if m.type == "Program"):
         sentence = sentence_at(sentences, program.start)
         if sentence is None:
             continue
         clause_start = _clause_start(text, sentence.start, program.start)
-        actor = _award_actor(text, mentions, clause_start, program, award_words)
+        before = mentions[bisect_left(starts, clause_start):bisect_left(starts, program.start)]
+        actor = _award_actor(text, before, clause_start, program, award_words)
         if actor is not None:
             facts.append(_fact(actor, "implements", program, sentence, "trigger.implements.actor"))
         elif subject:
