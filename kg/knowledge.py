@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import csv
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
