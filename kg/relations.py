@@ -94,7 +94,6 @@ def _beside_places(text: str, mentions: list[Mention], places: list[Mention], se
     return facts
 
 
-_CLAUSE_BREAK = re.compile(r"[，。；！？,;!?\n]")
 _LOCATED_HEADS = ("Company", "Project", "Organization", "Place")
 
 
