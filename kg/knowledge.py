@@ -90,6 +90,7 @@ class Knowledge:
     phrase_final_heads: frozenset[str] = field(default=frozenset())  # 战略: not in 战略|机遇期
     task_force_heads: frozenset[str] = field(default=frozenset())  # 领导小组: named by a verb phrase
     task_force_openers: tuple[str, ...] = ()  # 成立: where a task force's name starts
+    company_kinds: frozenset[str] = field(default=frozenset())  # 证券, 融资性担保, 跨国: kinds of enterprise
     # head_of is asked about every token of every document: the same words, again and again
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -308,6 +309,7 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         phrase_final_heads=frozenset(categories.get("phrase_final_head", [])),
         task_force_heads=frozenset(categories.get("task_force_head", [])),
         task_force_openers=tuple(categories.get("task_force_opener", [])),
+        company_kinds=frozenset(categories.get("company_kind", [])),
     )
 
 

@@ -164,7 +164,9 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         if opened is not None:
             first = opened
         elif head.type != "Program":
-            while first < i - 1 and _opening_verb(tokens[first].text, knowledge) and not _verb_names(tokens[first + 1], knowledge):
+            # 办好|保险公司: a head's token with a word of its own before the head names on its own (胜利|路西延 does not)
+            last_opener = i if len(tok.text) - len(head.word) >= 2 else i - 1
+            while first < last_opener and _opening_verb(tokens[first].text, knowledge) and not _verb_names(tokens[first + 1], knowledge):
                 first += 1  # 开放|某某湿地公园, 动工建设|某某高速公路: the verb is not the name
         widest = tokens[first].start + _strip_leading(text[tokens[first].start:tok.end], knowledge)
         if len(head.word) == 1:
@@ -479,6 +481,8 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return len(specific) < 4 or _counted(name, knowledge) and len(specific) < 6 or _only_descriptive(specific, knowledge, with_domains=True)
     if head.type == "Company" and re.search(r"[一二三四五六七八九十两]+大", specific):
         return True  # 国家四大电力公司: counted enterprises, not one
+    if head.word == "公司" and _only_company_kinds(specific, knowledge):
+        return True  # 证券公司, 融资性担保公司, 知名跨国公司: a kind of enterprise
     if head.type in ("Company", "Program"):
         return False
     for word in (w for w in _suffixes(specific) if w in words):
@@ -495,6 +499,14 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return True  # 环境整治村6个: a counted kind of village
     limit = _SHORT_PLACE.get(head.subtype)
     return head.type == "Place" and limit is not None and (len(specific) > limit or bool(re.search(r"\d", specific)))
+
+
+def _only_company_kinds(specific: str, knowledge: Knowledge) -> bool:
+    """Is the part before 公司 made only of lines of business and standing (小额贷款, 新办|小额贷款)?"""
+    reach = [True] + [False] * len(specific)
+    for end in range(1, len(specific) + 1):
+        reach[end] = any(reach[end - size] and specific[end - size:end] in knowledge.company_kinds for size in range(1, min(end, 6) + 1))
+    return reach[-1]
 
 
 def _described_kind(text: str, start: int, knowledge: Knowledge) -> bool:
@@ -790,6 +802,8 @@ def _brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
         return None
     if brand[0] in "代期号型级届批":
         return None  # 8.5|代液晶…: the measure word after a number, cut from it
+    if brand[-1] in "类级":
+        return None  # 七|大类文化项目, 万亿级电子信息产业基地: a class or a scale
     if _region(brand, knowledge) or any(rank in brand for rank in knowledge.ranks):
         return None  # 皖北|农产品…, 某某全国|农产品加工示范基地: a region or a title, no enterprise
     if brand in knowledge.by_name or brand in knowledge.by_short or knowledge.head_of(brand):
@@ -797,9 +811,17 @@ def _brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
     return start, end
 
 
+def _place_headed(name: str, knowledge: Knowledge) -> bool:
+    """A project (say, a list's item) whose name ends in a landmark's head word (某某文化广场): the
+    word before the head is a place's name, not an enterprise's (a park may carry a brand:
+    某某超市物流园区)."""
+    head = knowledge.head_of(name)
+    return head is not None and head.type == "Place" and head.subtype == "Landmark"
+
+
 def _ordinary_words(brand: str) -> bool:
     """A common word, or one opening the brand (精品|设施, 长城|一号): not an enterprise's name."""
-    return common_word(brand) or common_noun(brand) or any(common_word(brand[:size]) for size in range(2, len(brand) - 1))
+    return common_word(brand) or common_noun(brand) or any(common_word(brand[:size]) for size in range(2, len(brand)))
 
 
 def _region(word: str, knowledge: Knowledge) -> bool:
@@ -836,7 +858,7 @@ def brand_mentions(text: str, mentions: list[Mention], tokens: list[Token], know
             brands.setdefault(m.text[span[0]:span[1]], m.text)
             inside.update(range(m.start, m.end))
     for m, span in branded:
-        if span is not None and m.type == "Project" and not m.rule.startswith(("head.project.road", "head.project.rail")):
+        if span is not None and m.type == "Project" and not m.rule.startswith(("head.project.road", "head.project.rail")) and not _place_headed(m.text, knowledge):
             brand = m.text[span[0]:span[1]]
             # 某某光伏组件项目 after 大同某某光伏科技有限公司: the brand stands for the company named in full
             out.append(Mention(m.start + span[0], m.start + span[1], brand, "Company", "", "brand.project", canonical=brands.get(brand, "")))

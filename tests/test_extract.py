@@ -135,6 +135,10 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     ("邵虹基板玻璃项目建成投产。", {("邵虹基板", "Company"), ("邵虹基板玻璃项目", "Project")}),
     # a brand before a farm product names the enterprise
     ("推进冷棚建设，森海食用菌特色产业基地扩建。", {("森海食用菌特色产业基地", "Project")}),
+    # a line of business after a name is still one enterprise
+    ("合肥城建、国元证券公司成功上市。", {("国元证券公司", "Company")}),
+    # a park may carry an enterprise's brand
+    ("抓好武宿综合物流园区、唐久超市物流园区、再生资源回收利用市场等重点工程。", {("唐久超市", "Company")}),
 ])
 def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     found, _ = _types(extractor, text)
@@ -176,6 +180,14 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("以崖州湾科技城等园区为载体。", ("崖州湾科技城等园区", "Place")),  # jieba glued 城等: the list ends there
     ("华南城、万达文旅城等百亿元项目达到10个。", ("百亿元项目", "Project")),  # a size class of projects
     ("继续压缩政府部门经常性项目支出。", ("继续压缩政府部门经常性项目", "Project")),  # verbs open no name
+    ("新增村镇银行、小额贷款公司、融资性担保公司5家以上。", ("融资性担保公司", "Company")),  # a kind of enterprise
+    ("新引进世界500强企业和知名跨国公司30多家。", ("知名跨国公司", "Company")),
+    ("稳步推进平台公司整合转型。", ("平台公司", "Company")),
+    ("认真办好保险公司、信托公司等金融机构。", ("办好保险公司", "Company")),  # and a verb opens no name
+    ("组织实施七大类文化项目。", ("大类", "Company")),  # a class, not a brand
+    ("打造万亿级电子信息产业基地。", ("万亿级", "Company")),  # a scale, not a brand
+    ("完成一环沿线桥梁亮化工程。", ("桥梁亮", "Company")),  # a common word opens no brand
+    ("加快建设苏州湾文化中心、狮山文化广场等重点项目。", ("狮山", "Company")),  # a square named after a place
 ])
 def test_extract_rules_reject_look_alikes(extractor, text, not_expected):
     found, _ = _types(extractor, text)
