@@ -169,9 +169,16 @@ def _first_item_start(text: str, tokens: list[Token], start: int, stop: int, nam
             break
         else:
             break
-    while first < len(inside) - 1 and is_verb(inside[first].text):
-        first += 1
+    while first < len(inside) - 1 and (is_verb(inside[first].text) or inside[first].text in _FINAL_JOINERS):
+        first += 1  # 实施|某某, 扩建|及|某某: neither the verb nor the joiner is the name's
+    opening = inside[first].text
+    if len(opening) > 1 and opening[0] in _FINAL_JOINERS and not _known_word(opening[:2]):
+        return inside[first].start + 1  # 扩建|及南|淝河: jieba glued the joiner to the name (not 和平路)
     return inside[first].start
+
+
+def _known_word(word: str) -> bool:
+    return common_word(word) or common_noun(word) or not unfamiliar(word)
 
 
 def _item_ok(name: str, typ: str, knowledge: Knowledge, counted: bool = False) -> bool:

@@ -554,6 +554,8 @@ def _acceptable(name: str, head_word: Head, knowledge: Knowledge) -> bool:
         return False  # 市级医院—区—街道: a chain of levels, not a name
     if len(head) == 1 and before < 2 and head not in "河湖渠":
         return False
+    if kind == "Organization" and before == 1 and head.endswith(("学", "学院", "学校")):
+        return False  # 干中学, 学中干: a school is never named by one character
     if len(head) == 1 and _ONLY_NUMERALS.fullmatch(name[:-1]):
         return False  # 四河, 六村: counted, not named; 十里河, 三河村 and 万泉河 are names
     if _COUNTED_FORMULA.fullmatch(name):

@@ -188,6 +188,13 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("打造万亿级电子信息产业基地。", ("万亿级", "Company")),  # a scale, not a brand
     ("完成一环沿线桥梁亮化工程。", ("桥梁亮", "Company")),  # a common word opens no brand
     ("加快建设苏州湾文化中心、狮山文化广场等重点项目。", ("狮山", "Company")),  # a square named after a place
+    ("实施董铺水库溢洪道扩建及南淝河生态补水等工程。", ("及南淝河生态补水", "Project")),  # jieba glued 及南
+    ("在各旗县区建设足球特色学校9所。", ("足球特色学校", "Organization")),  # kinds of school and hospital
+    ("新增三级医院2家、总数达10家。", ("三级医院", "Organization")),
+    ("推动某某职业技术学院建设地方技能型高水平大学。", ("地方技能型高水平大学", "Organization")),
+    ("各级领导干部要发扬刻苦钻研精神，干中学，学中干。", ("干中学", "Organization")),  # a saying, not a school
+    ("国际机场二期改扩建加快推进。", ("国际机场", "Place")),  # which airport, the clause does not say
+    ("努力实现中心城区内河“水清、河畅、路通、景美”。", ("城区内河", "Place")),  # a city's rivers, not one
 ])
 def test_extract_rules_reject_look_alikes(extractor, text, not_expected):
     found, _ = _types(extractor, text)
