@@ -132,8 +132,12 @@ def _carrying_verb(inner: str, knowledge: Knowledge) -> int:
     return 0
 
 
+# “十二连增”, “二十一连丰”: years of growth in a row, an achievement reported, not a program
+_STREAK = re.compile(r"[一二三四五六七八九十两百\d]+连[增丰涨升冠胜降跳]")
+
+
 def _shaped_like_name(inner: str, knowledge: Knowledge) -> bool:
-    if len(inner) < 2 or len(inner) > MAX_QUOTED or inner.isdigit() or _only_code(inner):
+    if len(inner) < 2 or len(inner) > MAX_QUOTED or inner.isdigit() or _only_code(inner) or _STREAK.fullmatch(inner):
         return False
     return not re.search(r"[，。！？：；,!?:;]", inner) and inner not in knowledge.not_programs
 

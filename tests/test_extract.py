@@ -195,6 +195,10 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("各级领导干部要发扬刻苦钻研精神，干中学，学中干。", ("干中学", "Organization")),  # a saying, not a school
     ("国际机场二期改扩建加快推进。", ("国际机场", "Place")),  # which airport, the clause does not say
     ("努力实现中心城区内河“水清、河畅、路通、景美”。", ("城区内河", "Place")),  # a city's rivers, not one
+    ("粮食产量实现“十二连增”。", ("十二连增", "Program")),  # years of growth in a row, not a program
+    ("有序推进武进区的全国农村宅基地制度改革试点。", ("全国农村宅基地", "Program")),  # 宅基地 is a word, not a 基地
+    ("建立健全多层级养老服务体系。", ("层级养老服务体系", "Program")),  # a kind of system
+    ("实施省级16个行政村、市级200个自然村整村推进。", ("市级200个自然村整村", "Program")),  # 整村推进: a verb phrase
 ])
 def test_extract_rules_reject_look_alikes(extractor, text, not_expected):
     found, _ = _types(extractor, text)
