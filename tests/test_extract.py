@@ -199,6 +199,7 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("有序推进武进区的全国农村宅基地制度改革试点。", ("全国农村宅基地", "Program")),  # 宅基地 is a word, not a 基地
     ("建立健全多层级养老服务体系。", ("层级养老服务体系", "Program")),  # a kind of system
     ("实施省级16个行政村、市级200个自然村整村推进。", ("市级200个自然村整村", "Program")),  # 整村推进: a verb phrase
+    ("统筹实施城中村改造、“平急两用”公共基础设施、医疗康养等490个重点项目。", ("公共基础设施", "Project")),  # described only
 ])
 def test_extract_rules_reject_look_alikes(extractor, text, not_expected):
     found, _ = _types(extractor, text)
