@@ -813,6 +813,23 @@ def _brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
     return start, end
 
 
+_PLACE_IN_BRAND = re.compile(r"[湖河村镇寨岛路]|沿线|水系")
+
+
+def _enterprise_brand(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
+    """The span of _brand_of when it can name an enterprise on its own. What a project name starts
+    with may make the project particular (某某路绿化工程, 市焚烧发电厂) without being a company."""
+    span = _brand_of(name, knowledge)
+    if span is None:
+        return None
+    brand = name[span[0]:span[1]]
+    if brand[0] in "市县区省" or brand.startswith("我市") or _PLACE_IN_BRAND.search(brand):
+        return None  # 市焚烧, 我市农机: the city's; 养马岛, 某某西路, 某江水系, 某塘沿线: places
+    if brand.endswith("年产"):
+        return None  # 某某年产|10万吨…: the capacity starts, and the brand is cut inside it
+    return span
+
+
 def _place_headed(name: str, knowledge: Knowledge) -> bool:
     """A project (say, a list's item) whose name ends in a landmark's head word (某某文化广场): the
     word before the head is a place's name, not an enterprise's (a park may carry a brand:
@@ -854,7 +871,7 @@ def brand_mentions(text: str, mentions: list[Mention], tokens: list[Token], know
     out = []
     brands: dict[str, str] = {}
     inside: set[int] = set()  # offsets inside full company names: a brand there is not used alone
-    branded = [(m, _brand_of(m.text, knowledge)) for m in mentions if m.type in ("Project", "Company")]
+    branded = [(m, _enterprise_brand(m.text, knowledge)) for m in mentions if m.type in ("Project", "Company")]
     for m, span in branded:
         if span is not None and m.rule.startswith("head.company"):
             brands.setdefault(m.text[span[0]:span[1]], m.text)

@@ -137,6 +137,8 @@ def test_extract_batch_investment_goes_to_the_subject_place(extractor):
     ("推进冷棚建设，森海食用菌特色产业基地扩建。", {("森海食用菌特色产业基地", "Project")}),
     # a line of business after a name is still one enterprise
     ("合肥城建、国元证券公司成功上市。", {("国元证券公司", "Company")}),
+    # a street makes a project particular, though it names no enterprise
+    ("投资2000万元改造升级康庄路绿化工程。", {("康庄路绿化工程", "Project")}),
     # a park may carry an enterprise's brand
     ("抓好武宿综合物流园区、唐久超市物流园区、再生资源回收利用市场等重点工程。", {("唐久超市", "Company")}),
 ])
@@ -200,6 +202,11 @@ def test_extract_rules_on_corpus_sentences(extractor, text, expected):
     ("建立健全多层级养老服务体系。", ("层级养老服务体系", "Program")),  # a kind of system
     ("实施省级16个行政村、市级200个自然村整村推进。", ("市级200个自然村整村", "Program")),  # 整村推进: a verb phrase
     ("统筹实施城中村改造、“平急两用”公共基础设施、医疗康养等490个重点项目。", ("公共基础设施", "Project")),  # described only
+    ("投资2000万元改造升级康庄路绿化工程。", ("康庄路绿", "Company")),  # a street, not a brand
+    ("抓好芝罘岛、崆峒岛、养马岛旅游开发和渔人码头等项目建设。", ("养马岛", "Company")),  # an island
+    ("推动资产经营公司的过渡性体制改造和配套改革。", ("资产经营公司", "Company")),  # a kind of enterprise
+    ("做大做强金控集团、泰山财金集团等投融资平台。", ("做强金控集团", "Company")),  # verbs open no name
+    ("泰新年产10万辆新能源汽车等一批重大产业项目。", ("泰新年产", "Company")),  # the capacity is not the brand's
 ])
 def test_extract_rules_reject_look_alikes(extractor, text, not_expected):
     found, _ = _types(extractor, text)
