@@ -190,7 +190,7 @@ def _item_ok(name: str, typ: str, knowledge: Knowledge, counted: bool = False) -
         return False  # 扩产等20个项目: a word, not a name
     if typ == "Project" and len(name) < (2 if counted else 3) or typ in ("Project", "Company") and _all_industry(name, knowledge):
         return False
-    if typ == "Project" and _only_describing(name, knowledge):
+    if typ == "Project" and knowledge.only_describing(name):
         return False  # 公共基础设施等490个重点项目: a kind of works described, not one named
     if typ == "Company" and name.endswith(knowledge.industry):
         return False  # …换电设备制造: a line of business
@@ -198,18 +198,6 @@ def _item_ok(name: str, typ: str, knowledge: Knowledge, counted: bool = False) -
     if typ == "Company" and (re.search(r"[及和与]", name) or head is not None and head.type != "Company"):
         return False  # 新能源重卡换电站、充电站及换电设备制造等…企业: products and lines of business
     return not name.endswith(("节", "日", "企业", "国企", "龙头"))
-
-
-def _only_describing(name: str, knowledge: Knowledge) -> bool:
-    """Is `name` made only of describing, industry and generic words (公共|基础设施)?"""
-    reach = [True] + [False] * len(name)
-    for end in range(1, len(name) + 1):
-        reach[end] = any(reach[end - size] and _describing(name[end - size:end], knowledge) for size in range(1, min(end, 6) + 1))
-    return reach[-1]
-
-
-def _describing(word: str, knowledge: Knowledge) -> bool:
-    return word in knowledge.modifiers or word in knowledge.industry_words or word in knowledge.generic
 
 
 def _all_industry(name: str, knowledge: Knowledge) -> bool:

@@ -113,6 +113,13 @@ class Knowledge:
         """The endings of head words shorter than the head (中心 of 实践中心): where jieba may split a head."""
         return frozenset(h[i:] for h in self.heads for i in range(1, len(h)))
 
+    def only_describing(self, text: str, with_domains: bool = False) -> bool:
+        """Is `text` made only of describing, industry and generic words (现代物流, 公共基础设施)?
+        With `with_domains`, fields of public policy count as describing (行政管理|体制改革)."""
+        industry = self.industry_words
+        return composed_of(text, lambda piece: piece in self.modifiers or piece in industry or piece in self.generic
+                           or with_domains and piece in self.policy_domains)
+
     def head_of(self, word: str) -> Head | None:
         """The longest head word that ends `word` (…有限公司, …项目, …村), if any."""
         cache = self._head_cache
@@ -148,6 +155,15 @@ def extends_at(text: str, pos: int) -> bool:
 
 
 @lru_cache(maxsize=16)
+def composed_of(text: str, is_word, longest: int = 6) -> bool:
+    """Can `text` be cut into pieces of at most `longest` characters that `is_word` accepts
+    (公共|基础设施, 新办|小额贷款)? The empty text can."""
+    reach = [True] + [False] * len(text)
+    for end in range(1, len(text) + 1):
+        reach[end] = any(reach[end - size] and is_word(text[end - size:end]) for size in range(1, min(end, longest) + 1))
+    return reach[-1]
+
+
 def _as_set(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(words)
 

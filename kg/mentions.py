@@ -5,7 +5,7 @@ import re
 from bisect import bisect_left, insort
 from collections.abc import Iterable
 
-from .knowledge import Division, Head, Knowledge, extends_at
+from .knowledge import Division, Head, Knowledge, composed_of, extends_at
 from .model import Document, Mention, Token
 from .enumerations import enumerated_mentions
 from .quotes import quoted_mentions
@@ -503,10 +503,7 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
 
 def _only_company_kinds(specific: str, knowledge: Knowledge) -> bool:
     """Is the part before 公司 made only of lines of business and standing (小额贷款, 新办|小额贷款)?"""
-    reach = [True] + [False] * len(specific)
-    for end in range(1, len(specific) + 1):
-        reach[end] = any(reach[end - size] and specific[end - size:end] in knowledge.company_kinds for size in range(1, min(end, 6) + 1))
-    return reach[-1]
+    return composed_of(specific, knowledge.company_kinds.__contains__)
 
 
 def _described_kind(text: str, start: int, knowledge: Knowledge) -> bool:
@@ -521,16 +518,8 @@ def _clause_start(text: str, pos: int, reach: int = 40) -> int:
 
 
 def _only_descriptive(specific: str, knowledge: Knowledge, with_domains: bool = False) -> bool:
-    """Is the part before the head made only of describing and industry words (现代物流|园区)?
-    With `with_domains`, fields of public policy count as describing (行政管理|体制改革)."""
-    reach = [True] + [False] * len(specific)
-    for end in range(1, len(specific) + 1):
-        for size in range(1, min(end, 6) + 1):
-            piece = specific[end - size:end]
-            if reach[end - size] and (piece in knowledge.modifiers or piece in knowledge.industry_words or piece in knowledge.generic or with_domains and piece in knowledge.policy_domains):
-                reach[end] = True
-                break
-    return reach[-1]
+    """Is the part before the head made only of describing and industry words (现代物流|园区)?"""
+    return knowledge.only_describing(specific, with_domains)
 
 
 def _suffixes(word: str) -> list[str]:
