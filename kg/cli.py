@@ -126,7 +126,9 @@ def summary(result) -> str:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder for one JSON per document.")
-def extract(files: tuple[Path, ...], out_dir: Path) -> None:
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="A model folder made by kg train (default: the shipped one).")
+@click.option("--rules-only", is_flag=True, help="The rules alone, without the learned model.")
+def extract(files: tuple[Path, ...], out_dir: Path, model_dir: Path | None, rules_only: bool) -> None:
     """Extract entities and relations of FILES into OUT/<doc>.json (the gold-annotation format).
 
     \b
@@ -138,8 +140,10 @@ def extract(files: tuple[Path, ...], out_dir: Path) -> None:
     from .documents import Skipped, iter_documents
     from .extract import Extractor
 
+    from .learn.model import DEFAULT_MODEL
+
     try:
-        extractor = Extractor()
+        extractor = Extractor(model=None if rules_only else model_dir or DEFAULT_MODEL)
         skipped = 0
         for item in iter_documents(files):
             if isinstance(item, Skipped):
@@ -155,23 +159,103 @@ def extract(files: tuple[Path, ...], out_dir: Path) -> None:
 
 @main.command(name="eval")
 @click.argument("gold_dir", type=click.Path(path_type=Path))
-@click.argument("pred_dir", type=click.Path(path_type=Path))
+@click.argument("pred_dir", required=False, type=click.Path(path_type=Path))
 @click.option("--summary", "only_summary", is_flag=True, help="Only the figures, not the names missed and spurious per document.")
-def eval_command(gold_dir: Path, pred_dir: Path, only_summary: bool) -> None:
+@click.option("--cv", "folds", type=click.IntRange(2), metavar="K",
+              help="Cross-validate the learned extractor on GOLD_DIR instead: K folds (GOLD_DIR/folds.tsv's when it has one).")
+@click.option("--texts", "text_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="With --cv: a folder holding the gold's documents, when they are not beside the gold files.")
+def eval_command(gold_dir: Path, pred_dir: Path | None, only_summary: bool, folds: int | None, text_dirs: tuple[Path, ...]) -> None:
     """Score PRED_DIR (from kg extract) against the gold annotations in GOLD_DIR.
 
     Prints precision, recall and F1 per entity type and relation, then the names
     missed and spurious in each document; the last line matches score.py's.
 
+    With --cv K, trains the entity model K times, each time without one fold's
+    documents, and scores it on that fold alone (nothing is scored by a model
+    made with its own gold); prints each fold, the mean over the folds, the
+    pooled table per type and relation, errors by kind, and the rules alone.
+
     \b
     Example:
       kg extract seeds/*.txt --out pred
       kg eval ../shared/gold pred
+      kg eval --cv 5 ../shared/gold/corpus
     """
     from .evaluate import evaluate, format_report
 
     try:
+        if folds:
+            if pred_dir is not None:
+                raise click.UsageError("--cv trains and scores its own predictions: give GOLD_DIR alone")
+            _cross_validate(gold_dir, text_dirs, folds, only_summary)
+            return
+        if pred_dir is None:
+            raise click.UsageError("give PRED_DIR (the output of kg extract), or --cv K")
         click.echo(format_report(evaluate(gold_dir, pred_dir), details=not only_summary))
+    except KGError as exc:
+        _fail(exc)
+
+
+def _cross_validate(gold_dir: Path, text_dirs: tuple[Path, ...], folds: int, only_summary: bool) -> None:
+    from .evaluate import format_report, mean_scores, merge_reports
+    from .knowledge import default_knowledge
+    from .learn.gold import load_gold
+    from .learn.train import cross_validate
+
+    docs = load_gold(gold_dir, text_dirs, folds=folds)
+    examples = _prepared(docs)
+    results = cross_validate(examples, default_knowledge(), progress=lambda line: click.echo(f"kg: {line}", err=True))
+    for r in results:
+        e, rel = r.report.entities, r.report.relations
+        click.echo(f"fold {r.fold} ({len(r.documents)} documents)  entity P {e.precision:.3f} R {e.recall:.3f} F1 {e.f1:.3f}"
+                   f" | relation P {rel.precision:.3f} R {rel.recall:.3f} F1 {rel.f1:.3f}"
+                   f"   rules alone: entity F1 {r.rules.entities.f1:.3f} | relation F1 {r.rules.relations.f1:.3f}")
+    pooled, rules = merge_reports([r.report for r in results]), merge_reports([r.rules for r in results])
+    click.echo("all folds pooled (learned):")
+    click.echo(format_report(pooled, details=not only_summary))
+    click.echo("errors by kind: " + ", ".join(f"{kind} {n}" for kind, n in sorted(pooled.errors.items())))
+    click.echo("rules alone, pooled: " + format_report(rules, details=False).splitlines()[-1])
+    ent, rel = mean_scores([r.report for r in results])
+    click.echo(f"mean over {len(results)} folds: entity F1 {ent:.3f} | relation F1 {rel:.3f}")
+
+
+def _prepared(docs):
+    from .extract import Extractor
+    from .learn.train import prepare
+
+    with click.progressbar(docs, label="kg: reading the gold documents", file=sys.stderr) as bar:
+        return prepare(bar, Extractor(model=None))
+
+
+@main.command()
+@click.argument("gold_dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="The model folder to write (replaced whole).")
+@click.option("--texts", "text_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="A folder holding gold documents that are not beside their gold files (the seeds); repeatable.")
+def train(gold_dirs: tuple[Path, ...], out_dir: Path, text_dirs: tuple[Path, ...]) -> None:
+    """Train the entity model on the gold annotations of GOLD_DIRS and write it to OUT.
+
+    Each GOLD_DIR holds <id>.json gold files (../shared/gold/GUIDE.md's format) with their <id>.txt
+    documents beside them or in a --texts folder. The same gold gives the same bytes. kg ships the
+    model `kg train ../shared/gold ../shared/gold/corpus --texts seeds --out kg/data/model` makes.
+
+    \b
+    Example:
+      kg train ../shared/gold ../shared/gold/corpus --texts seeds --out kg/data/model
+      kg extract some/report.txt --out pred --model kg/data/model
+    """
+    from .learn.gold import load_gold
+    from .learn.train import train_model
+
+    try:
+        docs = [doc for folder in gold_dirs for doc in load_gold(folder, text_dirs)]
+        examples = _prepared(docs)
+        click.echo(f"kg: training on {len(examples)} documents", err=True)
+        train_model(examples, out_dir, sources=[str(Path(d).resolve().name) for d in gold_dirs])
+        placed = sum(ex.unplaced for ex in examples)
+        click.echo(f"model {out_dir}: {len(examples)} documents, {sum(len(ex.doc.entities) for ex in examples)} gold names"
+                   f" ({placed} not found in their text)")
     except KGError as exc:
         _fail(exc)
 

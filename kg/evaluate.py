@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +62,7 @@ class Report:
     by_relation: dict[str, Score] = field(default_factory=lambda: {r: Score() for r in RELATIONS})
     missed: dict[str, list[str]] = field(default_factory=dict)
     spurious: dict[str, list[str]] = field(default_factory=dict)
+    errors: Counter = field(default_factory=Counter)  # unmatched names by kind: see error_kinds
 
 
 def _load(path: Path) -> dict:
@@ -117,13 +120,19 @@ def evaluate(gold_dir: Path | str, pred_dir: Path | str) -> Report:
     gold_dir, pred_dir = Path(gold_dir), Path(pred_dir)
     if not gold_dir.is_dir():
         raise InputError(f"{gold_dir}: no such folder of gold files")
-    report = Report()
+    pairs = []
     for gold_path in sorted(gold_dir.glob("*.json")):
-        gold = _load(gold_path)
         pred_path = pred_dir / gold_path.name
-        pred = _load(pred_path) if pred_path.exists() else {}
+        pairs.append((gold_path.name, _load(gold_path), _load(pred_path) if pred_path.exists() else {}))
+    return score_documents(pairs)
+
+
+def score_documents(pairs: Iterable[tuple[str, dict, dict]]) -> Report:
+    """Score (name, gold, prediction) annotation dicts, micro-averaged over all of them."""
+    report = Report()
+    for name, gold, pred in pairs:
         canon = _canon(gold)
-        _score_entities(report, gold_path.name, _entities(gold, canon), _entities(pred, canon))
+        _score_entities(report, name, _entities(gold, canon), _entities(pred, canon))
         _score_relations(report, _relations(gold, canon), _relations(pred, canon))
     return report
 
@@ -135,6 +144,28 @@ def _score_entities(report: Report, doc: str, gold: set, pred: set) -> None:
         score.add(len(g & p), len(p), len(g))
     report.missed[doc] = sorted(f"{t}:{n}" for n, t in gold - pred)
     report.spurious[doc] = sorted(f"{t}:{n}" for n, t in pred - gold)
+    report.errors.update(error_kinds(gold, pred))
+
+
+def error_kinds(gold: set[tuple[str, str]], pred: set[tuple[str, str]]) -> Counter:
+    """Each unmatched gold name as missed, wrong type (the name found as another type) or wrong
+    boundary (a name of its type inside it, or it inside one); each unmatched prediction as
+    spurious, wrong type or wrong boundary the same way.
+
+    >>> sorted(error_kinds({("大同市", "Place"), ("华阳", "Company")}, {("大同", "Place"), ("华阳", "Place")}).items())
+    [('gold wrong boundary', 1), ('gold wrong type', 1), ('predicted wrong boundary', 1), ('predicted wrong type', 1)]
+    """
+    kinds = Counter()
+    for side, mine, other in (("gold", gold - pred, pred), ("predicted", pred - gold, gold)):
+        names_of_other = {n for n, _ in other}
+        for name, typ in mine:
+            if name in names_of_other:
+                kinds[f"{side} wrong type"] += 1
+            elif any(t == typ and (name in n or n in name) for n, t in other):
+                kinds[f"{side} wrong boundary"] += 1
+            else:
+                kinds["missed" if side == "gold" else "spurious"] += 1
+    return kinds
 
 
 def _score_relations(report: Report, gold, pred) -> None:
@@ -160,3 +191,23 @@ def format_report(report: Report, *, details: bool = True) -> str:
     e, r = report.entities, report.relations
     lines.append(f"entity P {e.precision:.3f} R {e.recall:.3f} F1 {e.f1:.3f} | relation P {r.precision:.3f} R {r.recall:.3f} F1 {r.f1:.3f}")
     return "\n".join(lines)
+
+
+def merge_reports(reports: Iterable[Report]) -> Report:
+    """One report pooling the counts of several (the folds of a cross-validation)."""
+    out = Report()
+    for report in reports:
+        out.entities.add(report.entities.tp, report.entities.predicted, report.entities.gold)
+        out.relations.add(report.relations.tp, report.relations.predicted, report.relations.gold)
+        for mine, theirs in ((out.by_type, report.by_type), (out.by_relation, report.by_relation)):
+            for key, score in theirs.items():
+                mine[key].add(score.tp, score.predicted, score.gold)
+        out.missed.update(report.missed)
+        out.spurious.update(report.spurious)
+        out.errors.update(report.errors)
+    return out
+
+
+def mean_scores(reports: list[Report]) -> tuple[float, float]:
+    """The mean entity F1 and relation F1 over `reports`, each micro-averaged within itself."""
+    return (sum(r.entities.f1 for r in reports) / len(reports), sum(r.relations.f1 for r in reports) / len(reports))

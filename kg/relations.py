@@ -262,11 +262,32 @@ def investments(text: str, mentions: list[Mention], sentences, subject: tuple[st
             near = [p for p in projects if clause_start <= p.start < clause_end]
             scope = text[clause_start:clause_end]
             if near and not _BATCH.search(scope):
-                head = min(near, key=lambda p: abs(p.start - end))
-                facts.append(_fact(head, "investment", None, sentence, "trigger.investment.project", amount=_shift(amount, sentence.start)))
+                head = _qualified(near, mentions, text, start, end)
+                if head is not None:
+                    facts.append(_fact(head, "investment", None, sentence, "trigger.investment.project", amount=_shift(amount, sentence.start)))
             elif subject and ("项目" in scope or _BATCH.search(scope)):
                 facts.append(Fact(subject[0], "Place", "investment", None, None, sentence.index, "trigger.investment.batch", amount=_shift(amount, sentence.start)))
     return facts
+
+
+_OPENING_SLACK = 2  # 的 and the name it qualifies: a word such as 一批 or 新 may stand between
+
+
+def _qualified(projects: list[Mention], mentions: list[Mention], text: str, start: int, end: int) -> Mention | None:
+    """The project an amount belongs to: in 总投资X亿元的A, the name its 的-phrase opens (none when
+    that name is not a project's); in A总投资X亿元, the name before it; never a neighbour further
+    along a list (…的A、总投资Y亿元的B)."""
+    if text.startswith("的", end):
+        opened = [m for m in mentions if end < m.start <= end + 1 + _OPENING_SLACK]
+        if not opened:
+            return None
+        first = min(m.start for m in opened)
+        name = max((m for m in opened if m.start == first), key=lambda m: m.end)
+        return name if name.type == "Project" else None
+    preceding = [p for p in projects if p.end <= start]
+    if preceding:
+        return max(preceding, key=lambda p: p.end)
+    return min(projects, key=lambda p: abs(p.start - end))
 
 
 def _opens_clause(text: str, clause_start: int, amount_start: int) -> bool:

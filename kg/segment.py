@@ -206,3 +206,8 @@ RARE_FREQ = 50
 def place_word(word: str) -> bool:
     """Does jieba's general dictionary tag `word` as a place name (大同, 成都: ns)?"""
     return _general_dictionary().get(word, (0, ""))[1] == "ns"
+
+
+def word_tag(word: str) -> str:
+    """jieba's part-of-speech tag for `word` in its general dictionary, or "x" for a word it does not know."""
+    return _general_dictionary().get(word, (0, "x"))[1]

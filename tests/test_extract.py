@@ -3,9 +3,15 @@ from decimal import Decimal
 
 import pytest
 
-from kg import Document
+from kg import Document, Extractor
 from kg.amounts import find_amounts, parse_amount
 from kg.sentences import split_sentences
+
+
+@pytest.fixture(scope="module")
+def extractor(knowledge):
+    """The rules alone: these cases are the rules' (tests/test_learn.py has the learned model's)."""
+    return Extractor(knowledge, model=None)
 
 
 def test_extract_offsets_point_at_the_mention_text(extractor, seed_docs):

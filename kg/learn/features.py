@@ -1,0 +1,141 @@
+"""What the tagger sees of each character: the characters around it, jieba's word and its part of
+speech, the head words and names that end or start there, and what the rules found.
+
+`character_features` is a pure function of the text, its tokens, the rules' mentions and the
+lexicon; the tagger is trained and applied on exactly these features.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Mention, Token
+from ..segment import word_tag
+
+# Longest head word or lexicon name looked up at each position, in characters.
+MAX_LOOKUP = 6
+BOS, EOS = "^", "$"
+_OPEN_QUOTES = frozenset("“‘「『《〈")
+_CLOSE_QUOTES = frozenset("”’」』》〉")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists the features consult: head words by type, and names by type (mined from a corpus)."""
+
+    heads: dict[str, str]  # head word → entity type
+    names: dict[str, str]  # known name → entity type
+    name_starts: frozenset[str]  # the first two characters of every name, to skip most look-ups
+    places: dict[str, tuple[str, ...]]  # division name or short form → the codes of the divisions so named
+
+    @classmethod
+    def of(cls, heads: dict[str, str], names: dict[str, str], places: dict[str, tuple[str, ...]] | None = None) -> "Lexicon":
+        return cls(dict(heads), dict(names), frozenset(name[:2] for name in names), dict(places or {}))
+
+
+def char_class(ch: str) -> str:
+    """A coarse class: Han, digit, Latin, open or close quote, punctuation."""
+    if "\u4e00" <= ch <= "\u9fff":
+        return "H"
+    if ch.isdigit():
+        return "D"
+    if ch.isascii() and ch.isalpha() or "Ａ" <= ch <= "ｚ":
+        return "L"
+    if ch in _OPEN_QUOTES:
+        return "Q"
+    if ch in _CLOSE_QUOTES:
+        return "q"
+    return "P"
+
+
+def character_features(text: str, tokens: list[Token], mentions: list[Mention] | tuple[Mention, ...],
+                       lexicon: Lexicon, home: str = "") -> list[list[str]]:
+    """One list of feature strings per character of `text`; `home` is the division code of the
+    report's subject (a county's short form is a name in its own province's reports, a word elsewhere)."""
+    n = len(text)
+    padded = BOS + BOS + text + EOS + EOS
+    feats: list[list[str]] = []
+    for i in range(n):
+        j = i + 2
+        c0 = padded[j]
+        cm1, cm2, cp1, cp2 = padded[j - 1], padded[j - 2], padded[j + 1], padded[j + 2]
+        feats.append([
+            "c=" + c0, "c-1=" + cm1, "c+1=" + cp1, "c-2=" + cm2, "c+2=" + cp2,
+            "b-1=" + cm1 + c0, "b+1=" + c0 + cp1, "b-2=" + cm2 + cm1, "b+2=" + cp1 + cp2,
+            "t0=" + cm1 + c0 + cp1, "k=" + char_class(c0) + char_class(cm1) + char_class(cp1),
+        ])
+    _token_features(feats, tokens)
+    _quote_features(feats, text)
+    _lookup_features(feats, text, lexicon, home)
+    _mention_features(feats, mentions)
+    return feats
+
+
+def _token_features(feats: list[list[str]], tokens: list[Token]) -> None:
+    previous = BOS
+    for index, token in enumerate(tokens):
+        word, start, end = token.text, token.start, token.end
+        tag = word_tag(word)
+        following = tokens[index + 1].text if index + 1 < len(tokens) else EOS
+        size = "3" if end - start > 3 else str(end - start)
+        for pos in range(start, end):
+            where = "S" if end - start == 1 else "B" if pos == start else "E" if pos == end - 1 else "M"
+            row = feats[pos]
+            row.append("w=" + word)
+            row.append("wp=" + where + tag)
+            row.append("wl=" + where + size)
+        feats[start].append("w-1=" + previous)
+        feats[start].append("w-1|w=" + previous + "|" + word)
+        feats[end - 1].append("w+1=" + following)
+        feats[end - 1].append("w|w+1=" + word + "|" + following)
+        previous = word
+
+
+def _quote_features(feats: list[list[str]], text: str) -> None:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in _CLOSE_QUOTES:
+            depth = max(depth - 1, 0)
+        if depth:
+            feats[i].append("inq")
+        if ch in _OPEN_QUOTES:
+            depth += 1
+        elif ch == "\n":
+            depth = 0
+
+
+def _lookup_features(feats: list[list[str]], text: str, lexicon: Lexicon, home: str) -> None:
+    heads, names, starts, places = lexicon.heads, lexicon.names, lexicon.name_starts, lexicon.places
+    province, city = home[:2], home[:4]
+    n = len(text)
+    for i in range(n):
+        for size in range(1, min(MAX_LOOKUP, i + 1) + 1):
+            typ = heads.get(text[i - size + 1:i + 1])
+            if typ:
+                feats[i].append("he=" + typ)
+                for k in range(i - size + 1, i):
+                    feats[k].append("hin=" + typ)
+                break
+        if text[i:i + 2] in starts:
+            for size in range(min(24, n - i), 1, -1):
+                typ = names.get(text[i:i + size])
+                if typ:
+                    feats[i].append("ls=" + typ)
+                    codes = places.get(text[i:i + size], ()) if province else ()
+                    if codes:
+                        near = "city" if any(c[:4] == city for c in codes) else "province" if any(c[:2] == province for c in codes) else "far"
+                        feats[i].append("home=" + near + typ)
+                    for k in range(i + 1, i + size - 1):
+                        feats[k].append("li=" + typ)
+                    feats[i + size - 1].append("le=" + typ)
+                    break
+
+
+def _mention_features(feats: list[list[str]], mentions) -> None:
+    # The rules' mentions nest (a brand inside a project): the outer one marks its characters first.
+    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        rule = m.rule.split(".")[0] if m.rule else "r"
+        feats[m.start].append("rB=" + m.type)
+        feats[m.start].append("rr=" + rule + m.type)
+        for k in range(m.start + 1, m.end):
+            feats[k].append("rI=" + m.type)
+        feats[m.end - 1].append("rE=" + m.type)

@@ -1,0 +1,168 @@
+"""The shipped learned model: two CRFs (names, and names inside names), a relation classifier,
+and how their output merges with the rules'.
+
+A model is a folder: `outer.crfsuite` tags the names of a sentence, `inner.crfsuite` the names
+written inside a name (a place or an enterprise heading a project name), `relations.crfsuite`
+classifies candidate pairs, `model.json` says what they were trained on. `LearnedModel.mentions`
+and `LearnedModel.facts` are pure functions of a document's reading.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import KnowledgeError
+from ..knowledge import Knowledge
+from ..model import ENTITY_TYPES, Fact, Mention
+from ..relations import subject_places
+from .features import Lexicon, character_features
+from .gold import QUOTES, Span
+from .pairs import PairClassifier, features_of
+from .tagger import Tagger
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "model"
+MINED = Path(__file__).resolve().parent.parent / "data" / "mined"
+FORMAT = 1  # bumped when features change: a model trained on other features is refused
+OUTER, INNER, PAIRS, META = "outer.crfsuite", "inner.crfsuite", "relations.crfsuite", "model.json"
+FILES = (OUTER, INNER, PAIRS, META)
+_OPENING = frozenset("“‘「『《〈")
+_CLOSING = frozenset("”’」』》〉")
+
+
+def lexicon_for(knowledge: Knowledge) -> Lexicon:
+    """The word lists the features consult, all from kg's knowledge files: head words by type, and
+    division names, their short forms, national programs and landmarks."""
+    heads = {word: head.type for word, head in knowledge.heads.items()}
+    names = {name: "Short" for name in knowledge.by_short}
+    names.update({name: "Place" for name in knowledge.by_name})
+    names.update({name: "Program" for name in knowledge.programs})
+    names.update({name: typ for name, (typ, _) in knowledge.landmarks.items()})
+    names.update(mined_names(MINED))
+    places = {}
+    for index in (knowledge.by_short, knowledge.by_name):
+        for name, divisions in index.items():
+            places[name] = tuple(sorted({*places.get(name, ()), *(d.code for d in divisions)}))
+    return Lexicon.of(heads, names, places)
+
+
+def mined_names(folder: Path) -> dict[str, str]:
+    """Names mined from the corpus by tools/mine_lexicons.py: name → type (each file: name, type, reports)."""
+    names = {}
+    for path in sorted(folder.glob("*.tsv")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 3 or parts[1] not in ENTITY_TYPES:
+                raise KnowledgeError(f"{path}:{number}: expected 'name<TAB>type<TAB>reports' with a type of {', '.join(ENTITY_TYPES)}, got {line!r}")
+            names[parts[0]] = parts[1]
+    return names
+
+
+def home_of(mentions, knowledge: Knowledge) -> str:
+    """The division code of the report's subject, as the rules read it ("" when they name none)."""
+    subject = subject_places(list(mentions), knowledge)
+    divisions = knowledge.by_name.get(subject[0], ()) if subject else ()
+    return divisions[0].code if divisions else ""
+
+
+@dataclass(frozen=True)
+class LearnedModel:
+    """The two taggers and the lexicon their features need."""
+
+    outer: Tagger
+    inner: Tagger
+    pairs: PairClassifier
+    lexicon: Lexicon
+    meta: dict
+    knowledge: Knowledge
+
+    @classmethod
+    def load(cls, folder: Path | str, knowledge: Knowledge) -> "LearnedModel":
+        folder = Path(folder)
+        meta_path = folder / META
+        if not has_model(folder):
+            raise KnowledgeError(f"{folder}: not a kg model (expected {', '.join(FILES)}; make one with `kg train`)")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT:
+            raise KnowledgeError(f"{meta_path}: model format {meta.get('format')}, this kg reads {FORMAT}: retrain with `kg train`")
+        return cls(Tagger(folder / OUTER), Tagger(folder / INNER), PairClassifier(folder / PAIRS), lexicon_for(knowledge), meta, knowledge)
+
+    def spans(self, text: str, reading) -> tuple[list[Span], list[Span]]:
+        """The names the outer tagger marks, sentence by sentence, and those the inner one marks inside them."""
+        feats = character_features(text, reading.tokens, reading.mentions, self.lexicon, home_of(reading.mentions, self.knowledge))
+        outer = [span for s in reading.sentences for span in self.outer.spans(feats[s.start:s.end], s.start)]
+        outer = [span for span in (trimmed(text, s) for s in outer) if span]
+        inner = [span for s in outer for span in self.inner.spans(feats[s.start:s.end], s.start)]
+        inner = [span for span in (trimmed(text, s) for s in inner) if span and (span.start, span.end) != (0, 0)]
+        return outer, inner
+
+    def mentions(self, text: str, reading, knowledge: Knowledge) -> list[Mention]:
+        """The model's names as mentions: merged with the rules' (see `merge`)."""
+        outer, inner = self.spans(text, reading)
+        return merge(text, outer, inner, reading.mentions, knowledge)
+
+    def facts(self, text: str, mentions: list[Mention], sentences, subject: tuple[str, ...], rule_facts: list[Fact],
+              knowledge: Knowledge) -> list[Fact]:
+        """The relations the classifier finds among `mentions`, with the rules' investments and the
+        links the rules take from the gazetteer or the subject (which are not readings of the text)."""
+        pairs, features = features_of(text, mentions, sentences, bool(subject), rule_facts, trigger_words(knowledge))
+        learned = self.pairs.facts(pairs, features, subject[0] if subject else "")
+        return learned + [f for f in rule_facts if f.relation == "investment" or f.basis != "text"]
+
+
+def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Knowledge) -> list[Mention]:
+    """The merge policy: the model decides which names there are and their types; where a rule
+    found the same name with the same type, the rule's mention stands (it knows the division code,
+    the subtype and the full name a short name stands for)."""
+    by_span = {(m.start, m.end, m.type): m for m in rules}
+    out = {}
+    for span, rule in [(s, "model.outer") for s in outer] + [(s, "model.inner") for s in inner]:
+        key = (span.start, span.end, span.type)
+        if key in out:
+            continue
+        out[key] = by_span.get(key) or _mention(text, span, rule, knowledge)
+    return sorted(out.values(), key=lambda m: (m.start, m.end, m.type))
+
+
+def _mention(text: str, span: Span, rule: str, knowledge: Knowledge) -> Mention:
+    name = text[span.start:span.end]
+    subtype = ""
+    if span.type == "Place":
+        divisions = knowledge.by_name.get(name, ())
+        head = knowledge.head_of(name)
+        subtype = divisions[0].subtype if len(divisions) == 1 else head.subtype if head and head.type == "Place" else ""
+    return Mention(span.start, span.end, name, span.type, subtype=subtype, rule=rule)
+
+
+def trimmed(text: str, span: Span) -> Span | None:
+    """`span` without white space or a quotation mark left unpaired at its ends (“十四五 → 十四五)."""
+    start, end = span.start, span.end
+    while start < end and (text[start].isspace() or text[start] in _CLOSING or text[start] in _OPENING and not _closes(text, start, end)):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _OPENING or text[end - 1] in _CLOSING and not _opens(text, start, end)):
+        end -= 1
+    if end - start < 2 or all(ch in QUOTES for ch in text[start:end]):
+        return None
+    return Span(start, end, span.type)
+
+
+def _closes(text: str, start: int, end: int) -> bool:
+    return any(ch in _CLOSING for ch in text[start + 1:end])
+
+
+def _opens(text: str, start: int, end: int) -> bool:
+    return any(ch in _OPENING for ch in text[start:end - 1])
+
+
+
+def has_model(folder: Path | str) -> bool:
+    """Does `folder` hold a trained model?"""
+    folder = Path(folder)
+    return all((folder / name).exists() for name in FILES)
+
+
+def trigger_words(knowledge: Knowledge) -> dict[str, tuple[str, ...]]:
+    """The trigger words of each relation (knowledge/triggers.tsv), for the classifier's features."""
+    return {rel: tuple(word for word, _ in pairs) for rel, pairs in knowledge.triggers.items()}

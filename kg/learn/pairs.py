@@ -1,0 +1,163 @@
+"""The relation classifier: for each candidate pair of names in a sentence, is the relation stated?
+
+Candidates are pairs of mentions of one sentence whose types the relation allows (locatedIn: a
+thing and a place; operatedBy: a project and a company; implements: an actor and a program), the
+names written inside another name among them, and the document's subject place with each program
+(most programs a report names are its own government's). A maximum-entropy classifier (CRFsuite
+on sequences of one item) weighs features of the pair: types, order, distance, the words and
+punctuation between, trigger words, what stands before each name, and whether a rule found the
+same relation. A relation between two names holds when any of their pairs is classified so.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pycrfsuite
+
+from ..model import Fact, Mention, Sentence
+
+YES, NO = "yes", "no"
+ACTORS = {"locatedIn": ("Company", "Project", "Place", "Organization"), "operatedBy": ("Project",),
+          "implements": ("Place", "Organization", "Company")}
+TARGETS = {"locatedIn": "Place", "operatedBy": "Company", "implements": "Program"}
+SUBJECT = "⟨subject⟩"
+TRAINING = {"c1": 0.05, "c2": 0.01, "max_iterations": 200}
+_PUNCT = "，、；：。（）“”"
+THRESHOLD = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible relation between two mentions (or the subject and a mention) of one sentence."""
+
+    head: Mention | None  # None: the document's subject place
+    relation: str
+    tail: Mention
+    sentence: Sentence
+
+
+def candidates(mentions: list[Mention], sentences: tuple[Sentence, ...], has_subject: bool) -> list[Candidate]:
+    """Every pair of one sentence that a relation's types allow, and the subject with each program."""
+    starts = [s.start for s in sentences]
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        index = bisect_left(starts, m.start + 1) - 1
+        if index >= 0:
+            by_sentence.setdefault(index, []).append(m)
+    out = []
+    for index, group in sorted(by_sentence.items()):
+        sentence = sentences[index]
+        for tail in group:
+            for relation, target in TARGETS.items():
+                if tail.type != target:
+                    continue
+                for head in group:
+                    if head is not tail and head.type in ACTORS[relation] and head.text != tail.text:
+                        out.append(Candidate(head, relation, tail, sentence))
+                if relation == "implements" and has_subject:
+                    out.append(Candidate(None, relation, tail, sentence))
+    return out
+
+
+def pair_features(c: Candidate, text: str, mentions_in_sentence: list[Mention], rule_facts: set, triggers: dict[str, tuple[str, ...]]) -> list[str]:
+    """What the classifier sees of one candidate."""
+    tail, head, rel = c.tail, c.head, c.relation
+    s = c.sentence
+    f = ["r=" + rel, "tt=" + rel + tail.type, "trule=" + rel + tail.rule.split(".")[0], "tlast=" + rel + tail.text[-1:],
+         "tlast2=" + rel + tail.text[-2:], "tb1=" + rel + text[max(tail.start - 1, s.start):tail.start],
+         "tb2=" + rel + text[max(tail.start - 2, s.start):tail.start], "ta1=" + rel + text[tail.end:tail.end + 1]]
+    if tail.start > s.start and text[tail.start - 1] in "“‘《":
+        f.append("tquoted")
+    if head is None:
+        f.append("subject")
+        others = [m for m in mentions_in_sentence if m.start < tail.start and m.type in ACTORS["implements"] and m is not tail]
+        f.append("actors_before=" + str(min(len(others), 2)))
+        if others:
+            f.append("nearest_actor=" + others[-1].type)
+            between = text[others[-1].end:tail.start]
+            f.append("actor_gap=" + _bucket(len(between)))
+            f += ["actor_trig=" + w for w in triggers.get(rel, ()) if w in between]
+        f.append("pos=" + _bucket(tail.start - s.start))
+        f += ["strig=" + w for w in triggers.get(rel, ()) if w in text[s.start:tail.start]]
+        if ("", rel, tail.text) in rule_facts:
+            f.append("rulefact")
+        return f
+    f += ["ht=" + rel + head.type + tail.type, "hrule=" + rel + head.rule.split(".")[0]]
+    if head.start <= tail.start and tail.end <= head.end:
+        f += ["tail_in_head", "tail_in_head_at=" + ("start" if tail.start == head.start else "inner"), "tin=" + rel + head.type]
+    elif tail.start <= head.start and head.end <= tail.end:
+        f.append("head_in_tail")
+    else:
+        first, second = (head, tail) if head.start < tail.start else (tail, head)
+        between = text[first.end:second.start]
+        f.append("order=" + ("ht" if head.start < tail.start else "th"))
+        f.append("gap=" + _bucket(len(between)))
+        if len(between) <= 4:
+            f.append("between=" + between)
+        f += ["punct=" + p for p in _PUNCT if p in between]
+        f += ["trig=" + w for w in triggers.get(rel, ()) if w in between]
+        inside = sum(1 for m in mentions_in_sentence if first.end <= m.start and m.end <= second.start)
+        f.append("names_between=" + str(min(inside, 3)))
+        f.append("hb1=" + text[max(head.start - 1, s.start):head.start])
+    if (head.text, rel, tail.text) in rule_facts:
+        f.append("rulefact")
+    return f
+
+
+def _bucket(n: int) -> str:
+    return "0" if n == 0 else "1-3" if n <= 3 else "4-10" if n <= 10 else "11-30" if n <= 30 else "31+"
+
+
+def features_of(text: str, mentions: list[Mention], sentences: tuple[Sentence, ...], has_subject: bool,
+                rule_facts: Iterable[Fact], triggers: dict[str, tuple[str, ...]]) -> tuple[list[Candidate], list[list[str]]]:
+    """The candidates of a document and each one's features; a rule fact about the subject has head ""."""
+    facts = set()
+    for fact in rule_facts:
+        if fact.tail is not None:
+            facts.add((fact.head if fact.rule != "subject.implements" else "", fact.relation, fact.tail))
+    pairs = candidates(mentions, sentences, has_subject)
+    by_sentence: dict[int, list[Mention]] = {}
+    starts = [s.start for s in sentences]
+    for m in mentions:
+        by_sentence.setdefault(bisect_left(starts, m.start + 1) - 1, []).append(m)
+    return pairs, [pair_features(c, text, by_sentence.get(c.sentence.index, []), facts, triggers) for c in pairs]
+
+
+def train_pairs(items: Iterable[tuple[list[str], str]], path: Path | str) -> None:
+    """Fit the classifier on (features, yes/no) items and write it to `path`."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for features, label in items:
+        trainer.append([features], [label])
+    trainer.set_params(TRAINING)
+    trainer.train(str(path))
+
+
+class PairClassifier:
+    """A trained relation classifier."""
+
+    def __init__(self, path: Path | str):
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(path))
+
+    def probability(self, features: list[str]) -> float:
+        self._tagger.set([features])
+        return self._tagger.marginal(YES, 0) if YES in self._tagger.labels() else 0.0
+
+    def facts(self, pairs: list[Candidate], features: list[list[str]], subject: str) -> list[Fact]:
+        """One fact per relation between two names that some pair of theirs states."""
+        best: dict[tuple[str, str, str], tuple[float, Candidate]] = {}
+        for c, f in zip(pairs, features):
+            p = self.probability(f)
+            if p < THRESHOLD:
+                continue
+            key = (c.head.text if c.head else subject, c.relation, c.tail.text)
+            if key not in best or p > best[key][0]:
+                best[key] = (p, c)
+        out = []
+        for (head, rel, tail), (_, c) in sorted(best.items(), key=lambda item: item[1][1].sentence.index):
+            head_type = c.head.type if c.head else "Place"
+            out.append(Fact(head, head_type, rel, tail, c.tail.type, c.sentence.index, "model.pairs." + rel))
+        return out

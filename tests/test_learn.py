@@ -1,0 +1,134 @@
+"""The learned extractor: gold placed in the text, labels, training, and that learning helps on held-out reports."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kg import Document, Extractor
+from kg.annotation import to_annotation
+from kg.cli import main
+from kg.errors import KnowledgeError
+from kg.evaluate import score_documents
+from kg.learn.gold import Span, load_gold, place_names
+from kg.learn.model import DEFAULT_MODEL, FILES, LearnedModel, trimmed
+from kg.learn.tagger import labels_for, spans_of
+from kg.learn.train import prepare, train_model
+
+from .conftest import SHARED
+
+CORPUS_GOLD = SHARED / "gold" / "corpus"
+needs_gold = pytest.mark.skipif(not (CORPUS_GOLD / "folds.tsv").exists(), reason="../shared/gold/corpus not present")
+
+
+def test_learn_place_names_longest_first_nested_names_counted():
+    text = "大同市新荣区建设新荣经济技术开发区，新荣区发展。"
+    spans, nested, absent = place_names(text, [("新荣区", "Place"), ("新荣经济技术开发区", "Place"), ("新荣", "Place"), ("云冈区", "Place")])
+    assert [(text[s.start:s.end], s.type) for s in spans] == [("新荣区", "Place"), ("新荣经济技术开发区", "Place"), ("新荣区", "Place")]
+    assert nested == [("新荣", "Place")]  # only inside longer names
+    assert absent == [("云冈区", "Place")]
+
+
+def test_learn_place_names_skips_quotation_marks_inside_a_name():
+    text = "深化“放管服”改革，推进“千村示范、万村整治”工程。"
+    spans, _, absent = place_names(text, [("放管服改革", "Program"), ("千村示范、万村整治工程", "Program")])
+    assert not absent
+    # a name is labelled from its first character to its last; marks inside it stay (the scorer drops them)
+    assert [text[s.start:s.end] for s in spans] == ["放管服”改革", "千村示范、万村整治”工程"]
+
+
+def test_learn_trimmed_keeps_paired_quotes_and_drops_unpaired_ones():
+    text = "实施“十四五”规划和“千万工程"
+    assert text[slice(*_bounds(trimmed(text, Span(2, 9, "Program"))))] == "“十四五”规划"
+    assert text[slice(*_bounds(trimmed(text, Span(10, 15, "Program"))))] == "千万工程"
+    assert trimmed(text, Span(10, 11, "Program")) is None
+
+
+def _bounds(span):
+    return span.start, span.end
+
+
+def test_learn_labels_and_spans_round_trip():
+    spans = [Span(0, 3, "Place"), Span(3, 6, "Place"), Span(8, 12, "Program")]
+    labels = labels_for(14, spans)
+    assert labels[:4] == ["B-Place", "I-Place", "I-Place", "B-Place"]
+    assert spans_of(labels) == spans
+    assert spans_of(["I-Company", "I-Company", "O"]) == [Span(0, 2, "Company")]  # a stray I- opens a span
+
+
+@pytest.fixture(scope="module")
+def gold_examples(knowledge):
+    if not (CORPUS_GOLD / "folds.tsv").exists():
+        pytest.skip("../shared/gold/corpus not present")
+    docs = [d for d in load_gold(CORPUS_GOLD) if d.fold in (0, 1, 2)]
+    return prepare(docs, Extractor(knowledge, model=None))
+
+
+@needs_gold
+def test_learn_a_model_of_two_folds_beats_the_rules_on_a_third(gold_examples, knowledge, tmp_path):
+    model = train_model([ex for ex in gold_examples if ex.doc.fold in (0, 1)], tmp_path / "model")
+    learned, rules = Extractor(knowledge, model=model), Extractor(knowledge, model=None)
+    held_out = [ex.doc for ex in gold_examples if ex.doc.fold == 2]
+    assert held_out
+
+    def score(extractor):
+        return score_documents(
+            (d.id, {"entities": list(d.entities), "relations": list(d.relations)},
+             to_annotation(extractor.extract(Document(d.id + ".txt", d.text))))
+            for d in held_out)
+
+    mine, theirs = score(learned), score(rules)
+    print(f"learned entity F1 {mine.entities.f1} relation F1 {mine.relations.f1}; "
+          f"rules {theirs.entities.f1} / {theirs.relations.f1}")
+    assert mine.entities.f1 > theirs.entities.f1 + 0.05
+    assert mine.relations.f1 > theirs.relations.f1
+
+
+@needs_gold
+def test_learn_training_gives_the_same_bytes_twice(gold_examples, tmp_path):
+    few = gold_examples[:3]
+    first, second = train_model(few, tmp_path / "a"), train_model(few, tmp_path / "b")
+    for name in FILES:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+@needs_gold
+def test_learn_training_replaces_a_model_whole(gold_examples, tmp_path):
+    out = train_model(gold_examples[:2], tmp_path / "model")
+    before = json.loads((out / "model.json").read_text(encoding="utf-8"))["documents"]
+    train_model(gold_examples[2:4], out)
+    after = json.loads((out / "model.json").read_text(encoding="utf-8"))["documents"]
+    assert before != after and len(after) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]  # no temporary folder left behind
+
+
+def test_learn_shipped_model_loads_and_says_what_it_learned_from(knowledge):
+    model = LearnedModel.load(DEFAULT_MODEL, knowledge)
+    documents = model.meta["documents"]
+    assert any(d.startswith("c") for d in documents) and any(d[0].isdigit() for d in documents)  # the corpus gold and the seeds'
+    assert sum((DEFAULT_MODEL / name).stat().st_size for name in FILES) < 20 * 2**20
+
+
+def test_learn_a_folder_that_is_not_a_model_is_refused(knowledge, tmp_path):
+    with pytest.raises(KnowledgeError, match="not a kg model"):
+        LearnedModel.load(tmp_path, knowledge)
+
+
+def test_learn_amounts_in_a_list_stay_with_their_own_projects(extractor):
+    text = "今年签约总投资20亿元的万达城市广场项目、总投资5亿元的蓝远综合物流园项目，以及投资3亿元的科技孵化器项目。"
+    money = {(f.head, f.amount.yi) for f in extractor.extract(Document("t.txt", text)).facts if f.relation == "investment"}
+    assert money == {("万达城市广场项目", 20.0), ("蓝远综合物流园项目", 5.0), ("科技孵化器项目", 3.0)}
+
+
+def test_learn_cli_train_names_a_gold_file_without_its_text(tmp_path):
+    (tmp_path / "a.json").write_text('{"doc": "a.txt", "entities": [], "relations": []}', encoding="utf-8")
+    result = CliRunner().invoke(main, ["train", str(tmp_path), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert "a.txt is neither beside it" in result.output and "--texts" in result.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_learn_cli_eval_cv_refuses_a_prediction_folder(tmp_path):
+    result = CliRunner().invoke(main, ["eval", "--cv", "5", str(tmp_path), str(tmp_path)])
+    assert result.exit_code == 2 and "GOLD_DIR alone" in result.output
