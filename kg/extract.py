@@ -68,9 +68,9 @@ class Extractor:
         reading = self.reading(doc)
         sentences = reading.sentences
         # the subject is the division the rules name most: the gazetteer's codes are theirs
-        subject = subject_places(reading.mentions, knowledge)
+        subject = subject_places(reading.mentions, knowledge, doc.id)
         model = self.model
-        mentions = model.mentions(text, reading, knowledge) if model else list(reading.mentions)
+        mentions = model.mentions(text, reading, knowledge, subject) if model else list(reading.mentions)
         facts = rule_facts(text, mentions, sentences, subject, knowledge)
         if model:
             facts = model.facts(text, mentions, sentences, subject, facts, knowledge)

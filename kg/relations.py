@@ -23,9 +23,12 @@ TITLE_CHARS = 120
 TITLE_WEIGHT = 5
 
 
-def subject_places(mentions: list[Mention], knowledge: Knowledge) -> tuple[str, ...]:
-    """The division the document is about: the one named most often, a full name in the title
-    counting extra; the most local on a tie."""
+def subject_places(mentions: list[Mention], knowledge: Knowledge, file_name: str = "") -> tuple[str, ...]:
+    """The division the document is about: the one its file name names in full (长治市-2023.txt),
+    else the one named most often, a full name in the title counting extra; the most local on a tie."""
+    named = _division_in(file_name, knowledge)
+    if named:
+        return (named,)
     counts: Counter[str] = Counter()
     rank: dict[str, int] = {}
     for m in mentions:
@@ -37,6 +40,17 @@ def subject_places(mentions: list[Mention], knowledge: Knowledge) -> tuple[str, 
         return ()
     best = max(counts, key=lambda name: (counts[name], rank[name], name))
     return (best,)
+
+
+def _division_in(file_name: str, knowledge: Knowledge) -> str:
+    """The longest full division name written in a file name ("" when none is): a user's own label."""
+    stem = file_name.rsplit("/", 1)[-1]
+    found = ""
+    for start in range(len(stem)):
+        for end in range(start + len(found) + 1, min(len(stem), start + 12) + 1):
+            if stem[start:end] in knowledge.by_name:
+                found = stem[start:end]
+    return found
 
 
 def _fact(head: Mention, relation: str, tail: Mention | None, sentence: Sentence, rule: str, **extra) -> Fact:

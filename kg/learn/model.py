@@ -15,7 +15,6 @@ from pathlib import Path
 from ..errors import KnowledgeError
 from ..knowledge import Knowledge
 from ..model import ENTITY_TYPES, Fact, Mention
-from ..relations import subject_places
 from .features import Lexicon, character_features
 from .gold import QUOTES, Span
 from .pairs import PairClassifier, features_of
@@ -60,9 +59,8 @@ def mined_names(folder: Path) -> dict[str, str]:
     return names
 
 
-def home_of(mentions, knowledge: Knowledge) -> str:
-    """The division code of the report's subject, as the rules read it ("" when they name none)."""
-    subject = subject_places(list(mentions), knowledge)
+def home_of(subject: tuple[str, ...], knowledge: Knowledge) -> str:
+    """The division code of the report's subject ("" when there is none)."""
     divisions = knowledge.by_name.get(subject[0], ()) if subject else ()
     return divisions[0].code if divisions else ""
 
@@ -89,18 +87,18 @@ class LearnedModel:
             raise KnowledgeError(f"{meta_path}: model format {meta.get('format')}, this kg reads {FORMAT}: retrain with `kg train`")
         return cls(Tagger(folder / OUTER), Tagger(folder / INNER), PairClassifier(folder / PAIRS), lexicon_for(knowledge), meta, knowledge)
 
-    def spans(self, text: str, reading) -> tuple[list[Span], list[Span]]:
+    def spans(self, text: str, reading, subject: tuple[str, ...] = ()) -> tuple[list[Span], list[Span]]:
         """The names the outer tagger marks, sentence by sentence, and those the inner one marks inside them."""
-        feats = character_features(text, reading.tokens, reading.mentions, self.lexicon, home_of(reading.mentions, self.knowledge))
+        feats = character_features(text, reading.tokens, reading.mentions, self.lexicon, home_of(subject, self.knowledge))
         outer = [span for s in reading.sentences for span in self.outer.spans(feats[s.start:s.end], s.start)]
         outer = [span for span in (trimmed(text, s) for s in outer) if span]
         inner = [span for s in outer for span in self.inner.spans(feats[s.start:s.end], s.start)]
         inner = [span for span in (trimmed(text, s) for s in inner) if span and (span.start, span.end) != (0, 0)]
         return outer, inner
 
-    def mentions(self, text: str, reading, knowledge: Knowledge) -> list[Mention]:
+    def mentions(self, text: str, reading, knowledge: Knowledge, subject: tuple[str, ...] = ()) -> list[Mention]:
         """The model's names as mentions: merged with the rules' (see `merge`)."""
-        outer, inner = self.spans(text, reading)
+        outer, inner = self.spans(text, reading, subject)
         return merge(text, outer, inner, reading.mentions, knowledge)
 
     def facts(self, text: str, mentions: list[Mention], sentences, subject: tuple[str, ...], rule_facts: list[Fact],
@@ -113,10 +111,14 @@ class LearnedModel:
 
 
 def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Knowledge) -> list[Mention]:
-    """The merge policy: the model decides which names there are and their types; where a rule
-    found the same name with the same type, the rule's mention stands (it knows the division code,
-    the subtype and the full name a short name stands for)."""
+    """The merge policy: the outer tagger decides which names there are and their types; a name
+    inside a name stands when a rule found it too, when it is a division the gazetteer knows, or
+    when it is an enterprise heading a project's name (cross-validated, the inner tagger's other
+    names are right one time in four). Where a rule found the same name with the same type, the
+    rule's mention stands (it knows the division code, the subtype and the full name a short name
+    stands for)."""
     by_span = {(m.start, m.end, m.type): m for m in rules}
+    inner = [s for s in inner if _inner_name_stands(s, text, outer, by_span, knowledge)]
     out = {}
     for span, rule in [(s, "model.outer") for s in outer] + [(s, "model.inner") for s in inner]:
         key = (span.start, span.end, span.type)
@@ -124,6 +126,17 @@ def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Kno
             continue
         out[key] = by_span.get(key) or _mention(text, span, rule, knowledge)
     return sorted(out.values(), key=lambda m: (m.start, m.end, m.type))
+
+
+def _inner_name_stands(span: Span, text: str, outer: list[Span], rules: dict, knowledge: Knowledge) -> bool:
+    if (span.start, span.end, span.type) in rules:
+        return True
+    name = text[span.start:span.end]
+    if span.type == "Place":
+        return name in knowledge.by_name or name in knowledge.by_short
+    if span.type == "Company":
+        return any(o.start == span.start and o.type == "Project" for o in outer)
+    return False
 
 
 def _mention(text: str, span: Span, rule: str, knowledge: Knowledge) -> Mention:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Document, Mention
+from ..relations import subject_places
 from ..writing import write_text_atomic
 from .features import character_features
 from .gold import GoldDocument, Span, normal_form, place_names
@@ -40,7 +41,8 @@ def prepare(docs: Iterable[GoldDocument], extractor, progress: Callable[[str], N
     for doc in docs:
         progress(doc.id)
         reading = extractor.reading(Document(doc.id + ".txt", doc.text))
-        feats = character_features(doc.text, reading.tokens, reading.mentions, lexicon, home_of(reading.mentions, extractor.knowledge))
+        subject = subject_places(reading.mentions, extractor.knowledge, doc.id)
+        feats = character_features(doc.text, reading.tokens, reading.mentions, lexicon, home_of(subject, extractor.knowledge))
         names = [(e["text"], e["type"]) for e in doc.entities if isinstance(e, dict) and "text" in e and "type" in e]
         spans, nested, absent = place_names(doc.text, names)
         labels = labels_for(len(doc.text), spans)
