@@ -469,7 +469,6 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
     if before >= 0 and text[before] in knowledge.classifiers and (head.type in ("Place", "Project", "Organization") or head.rule == "head.program.title"):
         return not re.search(r"\d+×\d+|万千瓦|兆瓦", name)  # 两个2×66万千瓦火电项目 is still one named plant
     specific = name[: -len(head.word)]
-    words = knowledge.project_modifiers if head.type == "Project" else knowledge.modifiers
     if head.rule == "head.program.title" and _only_descriptive(specific, knowledge):
         return True  # 农业示范区: a kind of zone; not 循环农业示范区 named for its model
     if head.word in knowledge.phrase_final_heads and re.search(r"(?:新|[一二三四五六七八九十两]大)$", specific):
@@ -485,10 +484,10 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return True  # 证券公司, 融资性担保公司, 知名跨国公司: a kind of enterprise
     if head.type in ("Company", "Program"):
         return False
-    for word in (w for w in _suffixes(specific) if w in words):
-        rest = specific[: -len(word)]
-        if not rest or _only_descriptive(rest[_skip_places(rest + "X", knowledge):], knowledge) or rest[_skip_places(rest + "X", knowledge):] == "":
-            return True  # 精品示范村, 新荣区精品示范村: a described kind; not 某某食用菌|特色产业基地
+    # Only places and bodies are kinds by a modifier: projects were read against [project_modifier],
+    # a section folded into [modifier] long ago, so no project has been since, and the rules were tuned that way.
+    if head.type in ("Place", "Organization") and _modified_kind(specific, knowledge):
+        return True  # 精品示范村, 新荣区精品示范村: a described kind; not 某某食用菌|特色产业基地
     if head.type in ("Place", "Organization") and _only_descriptive(specific, knowledge):
         return True
     if head.type == "Place" and len(specific) == 1 and is_verb(specific + head.word[0]):
@@ -499,6 +498,16 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return True  # 环境整治村6个: a counted kind of village
     limit = _SHORT_PLACE.get(head.subtype)
     return head.type == "Place" and limit is not None and (len(specific) > limit or bool(re.search(r"\d", specific)))
+
+
+def _modified_kind(specific: str, knowledge: Knowledge) -> bool:
+    """Does `specific` end in a modifier with only places or describing words before it (精品|示范, 新荣区|精品示范)?"""
+    for word in (w for w in _suffixes(specific) if w in knowledge.modifiers):
+        rest = specific[: -len(word)]
+        rest = rest[_skip_places(rest + "X", knowledge):]
+        if not rest or _only_descriptive(rest, knowledge):
+            return True
+    return False
 
 
 def _only_company_kinds(specific: str, knowledge: Knowledge) -> bool:
