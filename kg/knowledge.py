@@ -25,6 +25,10 @@ CATEGORY_SECTIONS = (
     "province_abbreviation", "compass", "place_inner", "kind_marker", "phrase_final_head",
     "task_force_head", "task_force_opener", "company_kind",
 )
+CUE_SECTIONS = (
+    "publishing_verb", "counted_thing", "rank_opener", "place_in_brand", "function_char", "doc_title",
+    "quote_joiner", "final_joiner", "after_prefix",
+)
 
 # Where a rule id acts (rules.tsv's stage column, joined by +): it finds names, it reads facts, or it
 # labels rows of a knowledge file (or a reading the code weighs) without being carried by either.
@@ -116,8 +120,28 @@ class Knowledge:
     task_force_openers: tuple[str, ...] = ()  # 成立: where a task force's name starts
     company_kinds: frozenset[str] = field(default=frozenset())  # 证券, 融资性担保, 跨国: kinds of enterprise
     rules: dict[str, Rule] = field(default_factory=dict)  # the registry of rule ids (rules.tsv)
+    # cues.txt: short lists the rules key on (see the file's header for each)
+    publishing_verbs: tuple[str, ...] = ()  # 出台, 印发: a sentence that publishes a policy
+    counted_things: tuple[str, ...] = ()  # 路, 管网: what 20条 counts when it is no policy
+    rank_openers: tuple[str, ...] = ()  # 全国, 省级: open a title around a program's name
+    place_in_brand: tuple[str, ...] = ()  # 岛, 沿线: a would-be brand that is a place
+    function_chars: frozenset[str] = field(default=frozenset())  # 以, 在: glued to a name's first word
+    doc_titles: tuple[str, ...] = ()  # 实施方案, 条例: a document title naming a plan
+    quote_joiners: tuple[str, ...] = ()  # 、, 和: between the quotes of one list
+    final_joiners: tuple[str, ...] = ()  # 和, 及, 与 (in this order): join a list's last item
+    after_prefixes: tuple[str, ...] = ()  # 重大, 总: between a quote and the word that makes it a program
     # head_of is asked about every token of every document: the same words, again and again
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def published(self) -> re.Pattern:
+        """Any publishing verb, longest first."""
+        return _alternatives(self.publishing_verbs)
+
+    @cached_property
+    def after_prefix(self) -> re.Pattern:
+        """What may stand between a closing quote and an `after` word: a word of [after_prefix] or a count (三大, 五项), or nothing."""
+        return re.compile(f"(?:{_alternatives(self.after_prefixes).pattern}|[一二三四五六七八九十两\\d]+[大项个])?")
 
     @property
     def industry_words(self) -> frozenset[str]:
@@ -187,6 +211,11 @@ def composed_of(text: str, is_word, longest: int = 6) -> bool:
     for end in range(1, len(text) + 1):
         reach[end] = any(reach[end - size] and is_word(text[end - size:end]) for size in range(1, min(end, longest) + 1))
     return reach[-1]
+
+
+def _alternatives(words: tuple[str, ...]) -> re.Pattern:
+    """A pattern matching any of `words`, the longest first where one starts another."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 def _as_set(words: tuple[str, ...]) -> frozenset[str]:
@@ -366,6 +395,7 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
     by_short = _index(divisions, "short")
     by_name = _index(divisions, "name")
     categories = load_sections(data_dir / "categories.txt", CATEGORY_SECTIONS)
+    cues = load_sections(data_dir / "cues.txt", CUE_SECTIONS)
     return Knowledge(
         divisions=divisions,
         by_name=by_name,
@@ -404,6 +434,15 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         task_force_openers=tuple(categories["task_force_opener"]),
         company_kinds=frozenset(categories["company_kind"]),
         rules=rules,
+        publishing_verbs=tuple(cues["publishing_verb"]),
+        counted_things=tuple(cues["counted_thing"]),
+        rank_openers=tuple(cues["rank_opener"]),
+        place_in_brand=tuple(cues["place_in_brand"]),
+        function_chars=frozenset(cues["function_char"]),
+        doc_titles=tuple(cues["doc_title"]),
+        quote_joiners=tuple(cues["quote_joiner"]),
+        final_joiners=tuple(cues["final_joiner"]),
+        after_prefixes=tuple(cues["after_prefix"]),
     )
 
 

@@ -174,7 +174,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             first = _one_word_before(tokens, i, first, knowledge)
         start = tokens[first].start
         start += _strip_leading(text[start:tok.end], knowledge)
-        start += _strip_function_char(text[start:tok.end], head.word)
+        start += _strip_function_char(text[start:tok.end], head.word, knowledge)
         if head.type == "Place":
             settlement = head.subtype in ("Town", "Village", "Zone", "Water")
             start = _after_enclosing_place(start, tok.end - len(head.word), place_ends, settlement)
@@ -373,7 +373,7 @@ def _one_word_before(tokens: list[Token], index: int, first: int, knowledge: Kno
 
 def _splits_off(token: Token, knowledge: Knowledge) -> bool:
     """A single character that belongs to the name after it: name-like, not a function word or verb."""
-    return len(token.text) == 1 and _name_like(token, knowledge) and token.text not in _FUNCTION_CHARS and not is_verb(token.text)
+    return len(token.text) == 1 and _name_like(token, knowledge) and token.text not in knowledge.function_chars and not is_verb(token.text)
 
 
 _COUNT = re.compile(r"(?:\d+|[一二三四五六七八九十百千两几多数]+)[个家所座条项批处]")
@@ -421,13 +421,9 @@ def _generic_token(word: str, head: str, knowledge: Knowledge) -> bool:
     return word in knowledge.generic or before in knowledge.classifiers or before in knowledge.modifiers
 
 
-# Function words jieba sometimes glues to the first word of a name (以中车 → 以 + 中车).
-_FUNCTION_CHARS = "以在将把被对从向由让使给和与及并为等"
-
-
-def _strip_function_char(name: str, head: str) -> int:
+def _strip_function_char(name: str, head: str, knowledge: Knowledge) -> int:
     """1 when a function word opens the name (以中车…, 在城镇): jieba glued it to the name's first word."""
-    if name[:1] in _FUNCTION_CHARS and len(name) - len(head) >= (3 if len(head) > 1 else 2):
+    if name[:1] in knowledge.function_chars and len(name) - len(head) >= (3 if len(head) > 1 else 2):
         return 1
     return 0
 
@@ -599,7 +595,7 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> l
     found += _places_opening_projects(found, knowledge)
     found += _caption_companies(text, knowledge)
     found += _sibling_institutions(text, found, knowledge)
-    return _drop_enclosed(_dedupe(found))
+    return _drop_enclosed(_dedupe(found), knowledge)
 
 
 def _sibling_institutions(text: str, mentions: list[Mention], knowledge: Knowledge) -> list[Mention]:
@@ -649,8 +645,6 @@ def _caption_companies(text: str, knowledge: Knowledge) -> list[Mention]:
 
 
 _ARTICLES = re.compile(r"(\d{1,3})条(?=[、，。；,;和与及等）)\s]|$)")
-_PUBLISHED = re.compile(r"出台|推出|制定|印发|发布|落实|实施|修订")
-_COUNTED_THINGS = ("路", "道", "线", "河", "渠", "管", "街", "巷", "桥", "隧道", "管网", "线路", "街区", "链", "划界")
 MAX_ARTICLES = 200  # more "条" than a policy has: a count of things (背街小巷4085条)
 
 
@@ -662,7 +656,7 @@ def _policy_packages(text: str, knowledge: Knowledge) -> list[Mention]:
         # the name runs back to the list separator or the publishing verb: 促进民营经济发展23条 keeps 促进
         start = max(text.rfind(ch, 0, match.start()) for ch in "、，。；：,;:\n“”") + 1
         verb = None
-        for verb in _PUBLISHED.finditer(text, start, match.start()):
+        for verb in knowledge.published.finditer(text, start, match.start()):
             pass
         if verb is not None:
             start = verb.end()
@@ -672,7 +666,7 @@ def _policy_packages(text: str, knowledge: Knowledge) -> list[Mention]:
         name = text[start:match.end()]
         specific = text[start:match.start()]
         sentence_start = max(text.rfind(ch, 0, start) for ch in "。！？\n") + 1
-        if int(match.group(1)) > MAX_ARTICLES or len(specific) < 2 or specific.endswith(_COUNTED_THINGS) or not _PUBLISHED.search(text, sentence_start, start):
+        if int(match.group(1)) > MAX_ARTICLES or len(specific) < 2 or specific.endswith(knowledge.counted_things) or not knowledge.published.search(text, sentence_start, start):
             continue
         if specific in knowledge.generic or _only_descriptive(specific, knowledge, with_domains=True):
             continue
@@ -718,12 +712,12 @@ def _places_opening_projects(mentions: list[Mention], knowledge: Knowledge) -> l
     return out
 
 
-def _drop_enclosed(mentions: list[Mention]) -> list[Mention]:
+def _drop_enclosed(mentions: list[Mention], knowledge: Knowledge) -> list[Mention]:
     """Drop a short division form used inside a longer name (龙门 in 龙门石窟, 晋源 in 晋源酒店项目)
     and a company name that only opens a longer one (国网山西省电力公司 in 国网…新荣区供电公司)."""
     out = []
     for i, m in enumerate(mentions):
-        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration", "list.enumeration.counted", "lexicon.program") or m.type in ("Organization", "Project") or m.rule.startswith("head.place.")) and _enclosed(m, mentions, i):
+        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration", "list.enumeration.counted", "lexicon.program") or m.type in ("Organization", "Project") or m.rule.startswith("head.place.")) and _enclosed(m, mentions, i, knowledge):
             continue
         if m.rule.startswith("head.") and _ends_a_title(m, mentions, i):
             continue
@@ -731,10 +725,7 @@ def _drop_enclosed(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-_RANK_OPENERS = ("全国", "国家", "省级", "市级", "县级", "区级")
-
-
-def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
+def _enclosed(m: Mention, mentions: list[Mention], index: int, knowledge: Knowledge) -> bool:
     # mentions are sorted by (start, end): enclosing ones start at or a little before m
     for other in mentions[max(0, index - 40): index + 40]:
         if other is m or not (other.start <= m.start and m.end <= other.end) or other.end - other.start <= m.end - m.start:
@@ -751,7 +742,7 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
             return True  # 某某铁路 in 某某铁路某某编组站, 大数据中心 in 大数据中心项目
         if m.rule.startswith("list.enumeration") and other.end == m.end and other.rule.startswith("head."):
             return True  # 经济片区 read as an item of 某某种植养殖经济片区等…: the headed name is whole
-        if m.rule == "lexicon.program" and other.type == "Program" and other.end == m.end and other.text.lstrip("“")[:2] in _RANK_OPENERS:
+        if m.rule == "lexicon.program" and other.type == "Program" and other.end == m.end and other.text.lstrip("“")[:2] in knowledge.rank_openers:
             return True  # 全域旅游示范区 in 国家全域旅游示范区: the rank is part of the title
         if m.rule == "lexicon.program" and other.type == "Organization":
             return True  # a national program's name inside an institution's (…实践中心)
@@ -811,9 +802,6 @@ def _brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
     return start, end
 
 
-_PLACE_IN_BRAND = re.compile(r"[湖河村镇寨岛路]|沿线|水系")
-
-
 def _enterprise_brand(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
     """The span of _brand_of when it can name an enterprise on its own. What a project name starts
     with may make the project particular (某某路绿化工程, 市焚烧发电厂) without being a company."""
@@ -821,7 +809,7 @@ def _enterprise_brand(name: str, knowledge: Knowledge) -> tuple[int, int] | None
     if span is None:
         return None
     brand = name[span[0]:span[1]]
-    if brand[0] in "市县区省" or brand.startswith("我市") or _PLACE_IN_BRAND.search(brand):
+    if brand[0] in "市县区省" or brand.startswith("我市") or any(word in brand for word in knowledge.place_in_brand):
         return None  # 市焚烧, 我市农机: the city's; 养马岛, 某某西路, 某江水系, 某塘沿线: places
     if brand.endswith("年产"):
         return None  # 某某年产|10万吨…: the capacity starts, and the brand is cut inside it

@@ -1,4 +1,6 @@
 """The knowledge files: gazetteer content and line-numbered errors for malformed files."""
+import ast
+import re
 import shutil
 
 import pytest
@@ -87,3 +89,46 @@ def test_knowledge_trigger_file_without_a_relation_names_it(tmp_path):
     data = _copy_with(tmp_path, "triggers.tsv", lambda lines: [line for line in lines if not line.startswith("investment\t")])
     with pytest.raises(KnowledgeError, match=r"triggers\.tsv:\d+: no rows of relation investment"):
         load_knowledge(data)
+
+
+def test_knowledge_cues_file_is_closed_too(tmp_path):
+    data = _copy_with(tmp_path, "cues.txt", lambda lines: lines + ["[published_verb]", "颁布"])
+    with pytest.raises(KnowledgeError, match=r"cues\.txt:\d+: unknown section \[published_verb\]"):
+        load_knowledge(data)
+
+
+def test_knowledge_cue_words_reach_the_rules(tmp_path, knowledge):
+    # 颁布 publishes nothing in the shipped cues; added to [publishing_verb], it makes 颁布…30条 a policy package
+    from kg import Document, Extractor
+    text = "颁布激活民间投资30条。"
+    assert ("激活民间投资30条", "Program") not in {(m.text, m.type) for m in Extractor(knowledge).extract(Document("t.txt", text)).mentions}
+    data = _copy_with(tmp_path, "cues.txt", lambda lines: [w for line in lines for w in ((line, "颁布") if line == "[publishing_verb]" else (line,))])
+    found = {(m.text, m.type) for m in Extractor(load_knowledge(data)).extract(Document("t.txt", text)).mentions}
+    assert ("激活民间投资30条", "Program") in found
+
+
+# Modules of the extraction rules: their word lists live in kg/data, so none is a module-level constant.
+RULE_MODULES = ("mentions.py", "quotes.py", "enumerations.py", "relations.py")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _word_list_constants(path):
+    """Module-level names bound to Chinese words: a string of them, a tuple/set of them, or a regex that only alternates them."""
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if not isinstance(node, ast.Assign):
+            continue
+        value = node.value
+        if isinstance(value, ast.Call) and getattr(value.func, "attr", getattr(value.func, "id", "")) in ("compile", "frozenset", "set", "tuple") and value.args:
+            value = value.args[0]
+        strings = [value] if isinstance(value, ast.Constant) else getattr(value, "elts", [])
+        texts = [s.value for s in strings if isinstance(s, ast.Constant) and isinstance(s.value, str)]
+        if texts and all(re.fullmatch(r"[\u4e00-\u9fff|]*", t) for t in texts) and any(_CJK.search(t) for t in texts):
+            found.append(f"{path.name}:{node.lineno} {ast.unparse(node.targets[0])}")
+    return found
+
+
+def test_knowledge_rule_modules_hold_no_word_lists():
+    package = DATA_DIR.parent
+    found = [hit for name in RULE_MODULES for hit in _word_list_constants(package / name)]
+    assert not found, f"word lists written into the code (move them to kg/data): {found}"
