@@ -11,6 +11,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from .errors import GraphError, QueryError
 from .iri import GAZETTEER, document_iri, sentence_iri, statement_iri
 from .model import ENTITY_TYPES, Sentence
+from .parameters import parameter_terms
 from .resolve import Entity, ResolvedFact
 from .vocab import KGO
 from .writing import atomic_path
@@ -283,8 +284,6 @@ def query(graph: Graph, sparql: str, params: dict[str, str] | None = None) -> tu
     `params` (variable name → value) are bound with rdflib's initBindings: each value is an RDF
     term (an ``<IRI>`` or a plain literal), never text pasted into the query.
     """
-    from .store import parameter_terms
-
     bindings = {Variable(k): v for k, v in parameter_terms(sparql, params or {}, rdflib_term).items()}
     try:
         result = graph.query(sparql, initNs=PREFIXES, initBindings=bindings)

@@ -31,6 +31,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import GraphError, QueryError
+from .parameters import parameter_terms
+from .rdf import load_graph, new_graph
+from .writing import atomic_path
 
 # file extension → pyoxigraph format; the same table decides what `kg query` / `kg serve` accept
 FORMATS = {
@@ -42,7 +45,6 @@ FORMATS = {
 }
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
-_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def is_store(path: Path | str) -> bool:
@@ -269,18 +271,6 @@ def _source(source):
         yield memory_store(source)
 
 
-def parameter_terms(sparql: str, params: Mapping[str, str], make_term) -> dict:
-    """Check each parameter names a variable of the query, and turn its value into an RDF term with `make_term`."""
-    terms = {}
-    for name, value in params.items():
-        if not _PARAM_NAME.fullmatch(name):
-            raise QueryError(f"parameter {name!r}: not a SPARQL variable name")
-        if not re.search(rf"[?$]{name}\b", sparql):
-            raise QueryError(f"parameter {name!r}: the query has no variable ?{name}")
-        terms[name] = make_term(value)
-    return terms
-
-
 def ox_term(value: str):
     """``<http://…>`` is an IRI, anything else a plain string literal (the parser rejects a bad IRI)."""
     if value.startswith("<") and value.endswith(">"):
@@ -320,8 +310,6 @@ def holds_union(store: ox.Store) -> bool:
 
 def to_graph(source) -> Graph:
     """Every triple of a store (all named graphs merged) or graph file, as an rdflib graph."""
-    from .rdf import new_graph
-
     graph = new_graph()
     with _source(source) as store:
         for quad in store.quads_for_pattern(None, None, None, None):
@@ -331,15 +319,11 @@ def to_graph(source) -> Graph:
 
 def load_any(path: Path | str) -> Graph:
     """A store folder or a graph file, as one rdflib graph."""
-    from .rdf import load_graph
-
     return to_graph(path) if is_store(path) else load_graph(path)
 
 
 def dump(source, out: Path | str, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> Path:
     """Write a store's quads, named graphs kept, as N-Quads or TriG to `out` atomically."""
-    from .writing import atomic_path
-
     if not fmt.supports_datasets:
         raise GraphError(f"{out}: a store dump keeps named graphs, so it is N-Quads or TriG")
     with _source(source) as store, atomic_path(out) as tmp:
