@@ -59,7 +59,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engi
       kg build reports/ --out build --strict
       kg build corpus/ --out big --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from .build import build as run_build
+    from .builder import build as run_build
     from .documents import find_files
     from .errors import SkippedError
 
@@ -134,9 +134,9 @@ def extract(files: tuple[Path, ...], out_dir: Path) -> None:
       kg extract seeds/*.txt --out pred
       python3 ../shared/gold/score.py ../shared/gold pred
     """
-    from .build import write_annotation
+    from .builder import write_annotation
     from .documents import Skipped, iter_documents
-    from .extract import Extractor
+    from .extractor import Extractor
 
     try:
         extractor = Extractor()

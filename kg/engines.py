@@ -1,7 +1,7 @@
 """The Dask adapter: extraction of a build's documents on a Dask cluster (a local one when no address is given).
 
 The client reads the documents and sends their text, so workers need no shared folder; each worker
-runs the build's per-document work (`process`, given by kg.build: this adapter knows nothing of what
+runs the build's per-document work (`process`, given by kg.builder: this adapter knows nothing of what
 it makes) and returns what it made, a document's extraction JSON and N-Quads, which the build writes
 as shards and bulk-loads.
 """
@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from .documents import MAX_BYTES, Skipped, read_document
 from .errors import InputError, KGError
-from .extract import Extractor
+from .extractor import Extractor
 from .knowledge import Knowledge
 
 

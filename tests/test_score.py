@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from kg.build import write_annotation
+from kg.builder import write_annotation
 
 from .conftest import SHARED
 

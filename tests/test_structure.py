@@ -1,4 +1,5 @@
-"""The package's shape: modules import one another without cycles."""
+"""The package's shape: modules import one another without cycles, and kg's public names do not
+hide its modules."""
 import ast
 import importlib
 import sys
@@ -51,3 +52,12 @@ def test_structure_modules_import_one_another_without_cycles():
     assert ("kg.cli", "kg.serve") in graph.edges  # those made inside functions too
     cycles = sorted(sorted(cycle) for cycle in nx.simple_cycles(graph))
     assert not cycles, f"import cycles: {cycles}"
+def test_structure_public_names_do_not_hide_modules():
+    """`kg.<name>` is one thing: a public function named like a module would make `import kg.<name>`
+    hand back the function instead of the module."""
+    modules = {_module_name(p).rpartition(".")[2] for p in PACKAGE.glob("*.py") if p.name != "__init__.py"}
+    assert {"extractor", "builder", "store"} <= modules
+    assert not set(kg.__all__) & modules, set(kg.__all__) & modules
+    for name in sorted(modules):
+        module = importlib.import_module(f"kg.{name}")
+        assert getattr(kg, name, module) is module is sys.modules[f"kg.{name}"], name

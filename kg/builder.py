@@ -25,7 +25,7 @@ from . import linking, rdf, store
 from .annotation import to_annotation
 from .documents import MAX_BYTES, Skipped, find_files, read_document, unreadable
 from .errors import GraphError, InputError, SkippedError
-from .extract import Extractor, _default_extractor
+from .extractor import Extractor, _default_extractor
 from .iri import document_iri
 from .knowledge import Knowledge
 from .model import ENTITY_TYPES, Document, Extraction
