@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .documents import MAX_BYTES
-from .errors import KGError
+from .errors import InputError, KGError
 
 EXIT_SKIPPED = 3
 EXIT_INTERRUPTED = 130  # the shell's code for a SIGINT
@@ -151,6 +151,39 @@ def extract(files: tuple[Path, ...], out_dir: Path) -> None:
         _fail(exc)
     if skipped:
         sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.argument("source")
+def explain(source: str) -> None:
+    """Show how SOURCE (a .txt file, or the text itself) was read, sentence by sentence.
+
+    Each name a finder proposed is listed as kept or dropped, with its rule id and finder;
+    a dropped name says why (another rule found the same span first, it stands inside a
+    longer name, …). Then the facts read, with their rule ids, and what each rule reads.
+
+    \b
+    Example:
+      kg explain seeds/000_932c32fca1e9e5ab.txt
+      kg explain '总投资9亿元的华阳T-1000碳基新材料项目落地。'
+    """
+    from .documents import read_document
+    from .explain import explain as explain_document, format_explanation
+    from .extractor import Extractor
+    from .model import Document
+
+    path = Path(source)
+    try:
+        if path.is_file():
+            doc = read_document(path)
+        elif source.endswith(".txt") or path.exists():
+            raise InputError(f"{source}: not a readable .txt file (give a file, or the text itself)")
+        else:
+            doc = Document("text", source)
+        extractor = Extractor()
+        click.echo("\n".join(format_explanation(explain_document(doc, extractor), extractor.knowledge.rules)))
+    except KGError as exc:
+        _fail(exc)
 
 
 @main.command(name="eval")

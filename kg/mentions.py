@@ -10,6 +10,7 @@ from .model import Document, Mention, Token
 from .enumerations import enumerated_mentions
 from .quotes import quoted_mentions
 from .segment import common_noun, common_word, is_verb, place_word, unfamiliar
+from .trace import MentionTrace
 
 MAX_NAME = 24  # characters; longer runs are sentences, not names
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ·\-—+＋×/（）()]")
@@ -574,28 +575,68 @@ def _lexicon_mentions(tokens: list[Token], knowledge: Knowledge) -> list[Mention
     return out
 
 
-def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
-    """Every mention in `doc`, sorted by position; `doc.text[m.start:m.end] == m.text`."""
+def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge, trace: MentionTrace | None = None) -> list[Mention]:
+    """Every mention in `doc`, sorted by position; `doc.text[m.start:m.end] == m.text`.
+    With `trace`, what each finder proposed and what the merge dropped, and why, are recorded in it."""
     text = doc.text
-    places = resolve_divisions(_division_mentions(tokens, knowledge), knowledge)
+    note = trace or _NO_TRACE
+    divisions = note.propose("gazetteer", _division_mentions(tokens, knowledge))
+    places = resolve_divisions(divisions, knowledge)
+    if trace:
+        settled = {(m.start, m.end) for m in places}
+        for m in divisions:
+            if (m.start, m.end) not in settled:
+                trace.drop(m, "a short form or a name of several divisions that the document's other places do not settle")
     by_start = {m.start: m for m in places}
     found = places
-    found += _headed_mentions(text, tokens, knowledge, by_start)
-    found += _lexicon_mentions(tokens, knowledge)
-    quoted = quoted_mentions(text, knowledge)
+    found += note.propose("heads", _headed_mentions(text, tokens, knowledge, by_start))
+    found += note.propose("lexicon", _lexicon_mentions(tokens, knowledge))
+    quoted = note.propose("quotes", quoted_mentions(text, knowledge))
     # what the words around a quote say outweighs the quoted name's own head word (开展“送技下乡进社区”)
     decided = {(m.start, m.end) for m in quoted if m.rule in _DECISIVE_QUOTE_RULES}
-    found = [m for m in _join_quoted_heads(text, found, quoted) if (m.start, m.end) not in decided or not m.rule.startswith("head.")] + quoted
-    listed = enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge))
+    joined = _join_quoted_heads(text, found, quoted)
+    kept = [m for m in joined if (m.start, m.end) not in decided or not m.rule.startswith("head.")]
+    if trace:
+        trace.drop_missing(found, joined, "joined with the quote right before it into one name (quote.program.headed)")
+        trace.drop_missing(joined, kept, "the words around its quotes make it a program (a decisive quote rule)")
+    found = kept + quoted
+    listed = note.propose("lists", enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge)))
     projects = {(m.start, m.end) for m in listed if m.rule == "list.enumeration.counted" and m.type == "Project"}
     # 某湖等4个安置项目: the count and kind after 等 outweigh the item's own head word
-    found = [m for m in found if (m.start, m.end) not in projects or m.type != "Place"] + listed
-    found += _policy_packages(text, knowledge)
-    found += brand_mentions(text, found, tokens, knowledge)
-    found += _places_opening_projects(found, knowledge)
-    found += _caption_companies(text, knowledge)
-    found += _sibling_institutions(text, found, knowledge)
-    return _drop_enclosed(_dedupe(found), knowledge)
+    kept = [m for m in found if (m.start, m.end) not in projects or m.type != "Place"]
+    if trace:
+        trace.drop_missing(found, kept, "an item of a list closed by a count of projects (等4个安置项目): a project, not a place")
+    found = kept + listed
+    found += note.propose("policy", _policy_packages(text, knowledge))
+    found += note.propose("brands", brand_mentions(text, found, tokens, knowledge))
+    found += note.propose("place_prefix", _places_opening_projects(found, knowledge))
+    found += note.propose("captions", _caption_companies(text, knowledge))
+    found += note.propose("siblings", _sibling_institutions(text, found, knowledge))
+    unique = _dedupe(found)
+    if trace:
+        _note_duplicates(found, unique, trace)
+    return _drop_enclosed(unique, knowledge, trace)
+
+
+class _NoTrace:
+    """Stands in for a trace when none is asked for: proposals pass through, nothing is kept."""
+
+    @staticmethod
+    def propose(finder: str, mentions: list[Mention]) -> list[Mention]:
+        return mentions
+
+
+_NO_TRACE = _NoTrace()
+
+
+def _note_duplicates(found: list[Mention], unique: list[Mention], trace: MentionTrace) -> None:
+    winners = {(m.start, m.end): m for m in unique}
+    kept = {id(m) for m in unique}
+    for m in found:
+        if id(m) not in kept:
+            winner = winners[(m.start, m.end)]
+            why = "found twice" if winner == m else f"the same span was found first as {winner.type} by {winner.rule}"
+            trace.drop(m, why)
 
 
 def _sibling_institutions(text: str, mentions: list[Mention], knowledge: Knowledge) -> list[Mention]:
@@ -712,53 +753,58 @@ def _places_opening_projects(mentions: list[Mention], knowledge: Knowledge) -> l
     return out
 
 
-def _drop_enclosed(mentions: list[Mention], knowledge: Knowledge) -> list[Mention]:
+def _drop_enclosed(mentions: list[Mention], knowledge: Knowledge, trace: MentionTrace | None = None) -> list[Mention]:
     """Drop a short division form used inside a longer name (龙门 in 龙门石窟, 晋源 in 晋源酒店项目)
     and a company name that only opens a longer one (国网山西省电力公司 in 国网…新荣区供电公司)."""
     out = []
     for i, m in enumerate(mentions):
-        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration", "list.enumeration.counted", "lexicon.program") or m.type in ("Organization", "Project") or m.rule.startswith("head.place.")) and _enclosed(m, mentions, i, knowledge):
+        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration", "list.enumeration.counted", "lexicon.program") or m.type in ("Organization", "Project") or m.rule.startswith("head.place.")) and (other := _enclosed(m, mentions, i, knowledge)):
+            if trace:
+                trace.drop(m, f"inside {other.text} ({other.type}, {other.rule})")
             continue
-        if m.rule.startswith("head.") and _ends_a_title(m, mentions, i):
+        if m.rule.startswith("head.") and (title := _ends_a_title(m, mentions, i)):
+            if trace:
+                trace.drop(m, f"the tail of the document title {title.text} (quote.title)")
             continue
         out.append(m)
     return out
 
 
-def _enclosed(m: Mention, mentions: list[Mention], index: int, knowledge: Knowledge) -> bool:
+def _enclosed(m: Mention, mentions: list[Mention], index: int, knowledge: Knowledge) -> Mention | None:
+    """The longer mention that `m` stands inside and yields to, if any."""
     # mentions are sorted by (start, end): enclosing ones start at or a little before m
     for other in mentions[max(0, index - 40): index + 40]:
         if other is m or not (other.start <= m.start and m.end <= other.end) or other.end - other.start <= m.end - m.start:
             continue
         if m.rule == "gazetteer.short" and not other.rule.startswith("gazetteer"):
-            return True
+            return other
         if m.rule == "head.company.form" and other.type == "Company" and other.start == m.start:
-            return True
+            return other
         if m.rule == "head.place.street" and other.type == "Project" and other.start == m.start and extends_at(other.text, m.end - m.start):
-            return True  # 某某街 in 某某街西延: the street itself, extended
+            return other  # 某某街 in 某某街西延: the street itself, extended
         if m.rule.startswith("head.project.road") and other.type == "Project" and other.start == m.start and other.text[len(m.text):] in ("工程", "项目"):
-            return True  # 某某路北延 in 某某路北延工程: one project
+            return other  # 某某路北延 in 某某路北延工程: one project
         if m.rule.startswith(("head.project.rail", "head.project.facility", "head.project.phase")) and other.type == "Project" and other.start == m.start:
-            return True  # 某某铁路 in 某某铁路某某编组站, 大数据中心 in 大数据中心项目
+            return other  # 某某铁路 in 某某铁路某某编组站, 大数据中心 in 大数据中心项目
         if m.rule.startswith("list.enumeration") and other.end == m.end and other.rule.startswith("head."):
-            return True  # 经济片区 read as an item of 某某种植养殖经济片区等…: the headed name is whole
+            return other  # 经济片区 read as an item of 某某种植养殖经济片区等…: the headed name is whole
         if m.rule == "lexicon.program" and other.type == "Program" and other.end == m.end and other.text.lstrip("“")[:2] in knowledge.rank_openers:
-            return True  # 全域旅游示范区 in 国家全域旅游示范区: the rank is part of the title
+            return other  # 全域旅游示范区 in 国家全域旅游示范区: the rank is part of the title
         if m.rule == "lexicon.program" and other.type == "Organization":
-            return True  # a national program's name inside an institution's (…实践中心)
+            return other  # a national program's name inside an institution's (…实践中心)
         if m.type == "Organization" and other.type == "Organization" and other.start == m.start:
-            return True  # 某某大学 in 某某大学附小, 中共某某市委 in 中共某某市委宣传部
+            return other  # 某某大学 in 某某大学附小, 中共某某市委 in 中共某某市委宣传部
         if m.rule.startswith("head.place.") and other.rule.startswith("head.place.landmark") and other.start == m.start:
-            return True  # 某某峡谷 in 某某峡谷艺术温泉, 某河 in 某河森林公园: the landmark is named, not the river
-    return False
+            return other  # 某某峡谷 in 某某峡谷艺术温泉, 某河 in 某河森林公园: the landmark is named, not the river
+    return None
 
 
-def _ends_a_title(m: Mention, mentions: list[Mention], index: int) -> bool:
-    """A headed name that is only the tail of a document title (《…深化…改革实施方案》)."""
-    return any(
-        other.rule == "quote.title" and other.end == m.end and other.start < m.start
-        for other in mentions[max(0, index - 40): index]
-    )
+def _ends_a_title(m: Mention, mentions: list[Mention], index: int) -> Mention | None:
+    """The document title (《…深化…改革实施方案》) that a headed name is only the tail of, if any."""
+    return next((
+        other for other in mentions[max(0, index - 40): index]
+        if other.rule == "quote.title" and other.end == m.end and other.start < m.start
+    ), None)
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
