@@ -38,6 +38,9 @@ RULE_STAGES = ("mentions", "relations", "cue")
 TRIGGERED_RELATIONS = ("locatedIn", "implements", "investment")
 
 LEVEL_SUBTYPE = {"province": "Province", "city": "City", "county": "District"}
+# A place's kind (kgo:placeType, ontology/kg.ttl); the rules test these names, so a misspelt one in a
+# knowledge file would silently skip them. Other types have no subtype.
+PLACE_SUBTYPES = ("Province", "City", "District", "Town", "Village", "Zone", "Landmark", "Water")
 # Longest first: the suffix removed to get a division's short form (新荣区 → 新荣).
 DIVISION_SUFFIXES = (
     "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "自治旗",
@@ -275,6 +278,15 @@ def load_divisions(path: Path) -> dict[str, Division]:
     return divisions
 
 
+def _checked_type(path: Path, number: int, typ: str, subtype: str) -> None:
+    """An entity type of the five, and a subtype only a place has, one of PLACE_SUBTYPES."""
+    if typ not in ENTITY_TYPES:
+        raise KnowledgeError(f"{path}:{number}: unknown entity type {typ!r}; expected one of {ENTITY_TYPES}")
+    if typ == "Place" and subtype not in PLACE_SUBTYPES or typ != "Place" and subtype:
+        allowed = f"one of {PLACE_SUBTYPES}" if typ == "Place" else "none"
+        raise KnowledgeError(f"{path}:{number}: unknown subtype {subtype!r} for {typ}; expected {allowed}")
+
+
 def load_rules(path: Path) -> dict[str, Rule]:
     """Read rules.tsv (rule id, stage, description): the ids every other file and the code may use."""
     rules: dict[str, Rule] = {}
@@ -302,8 +314,7 @@ def load_heads(path: Path, rules: dict[str, Rule]) -> dict[str, Head]:
     heads = {}
     for number, cells in _rows(path, 4):
         word, typ, subtype, rule = cells[:4]
-        if typ not in ENTITY_TYPES:
-            raise KnowledgeError(f"{path}:{number}: unknown entity type {typ!r}; expected one of {ENTITY_TYPES}")
+        _checked_type(path, number, typ, subtype)
         _declared(path, number, rule, rules)
         heads[word] = Head(word, typ, subtype, rule)
     return heads
@@ -344,9 +355,9 @@ def _require(path: Path, rows: list[tuple[int, list[str]]], what: str, needed: t
 def load_list_kinds(path: Path) -> dict[str, tuple[str, str]]:
     kinds = {}
     for number, cells in _rows(path, 2):
-        if cells[1] not in ENTITY_TYPES:
-            raise KnowledgeError(f"{path}:{number}: unknown entity type {cells[1]!r}; expected one of {ENTITY_TYPES}")
-        kinds[cells[0]] = (cells[1], cells[2] if len(cells) > 2 else "")
+        subtype = cells[2] if len(cells) > 2 else ""
+        _checked_type(path, number, cells[1], subtype)
+        kinds[cells[0]] = (cells[1], subtype)
     return kinds
 
 

@@ -132,3 +132,16 @@ def test_knowledge_rule_modules_hold_no_word_lists():
     package = DATA_DIR.parent
     found = [hit for name in RULE_MODULES for hit in _word_list_constants(package / name)]
     assert not found, f"word lists written into the code (move them to kg/data): {found}"
+
+
+@pytest.mark.parametrize("name, line, message", [
+    ("heads.tsv", "村落\tPlace\tVilage\thead.place.village", r"unknown subtype 'Vilage' for Place; expected one of"),
+    ("lists.tsv", "企业群\tCompany\tCluster", r"unknown subtype 'Cluster' for Company; expected none"),
+    ("landmarks.tsv", "泰山\tPlace\tMountain", r"unknown subtype 'Mountain' for Place"),
+])
+def test_knowledge_unknown_subtype_names_file_and_line(tmp_path, name, line, message):
+    # the rules test subtypes by name (Town, Village, Water …): a misspelt one would silently skip them
+    data = _copy_with(tmp_path, name, lambda lines: lines + [line])
+    count = len((data / name).read_text(encoding="utf-8").splitlines())
+    with pytest.raises(KnowledgeError, match=rf"{re.escape(name)}:{count}: {message}"):
+        load_knowledge(data)
