@@ -198,7 +198,7 @@ def _item_ok(name: str, typ: str, knowledge: Knowledge, counted: bool = False) -
     head = knowledge.head_of(name)
     if typ == "Company" and (re.search(r"[及和与]", name) or head is not None and head.type != "Company"):
         return False  # 新能源重卡换电站、充电站及换电设备制造等…企业: products and lines of business
-    return not name.endswith(("节", "日", "企业", "国企", "龙头"))
+    return not name.endswith(knowledge.not_item_endings)
 
 
 def _all_industry(name: str, knowledge: Knowledge) -> bool:

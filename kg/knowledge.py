@@ -27,7 +27,9 @@ CATEGORY_SECTIONS = (
 )
 CUE_SECTIONS = (
     "publishing_verb", "counted_thing", "rank_opener", "place_in_brand", "function_char", "doc_title",
-    "quote_joiner", "final_joiner", "after_prefix",
+    "quote_joiner", "final_joiner", "after_prefix", "negation", "short_water_head", "school_head",
+    "built_marker", "brand_not_first", "brand_not_last", "city_own_opener", "capacity_start", "place_char",
+    "not_item_ending", "investment_opener", "threshold",
 )
 
 # Where a rule id acts (rules.tsv's stage column, joined by +): it finds names, it reads facts, or it
@@ -133,6 +135,18 @@ class Knowledge:
     quote_joiners: tuple[str, ...] = ()  # 、, 和: between the quotes of one list
     final_joiners: tuple[str, ...] = ()  # 和, 及, 与 (in this order): join a list's last item
     after_prefixes: tuple[str, ...] = ()  # 重大, 总: between a quote and the word that makes it a program
+    negations: frozenset[str] = field(default=frozenset())  # 不, 未: open a negated phrase
+    short_water_heads: frozenset[str] = field(default=frozenset())  # 河, 湖: one character before them names
+    school_heads: tuple[str, ...] = ()  # 学, 学院: a school's name ending
+    built_markers: tuple[str, ...] = ()  # 期, 路, 枢纽: a …工程 that is built
+    brand_not_first: frozenset[str] = field(default=frozenset())  # 代, 期: cut from a number
+    brand_not_last: frozenset[str] = field(default=frozenset())  # 类, 级: a class or a scale
+    city_own_openers: tuple[str, ...] = ()  # 市, 我市: the city's own
+    capacity_starts: tuple[str, ...] = ()  # 年产: a capacity starts
+    place_chars: frozenset[str] = field(default=frozenset())  # 湖, 寨: an unknown word that is a place
+    not_item_endings: tuple[str, ...] = ()  # 节, 龙头: list items that are no names
+    investment_openers: tuple[str, ...] = ()  # 总投资: a clause continuing the one before with its investment
+    thresholds: tuple[str, ...] = ()  # 以上: an amount that is a threshold
     # head_of is asked about every token of every document: the same words, again and again
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -454,6 +468,18 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         quote_joiners=tuple(cues["quote_joiner"]),
         final_joiners=tuple(cues["final_joiner"]),
         after_prefixes=tuple(cues["after_prefix"]),
+        negations=frozenset(cues["negation"]),
+        short_water_heads=frozenset(cues["short_water_head"]),
+        school_heads=tuple(cues["school_head"]),
+        built_markers=tuple(cues["built_marker"]),
+        brand_not_first=frozenset(cues["brand_not_first"]),
+        brand_not_last=frozenset(cues["brand_not_last"]),
+        city_own_openers=tuple(cues["city_own_opener"]),
+        capacity_starts=tuple(cues["capacity_start"]),
+        place_chars=frozenset(cues["place_char"]),
+        not_item_endings=tuple(cues["not_item_ending"]),
+        investment_openers=tuple(cues["investment_opener"]),
+        thresholds=tuple(cues["threshold"]),
     )
 
 

@@ -212,7 +212,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         if re.match(r"[一二三四五六七八九十两]+[大项个]", name) and text[start - 1:start] in "”’」":
             continue  # “扫黑恶、…”五大专项行动: the quote is the name, this counts its items
         typ, subtype, rule = head.type, head.subtype, head.rule
-        if head.word == "工程" and not _built_thing(name, start, places):
+        if head.word == "工程" and not _built_thing(name, start, places, knowledge):
             typ, rule = "Program", "head.program.works"
         if _counted(name, knowledge) and typ == "Project" and not re.match(r"^\d", name):
             typ, rule = "Program", "head.program.numeral"
@@ -543,13 +543,13 @@ def _acceptable(name: str, head_word: Head, knowledge: Knowledge) -> bool:
         return False
     if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
         return False  # 乡镇(街道: cut inside a parenthesis
-    if kind == "Program" and name[0] in "不没未非":
+    if kind == "Program" and name[0] in knowledge.negations:
         return False  # “光喊口号、不见行动”: a negated phrase names nothing
     if "—" in name and kind in ("Place", "Organization"):
         return False  # 市级医院—区—街道: a chain of levels, not a name
-    if len(head) == 1 and before < 2 and head not in "河湖渠":
+    if len(head) == 1 and before < 2 and head not in knowledge.short_water_heads:
         return False
-    if kind == "Organization" and before == 1 and head.endswith(("学", "学院", "学校")):
+    if kind == "Organization" and before == 1 and head.endswith(knowledge.school_heads):
         return False  # 干中学, 学中干: a school is never named by one character
     if len(head) == 1 and _ONLY_NUMERALS.fullmatch(name[:-1]):
         return False  # 四河, 六村: counted, not named; 十里河, 三河村 and 万泉河 are names
@@ -558,9 +558,10 @@ def _acceptable(name: str, head_word: Head, knowledge: Knowledge) -> bool:
     return not name[0].isdigit() or any(ch.isalpha() and not ch.isdigit() for ch in name[:-len(head)])
 
 
-def _built_thing(name: str, start: int, places: dict[int, Mention]) -> bool:
-    """A …工程 is a construction project when a place names it or it has a phase; else a program."""
-    return start in places or bool(re.search(r"[期路河渠桥线港厂站场馆\d]|枢纽|水库|隧道|码头|管网|中心", name))
+def _built_thing(name: str, start: int, places: dict[int, Mention], knowledge: Knowledge) -> bool:
+    """A …工程 is a construction project when a place names it or it has a phase, a number or
+    another mark of a thing built (路, 枢纽 …); else a program."""
+    return start in places or any(word in name for word in knowledge.built_markers) or bool(re.search(r"\d", name))
 
 
 def _lexicon_mentions(tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
@@ -747,7 +748,7 @@ def _places_opening_projects(mentions: list[Mention], knowledge: Knowledge) -> l
             piece = m.text[:end]
             if re.match(r"[一二三四五六七八九十期北南东西延段]", m.text[end]):
                 continue  # 御河西路|北延工程, 得胜大道|二期: the road itself, extended
-            if piece.endswith(knowledge.project_place_heads) and not common_word(piece) and piece not in knowledge.generic and len(piece) >= 3 - (piece[-1] in "河湖渠"):
+            if piece.endswith(knowledge.project_place_heads) and not common_word(piece) and piece not in knowledge.generic and len(piece) >= 3 - (piece[-1] in knowledge.short_water_heads):
                 out.append(Mention(m.start, m.start + end, piece, "Place", "Landmark", "name.place_prefix"))
                 break
     return out
@@ -837,9 +838,9 @@ def _brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
     brand = name[start:end]
     if not 2 <= len(brand) <= 4 or brand in knowledge.generic or brand in knowledge.stop_tokens or _ordinary_words(brand):
         return None
-    if brand[0] in "代期号型级届批":
+    if brand[0] in knowledge.brand_not_first:
         return None  # 8.5|代液晶…: the measure word after a number, cut from it
-    if brand[-1] in "类级":
+    if brand[-1] in knowledge.brand_not_last:
         return None  # 七|大类文化项目, 万亿级电子信息产业基地: a class or a scale
     if _region(brand, knowledge) or any(rank in brand for rank in knowledge.ranks):
         return None  # 皖北|农产品…, 某某全国|农产品加工示范基地: a region or a title, no enterprise
@@ -855,9 +856,9 @@ def _enterprise_brand(name: str, knowledge: Knowledge) -> tuple[int, int] | None
     if span is None:
         return None
     brand = name[span[0]:span[1]]
-    if brand[0] in "市县区省" or brand.startswith("我市") or any(word in brand for word in knowledge.place_in_brand):
+    if brand.startswith(knowledge.city_own_openers) or any(word in brand for word in knowledge.place_in_brand):
         return None  # 市焚烧, 我市农机: the city's; 养马岛, 某某西路, 某江水系, 某塘沿线: places
-    if brand.endswith("年产"):
+    if brand.endswith(knowledge.capacity_starts):
         return None  # 某某年产|10万吨…: the capacity starts, and the brand is cut inside it
     return span
 
@@ -931,7 +932,7 @@ def _brand_token(tok: Token, knowledge: Knowledge) -> bool:
         2 <= len(word) <= 4 and bool(re.fullmatch(r"[\u4e00-\u9fff]+", word)) and unfamiliar(word)
         and word not in knowledge.by_name and word not in knowledge.by_short and word not in knowledge.generic
         and word not in knowledge.stop_tokens and word not in knowledge.landmarks and knowledge.head_of(word) is None
-        and not re.search(r"[湖河村镇寨海]", word)  # 西湖左海, 龙湖古寨: places jieba does not know
+        and not any(ch in knowledge.place_chars for ch in word)  # 西湖左海, 龙湖古寨: places jieba does not know
     )
 
 
