@@ -20,10 +20,11 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS
 
 from . import linking, rdf, store
 from .annotation import to_annotation
-from .documents import MAX_BYTES, Skipped, find_files, read_document, unreadable
+from .documents import MAX_BYTES, Skipped, Source, find_sources, output_stem, read_document, unreadable
 from .errors import GraphError, InputError, SkippedError
 from .extract import Extractor, _default_extractor
 from .iri import document_iri
@@ -44,6 +45,8 @@ class BuildResult:
     relations: Counter = field(default_factory=Counter)
     triples: int = 0
     outputs: dict[str, Path] = field(default_factory=dict)
+    updated: bool = False  # an --update: `documents` were added or replaced, `in_build` is the build's total
+    in_build: int = 0
 
 
 @dataclass
@@ -121,12 +124,13 @@ def process(doc: Document, extractor: Extractor) -> DocumentOutput:
     return DocumentOutput(doc.id, len(doc.text), text, quads.text())
 
 
-def process_path(path: Path | str, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
-    """Read and process one file; a file that cannot be read is a Skipped."""
+def process_path(path: Path | str | Source, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
+    """Read and process one file (a Source: with its document id; else the id is its name); a file that cannot be read is a Skipped."""
+    source = path if isinstance(path, Source) else Source(Path(path), Path(path).name)
     try:
-        doc = read_document(Path(path), max_bytes=max_bytes)
+        doc = read_document(source.path, max_bytes=max_bytes, doc_id=source.doc_id)
     except InputError as exc:
-        return Skipped(str(path), str(exc))
+        return Skipped(str(source.path), str(exc))
     return process(doc, extractor)
 
 
@@ -158,7 +162,9 @@ def build(
     the previous outputs as they were.
     """
     out = Path(out_dir)
-    files = find_files(paths)[:limit]
+    files = find_sources(paths, limit)  # an InputError when two files would be one document
+    if update:
+        files = _known_ids(out / "store", files)
     if strict and (skipped := unreadable(files, max_bytes=max_bytes)):
         raise SkippedError(skipped)
     shards, staging = out / "shards", out / ".shards.new"
@@ -170,11 +176,9 @@ def build(
         (staging / "extract").mkdir(parents=True)
     except OSError as exc:  # --out names a file, or a folder we may not write
         raise GraphError(f"{out}: cannot write: {exc.strerror or exc}") from None
-    result = BuildResult()
+    result = BuildResult(updated=update)
     new_store = out / ".store.new"
     shutil.rmtree(new_store, ignore_errors=True)
-    names = [_shard_name(f.name) for f in files]
-    streaming = len(set(names)) == len(names)  # else a name given twice: the last one's shard wins, loaded at the end
     try:
         extractor = extractor or (_default_extractor() if knowledge is None else Extractor(knowledge))  # jieba loads once per process
         if engine == "local":
@@ -193,14 +197,13 @@ def build(
                         raise SkippedError([output])
                     result.skipped.append(output)
                 else:
-                    write_text_atomic(staging / "extract" / Path(output.doc_id).with_suffix(".json").name, output.annotation)
+                    write_text_atomic(staging / "extract" / f"{output_stem(output.doc_id)}.json", output.annotation)
                     write_text_atomic(staging / _shard_name(output.doc_id), output.nquads)
-                    if streaming:
-                        loader.add(output.nquads.encode())
+                    loader.add(output.nquads.encode())
                     result.documents += 1
                 if on_document:
                     on_document(output)
-            for shard in _final_shards(shards, staging, update, new=not streaming):
+            for shard in _kept_shards(shards, staging, update):
                 loader.add(shard.read_bytes())
         with Commit() as commit:
             with store.opened(new_store) as built:  # opened once: each opening costs as much as the counts
@@ -208,6 +211,7 @@ def build(
                 _write_views(out, built, result, html, commit)
                 result.triples = store.count(built)
                 result.entities, result.relations = _counts(built)
+                result.in_build = store.count(built, str(RDF.type), str(KGO.Document))
             # after the hold for tests, before graph.ttl and graph.html: documents, then the store
             commit.defer(lambda: _place_documents(staging, out, shards, update))
             commit.defer(lambda: _swap_store(out, new_store))
@@ -219,7 +223,26 @@ def build(
     return result
 
 
-def _outputs(files: list[Path], extractor: Extractor, jobs: int, engine: str, scheduler: str | None,
+def _known_ids(built: Path, files: list[Source]) -> list[Source]:
+    """With --update, a file the build already holds keeps its document id, however it is named now:
+    `kg build dup` named dup/a/r.txt a/r.txt, and `kg build --update OUT dup/a/r.txt` replaces that
+    document instead of adding a second one named r.txt."""
+    if not store.is_store(built):
+        return files
+    columns, rows = store.query(built, "SELECT ?id ?source WHERE { ?d a <%s> ; <%s> ?id ; <%s> ?source }"
+                                % (KGO.Document, DCTERMS.identifier, DCTERMS.source))
+    known = {_resolved(str(source)): str(doc_id) for doc_id, source in rows}
+    return find_sources([Source(f.path, known.get(_resolved(str(f.path)), f.doc_id)) for f in files])
+
+
+def _resolved(path: str) -> str:
+    try:
+        return str(Path(path).resolve())
+    except OSError:
+        return path
+
+
+def _outputs(files: list[Source], extractor: Extractor, jobs: int, engine: str, scheduler: str | None,
              max_bytes: int) -> Iterator[DocumentOutput | Skipped]:
     if engine == "dask":
         from .engines import dask_outputs
@@ -230,15 +253,14 @@ def _outputs(files: list[Path], extractor: Extractor, jobs: int, engine: str, sc
 
 
 def _shard_name(doc_id: str) -> str:
-    return Path(doc_id).with_suffix(".nq").name
+    return f"{output_stem(doc_id)}.nq"
 
 
-def _final_shards(shards: Path, staging: Path, update: bool, new: bool = True) -> list[Path]:
-    """The shards of the build being made: the new documents' (unless `new` is false), and with
-    `update` the others' kept (those of the documents not made again)."""
+def _kept_shards(shards: Path, staging: Path, update: bool) -> list[Path]:
+    """With `update`, the shards of the previous build's documents that were not made again (the new
+    ones were loaded as they came); none otherwise."""
     names = {p.name for p in staging.glob("*.nq")}
-    kept = [p for p in sorted(shards.glob("*.nq")) if p.name not in names] if update and shards.is_dir() else []
-    return sorted(kept + (sorted(staging.glob("*.nq")) if new else []), key=lambda p: p.name)
+    return [p for p in sorted(shards.glob("*.nq")) if p.name not in names] if update and shards.is_dir() else []
 
 
 def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: Commit) -> None:
@@ -299,7 +321,7 @@ def _counts(built) -> tuple[Counter, Counter]:
     return +entities, +relations
 
 
-def extract_all(files: Iterable[Path], extractor: Extractor, jobs: int = 1, window: int = 4,
+def extract_all(files: Iterable[Path | Source], extractor: Extractor, jobs: int = 1, window: int = 4,
                 max_bytes: int = MAX_BYTES) -> Iterator[DocumentOutput | Skipped]:
     """Processed documents in input order; in `jobs` worker processes when > 1.
 
@@ -321,7 +343,7 @@ def extract_all(files: Iterable[Path], extractor: Extractor, jobs: int = 1, wind
     with pool:
         pending: deque = deque()
         for path in files:
-            pending.append(pool.apply_async(_process_in_worker, (str(path), max_bytes)))
+            pending.append(pool.apply_async(_process_in_worker, (path, max_bytes)))
             if len(pending) >= window * jobs:
                 yield pending.popleft().get()
         while pending:
@@ -338,12 +360,12 @@ def _start_worker(knowledge: Knowledge | None) -> None:
         _WORKER = Extractor(knowledge)
 
 
-def _process_in_worker(path: str, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
+def _process_in_worker(path: Path | Source, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
     return process_path(path, _WORKER, max_bytes)
 
 
 def write_annotation(extraction: Extraction, folder: Path) -> Path:
-    """The document's extraction as gold-format JSON, `<doc stem>.json`, written atomically."""
-    name = Path(extraction.doc.id).with_suffix(".json").name
+    """The document's extraction as gold-format JSON, `<output_stem(doc id)>.json`, written atomically."""
+    name = f"{output_stem(extraction.doc.id)}.json"
     text = json.dumps(to_annotation(extraction), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
     return write_text_atomic(folder / name, text)

@@ -60,7 +60,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engi
       kg build corpus/ --out big --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from .build import build as run_build
-    from .documents import find_files
+    from .documents import find_sources
     from .errors import SkippedError
 
     if scheduler and engine != "dask":
@@ -70,7 +70,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engi
             raise click.UsageError("--update OUT needs the documents to add")
         out_dir = update_dir
     try:
-        files = find_files(paths or [Path("seeds")])[:limit]
+        files = find_sources(paths or [Path("seeds")], limit)
         with _progress(len(files), quiet) as progress:
             result = run_build(files, out_dir, html=not no_html, jobs=jobs, engine=engine, scheduler=scheduler,
                                update=update_dir is not None, on_document=progress, strict=strict, max_bytes=max_bytes)
@@ -114,7 +114,11 @@ class _progress:
 
 def summary(result) -> str:
     """The build summary a user reads: documents, entities and relations by type, triples, outputs."""
-    lines = [f"documents  {result.documents}" + (f" ({len(result.skipped)} skipped)" if result.skipped else "")]
+    skipped = f" ({len(result.skipped)} skipped)" if result.skipped else ""
+    if result.updated:  # the counts below are the whole build's, not the updated documents'
+        lines = [f"documents  {result.documents} added or replaced{skipped}; {result.in_build} in the build (the counts below are the whole build's)"]
+    else:
+        lines = [f"documents  {result.documents}{skipped}"]
     lines.append("entities   " + ", ".join(f"{t} {n}" for t, n in sorted(result.entities.items())) + f" (total {sum(result.entities.values())})")
     lines.append("relations  " + ", ".join(f"{r} {n}" for r, n in sorted(result.relations.items())) + f" (total {sum(result.relations.values())})")
     lines.append(f"triples    {result.triples}")
@@ -134,21 +138,27 @@ def extract(files: tuple[Path, ...], out_dir: Path) -> None:
       kg extract seeds/*.txt --out pred
       python3 ../shared/gold/score.py ../shared/gold pred
     """
+    from .annotation import to_annotation
     from .build import write_annotation
     from .documents import Skipped, iter_documents
     from .extract import Extractor
 
+    documents = entities = relations = skipped = 0
     try:
         extractor = Extractor()
-        skipped = 0
         for item in iter_documents(files):
             if isinstance(item, Skipped):
                 click.echo(f"kg: skipped {item.reason}", err=True)
                 skipped += 1
                 continue
-            write_annotation(extractor.extract(item), out_dir)
+            extraction = extractor.extract(item)
+            write_annotation(extraction, out_dir)
+            annotation = to_annotation(extraction)
+            documents, entities, relations = documents + 1, entities + len(annotation["entities"]), relations + len(annotation["relations"])
     except KGError as exc:
         _fail(exc)
+    click.echo(f"extracted  {documents} document{'s' if documents != 1 else ''}{f' ({skipped} skipped)' if skipped else ''}: "
+               f"{entities} entity names, {relations} relations; wrote {out_dir}/")
     if skipped:
         sys.exit(EXIT_SKIPPED)
 

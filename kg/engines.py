@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .build import DocumentOutput, process
-from .documents import MAX_BYTES, Skipped, read_document
+from .documents import MAX_BYTES, Skipped, Source, read_document
 from .errors import InputError, KGError
 from .extract import Extractor
 from .knowledge import Knowledge
@@ -21,7 +21,7 @@ class EngineError(KGError):
     code = "E500"
 
 
-def dask_outputs(files: Iterable[Path], knowledge: Knowledge, *, scheduler: str | None = None, workers: int = 1,
+def dask_outputs(files: Iterable[Path | Source], knowledge: Knowledge, *, scheduler: str | None = None, workers: int = 1,
                  window: int = 8, max_bytes: int = MAX_BYTES) -> Iterator[DocumentOutput | Skipped]:
     """Processed documents as they complete, at most `window` per worker in flight (memory stays flat)."""
     try:
@@ -42,10 +42,11 @@ def dask_outputs(files: Iterable[Path], knowledge: Knowledge, *, scheduler: str 
         limit = window * max(1, len(client.scheduler_info()["workers"]))
         running = as_completed()
         for path in files:
+            source = path if isinstance(path, Source) else Source(Path(path), Path(path).name)
             try:
-                doc = read_document(Path(path), max_bytes=max_bytes)
+                doc = read_document(source.path, max_bytes=max_bytes, doc_id=source.doc_id)
             except InputError as exc:
-                yield Skipped(str(path), str(exc))
+                yield Skipped(str(source.path), str(exc))
                 continue
             running.add(client.submit(_process_on_worker, doc, shared, pure=False))
             while running.count() >= limit:
