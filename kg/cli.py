@@ -9,16 +9,45 @@ import click
 from .documents import MAX_BYTES
 from .errors import KGError
 
+EXIT_ERROR = 2
 EXIT_SKIPPED = 3
 EXIT_INTERRUPTED = 130  # the shell's code for a SIGINT
+EXIT_BUG = 70  # EX_SOFTWARE: kg itself failed; exit 1 is kg validate's alone
 
 
 def _fail(exc: KGError) -> None:
     click.echo(f"kg: error: {exc}", err=True)
-    sys.exit(2)
+    sys.exit(EXIT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """kg's command group: whatever a command lets through becomes one line and its exit code, never a
+    traceback, and never exit 1 (which means "kg validate found violations" and nothing else)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except KGError as exc:
+            _fail(exc)
+        except OSError as exc:  # a path that cannot be written or read, met outside kg's own checks
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"kg: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        except (KeyboardInterrupt, click.Abort):
+            click.echo("kg: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception as exc:  # a bug: said in one line; KG_DEBUG=1 shows the traceback
+            import os
+            if os.environ.get("KG_DEBUG"):
+                raise
+            click.echo(f"kg: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+                       "(a bug in kg; run with KG_DEBUG=1 for the traceback)", err=True)
+            sys.exit(EXIT_BUG)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg")
 def main() -> None:
     """Build knowledge graphs of Chinese regional-development reports.
@@ -197,7 +226,10 @@ def eval_command(gold_dir: Path, pred_dir: Path, only_summary: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def query(graph: Path | None, sparql: str | None, query_file: Path | None, name: str | None, params: tuple[str, ...],
           list_queries: bool, fmt: str) -> None:
-    """Run a SPARQL query over GRAPH (a graph file, or a store folder such as build/store).
+    """Run a SPARQL query over GRAPH (a graph file, a store folder such as build/store, or a build folder).
+
+    Files and stores are answered alike, by Oxigraph. kg's prefixes need no PREFIX line: kgo: rdf:
+    rdfs: xsd: owl: prov: skos: schema: dcterms: (kg serve accepts the same queries).
 
     \b
     Example:
@@ -316,6 +348,7 @@ def export(graph: Path, fmt: str, out_file: Path) -> None:
     from . import rdf, store
 
     try:
+        graph = store.graph_source(graph)  # a build folder stands for its store
         if store.is_store(graph) and fmt in ("nquads", "trig"):
             store.dump(graph, out_file, store.FORMATS[".nq" if fmt == "nquads" else ".trig"])
         else:
@@ -337,7 +370,7 @@ def export(graph: Path, fmt: str, out_file: Path) -> None:
               help="Draw at most this many nodes (highest degree first); the page says what it left out.")
 def view(graph: Path, out_file: Path, around: str | None, depth: int, types: str | None, document: str | None,
          top: int | None, max_nodes: int) -> None:
-    """Write the interactive HTML view of GRAPH (a Turtle file); it works offline.
+    """Write the interactive HTML view of GRAPH (a graph file, store or build folder); it works offline.
 
     \b
     Example:
@@ -345,8 +378,8 @@ def view(graph: Path, out_file: Path, around: str | None, depth: int, types: str
       kg view build/graph.ttl --out around.html --around 新荣区 --depth 2
       kg view build/graph.ttl --out firms.html --types Company,Project --top 300
     """
-    from . import rdf
-    from .graphview import networkx_from_rdf, select_view
+    from .graphview import ambiguity_note, networkx_from_rdf, select_view
+    from .store import load_any
     from .view import MAIN_TYPES, render_html
 
     try:
@@ -354,7 +387,9 @@ def view(graph: Path, out_file: Path, around: str | None, depth: int, types: str
         unknown = [t for t in wanted if t not in MAIN_TYPES]
         if unknown:
             raise click.BadParameter(f"{', '.join(unknown)} (choose from {', '.join(MAIN_TYPES)})", param_hint="--types")
-        full = networkx_from_rdf(rdf.load_graph(graph))
+        full = networkx_from_rdf(load_any(graph))
+        if around and (note := ambiguity_note(full, around)):
+            click.echo(f"kg: {note}", err=True)
         shown, selection = select_view(full, around=around, depth=depth, types=wanted, document=document, top=top)
         render_html(shown, out_file, title=graph.name, max_nodes=max_nodes, selection=selection,
                     total=full.number_of_nodes())

@@ -96,12 +96,36 @@ def select_view(graph: nx.MultiDiGraph, *, around: str | None = None, depth: int
 
 def find_node(graph: nx.MultiDiGraph, name: str):
     """The node named `name` (its IRI, label or an alias); among several, the one of highest degree."""
+    return named_nodes(graph, name)[0]
+
+
+def named_nodes(graph: nx.MultiDiGraph, name: str) -> list:
+    """The nodes `name` may mean (its IRI; else its label, else an alias), highest degree first."""
     if name in graph:
-        return name
-    found = [n for n, d in graph.nodes(data=True) if name == d.get("label") or name in (d.get("aliases") or ())]
+        return [name]
+    found = [n for n, d in graph.nodes(data=True) if name == d.get("label")]
+    found = found or [n for n, d in graph.nodes(data=True) if name in (d.get("aliases") or ())]
     if not found:
         raise GraphError(f"no entity named {name!r} in the graph (give its name, an alias or its IRI)")
-    return min(found, key=lambda n: (-graph.degree(n), str(n)))
+    return sorted(found, key=lambda n: (-graph.degree(n), str(n)))
+
+
+def ambiguity_note(graph: nx.MultiDiGraph, name: str) -> str | None:
+    """When `name` means several entities: which one --around draws, and the others (with their IRIs, to choose)."""
+    nodes = named_nodes(graph, name)
+    if len(nodes) < 2:
+        return None
+    chosen, *others = (describe_node(graph, n) for n in nodes)
+    return (f"--around {name}: {len(nodes)} entities have this name; drawing the most connected, {chosen}; "
+            f"the others: {'; '.join(others)} (give an IRI to choose)")
+
+
+def describe_node(graph: nx.MultiDiGraph, node) -> str:
+    """A node as a user tells it from its namesakes: label, type, the place it lies in, degree, IRI."""
+    data = graph.nodes[node]
+    parents = sorted(str(graph.nodes[v].get("label", v)) for _, v, d in graph.out_edges(node, data=True) if d.get("label") == "locatedIn")
+    where = f" in {'/'.join(parents)}" if parents else ""
+    return f"{data.get('label', node)} ({data.get('type', '?')}{where}, {graph.degree(node)} relations) <{node}>"
 
 
 def _doc_matches(doc: str, wanted: str) -> bool:

@@ -261,10 +261,23 @@ def load_graph(path: Path | str) -> Graph:
                 graph.add((s, p, o))
         else:
             graph.parse(str(path), format=fmt)
-    except Exception as exc:  # rdflib raises many parser-specific types
-        raise GraphError(f"{path}: cannot parse as {fmt}: {exc}") from None
+    except Exception as exc:  # rdflib raises many parser-specific types, some with many-line messages
+        raise GraphError(f"{path}: cannot parse as {fmt}: {_parse_error(path, exc)}") from None
     _canonical_amounts(graph)
     return graph
+
+
+def _parse_error(path: Path, exc: Exception) -> str:
+    """One line saying where the file is broken: Oxigraph's parser names the line and columns."""
+    from .store import memory_store
+
+    try:
+        memory_store(path)
+    except GraphError as oxigraph:
+        return str(oxigraph).split(": cannot load: ", 1)[-1]
+    except Exception:  # noqa: BLE001 — only a better message was sought
+        pass
+    return " ".join(str(exc).split())[:300]
 
 
 def _canonical_amounts(graph: Graph) -> None:

@@ -580,6 +580,9 @@ def _inline_safe(text: str, element: str) -> str:
 
 def _write_atomic(path: pathlib.Path, text: str) -> None:
     """Write `text` as UTF-8 to a temporary file beside `path`, then rename it over `path`."""
+    from kg.writing import check_target
+
+    check_target(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
