@@ -84,14 +84,15 @@ class KnowledgeGraph:
         graph = nx.MultiDiGraph()
         sentences = {(doc_id, s.index): s.text.strip() for doc_id, (_, ss, _) in self.documents.items() for s in ss}
         for entity in self.table.entities():
-            graph.add_node(entity.iri, label=entity.label, type=entity.type, aliases=sorted(entity.aliases), sources=[], facts=[])
+            graph.add_node(entity.iri, label=entity.label, type=entity.type, aliases=sorted(entity.aliases), sources=[], facts=[],
+                           documents=sorted(entity.documents))
         for child, parent in self.table.division_links():
             graph.add_edge(child, parent, label="locatedIn")
         for fact in self.facts:
             source = (fact.doc_id, sentences.get((fact.doc_id, fact.sentence), ""))
-            node = graph.nodes[fact.subject]
-            if source not in node["sources"]:
-                node["sources"].append(source)
+            for end in (fact.subject, fact.object):  # both ends of a fact were read from its sentence
+                if end and end in graph and source not in graph.nodes[end]["sources"]:
+                    graph.nodes[end]["sources"].append(source)
             if fact.predicate == "investment":
                 node["facts"].append(f"投资 {fact.amount.wording}")
             elif not graph.has_edge(fact.subject, fact.object, key=fact.predicate):
