@@ -224,9 +224,34 @@ def serialize(graph: Graph, path: Path | str, fmt: str = "turtle") -> Path:
             Path(tmp).write_text(canonical_turtle(graph), encoding="utf-8")
         elif rdflib_format in ("nt", "nquads"):
             Path(tmp).write_text(sorted_lines(graph, rdflib_format), encoding="utf-8")
+        elif rdflib_format == "json-ld":
+            Path(tmp).write_text(compact_jsonld(graph), encoding="utf-8")
         else:
             graph.serialize(destination=str(tmp), format=rdflib_format, encoding="utf-8")
     return Path(path)
+
+
+# The JSON-LD export's @context: short names for the vocabularies kg writes (rdf: and xsd: too, for
+# rdf:Statement and typed amounts), so keys read kgo:locatedIn instead of full IRIs
+JSONLD_CONTEXT = {"kgo": str(KGO._NS), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "skos": str(SKOS),
+                  "prov": str(PROV), "dcterms": str(DCTERMS)}
+
+
+def compact_jsonld(graph: Graph) -> str:
+    """JSON-LD with JSONLD_CONTEXT, its nodes sorted by @id and keys sorted: same graph, same bytes."""
+    import json
+
+    def ordered(value, key=""):
+        if isinstance(value, dict):
+            return {k: ordered(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            items = [ordered(v) for v in value]
+            # JSON-LD arrays are unordered sets of values, but an @list's order is its meaning
+            return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+        return value
+
+    data = json.loads(graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True))
+    return json.dumps(ordered(data), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def canonical_turtle(graph: Graph) -> str:

@@ -235,3 +235,42 @@ def test_kg_serve_accepts_the_queries_kg_query_accepts(server, seed_build):
     # a query's own PREFIX line wins over kg's
     status, body = _request(f"{base}/query", {"query": "PREFIX kgo: <urn:none#> SELECT ?c WHERE { ?c a kgo:Place }"}, "text/csv")
     assert status == 200 and body.split() == ["c"]
+
+
+# 7. make demo's install shows no setuptools warning box (project.license as a table was deprecated)
+def test_installing_kg_prints_no_license_warning():
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps", str(ROOT)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Would install kg-" in done.stdout, done.stderr[-1000:]
+    assert "project.license" not in done.stdout + done.stderr and "BuildBackendWarning" not in done.stderr
+
+
+def test_readme_says_how_to_run_kg_and_the_notebook():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "source .venv/bin/activate" in readme and "make notebook KG_INPUT=" in readme
+
+
+# 8. The JSON-LD export has a compact @context, and the same graph gives the same bytes
+def test_jsonld_export_has_a_compact_context_and_stable_bytes(seed_build, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from rdflib.compare import isomorphic
+
+    from kg.rdf import load_graph
+    out, _ = seed_build
+    texts = []
+    for seed in ("1", "2"):  # rdflib's output order follows Python's string hashes: two seeds, one result
+        target = tmp_path / f"g{seed}.jsonld"
+        subprocess.run([sys.executable, "-m", "kg.cli", "export", str(out / "graph.ttl"), "--format", "jsonld", "--out", str(target)],
+                       check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        texts.append(target.read_text(encoding="utf-8"))
+    assert texts[0] == texts[1]
+    data = json.loads(texts[0])
+    assert {"kgo", "rdfs", "skos", "prov", "dcterms"} <= set(data["@context"])
+    keys = {key for node in data["@graph"] for key in node}
+    assert {"kgo:locatedIn", "rdfs:label", "prov:wasDerivedFrom", "dcterms:identifier", "skos:altLabel"} <= keys
+    assert not any(key.startswith("http") for key in keys)
+    assert isomorphic(load_graph(tmp_path / "g1.jsonld"), load_graph(out / "graph.ttl"))
