@@ -7,6 +7,7 @@ document stays in memory after it is written. The shards are then bulk-loaded in
 """
 from __future__ import annotations
 
+import bisect
 import gc
 import json
 import multiprocessing
@@ -55,15 +56,29 @@ class KnowledgeGraph:
 
     table: EntityTable
     facts: list[ResolvedFact] = field(default_factory=list)
-    documents: dict[str, tuple] = field(default_factory=dict)  # doc id → (source, cited sentences, subject IRIs)
+    # doc id → (source, cited sentences, subject IRIs, (sentence index, IRI) of names without a fact)
+    documents: dict[str, tuple] = field(default_factory=dict)
 
     def add(self, extraction: Extraction) -> None:
         facts = self.table.add(extraction)
-        cited = {f.sentence for f in facts}
+        named = self._named_without_fact(extraction, facts)
+        cited = {f.sentence for f in facts} | {index for index, _ in named}
         sentences = tuple(s for s in extraction.sentences if s.index in cited)
         subjects = tuple(sorted({self.table.division_iri(m.code) for m in extraction.mentions if m.code and m.canonical in extraction.subject_places}))
-        self.documents[extraction.doc.id] = (extraction.doc.source, sentences, subjects)
+        self.documents[extraction.doc.id] = (extraction.doc.source, sentences, subjects, named)
         self.facts.extend(facts)
+
+    def _named_without_fact(self, extraction: Extraction, facts: list[ResolvedFact]) -> tuple[tuple[int, str], ...]:
+        """The first sentence naming each entity that the document states no fact of (kgo:namedIn): so
+        every entity has a sentence it was read from, not only a document."""
+        in_facts = {f.subject for f in facts} | {f.object for f in facts if f.object}
+        starts = [s.start for s in extraction.sentences]
+        first: dict[str, int] = {}
+        for m in sorted(extraction.mentions, key=lambda m: m.start):
+            iri = self.table.entity_of(m).iri
+            if iri not in in_facts and iri not in first and starts:
+                first[iri] = extraction.sentences[max(0, bisect.bisect_right(starts, m.start) - 1)].index
+        return tuple(sorted((index, iri) for iri, index in first.items()))
 
     def to_rdf(self, graph=None, terms=rdf.RDFLIB):
         """The RDF graph (rdflib) of everything added so far; or its triples, made by `terms`, added to `graph`."""
@@ -73,8 +88,8 @@ class KnowledgeGraph:
         for child, parent in self.table.division_links():
             rdf.add_division_link(graph, child, parent, terms)
         for doc_id in sorted(self.documents):
-            source, sentences, subjects = self.documents[doc_id]
-            rdf.add_document(graph, doc_id, source, sentences, subjects, terms)
+            source, sentences, subjects, named = self.documents[doc_id]
+            rdf.add_document(graph, doc_id, source, sentences, subjects, terms, named=named)
         for fact in self.facts:
             rdf.add_fact(graph, fact, terms)
         return graph
@@ -82,7 +97,7 @@ class KnowledgeGraph:
     def to_networkx(self) -> nx.MultiDiGraph:
         """Entities as nodes, relations as edges, with the attributes the HTML view shows."""
         graph = nx.MultiDiGraph()
-        sentences = {(doc_id, s.index): s.text.strip() for doc_id, (_, ss, _) in self.documents.items() for s in ss}
+        sentences = {(doc_id, s.index): s.text.strip() for doc_id, (_, ss, _, _) in self.documents.items() for s in ss}
         for entity in self.table.entities():
             graph.add_node(entity.iri, label=entity.label, type=entity.type, aliases=sorted(entity.aliases), sources=[], facts=[],
                            documents=sorted(entity.documents))
@@ -97,6 +112,11 @@ class KnowledgeGraph:
                 node["facts"].append(f"投资 {fact.amount.wording}")
             elif not graph.has_edge(fact.subject, fact.object, key=fact.predicate):
                 graph.add_edge(fact.subject, fact.object, key=fact.predicate, label=fact.predicate)
+        for doc_id, (_, _, _, named) in sorted(self.documents.items()):
+            for index, iri in named:
+                source = (doc_id, sentences.get((doc_id, index), ""))
+                if iri in graph and source not in graph.nodes[iri]["sources"]:
+                    graph.nodes[iri]["sources"].append(source)
         return graph
 
 

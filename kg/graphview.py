@@ -37,10 +37,13 @@ def networkx_from_rdf(graph: Graph) -> nx.MultiDiGraph:
             node = str(graph.value(statement, end))
             if node in out:
                 _add_source(graph, out.nodes[node], graph.value(statement, PROV.wasDerivedFrom))
-    for owner, investment in graph.subject_objects(KGO.hasInvestment):
+    for owner, investment in sorted(graph.subject_objects(KGO.hasInvestment)):
         if str(owner) in out:
             out.nodes[str(owner)]["facts"].append(_investment(graph, investment))
             _add_source(graph, out.nodes[str(owner)], graph.value(investment, PROV.wasDerivedFrom))
+    for node, sentence in sorted(graph.subject_objects(KGO.namedIn)):  # a name read without a fact: its sentence
+        if str(node) in out:
+            _add_source(graph, out.nodes[str(node)], sentence)
     return out
 
 

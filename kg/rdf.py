@@ -84,6 +84,7 @@ class V:
     kgo_inDocument = KGO.inDocument
     kgo_locatedIn = KGO.locatedIn
     kgo_mentionedIn = KGO.mentionedIn
+    kgo_namedIn = KGO.namedIn
     kgo_placeType = KGO.placeType
     kgo_rule = KGO.rule
     kgo_sentenceIndex = KGO.sentenceIndex
@@ -122,8 +123,10 @@ def add_entity(graph: Graph, entity: Entity, terms=RDFLIB) -> None:
 
 
 def add_document(graph: Graph, doc_id: str, source: str, sentences: Iterable[Sentence], subject_iris: Iterable[str],
-                 terms=RDFLIB) -> None:
-    """The document node and the sentences that facts cite, with their text and offsets."""
+                 terms=RDFLIB, named: Iterable[tuple[int, str]] = ()) -> None:
+    """The document node and the sentences that facts cite, with their text and offsets; `named`
+    (sentence index, entity IRI): an entity named in the document without a fact, and the first
+    sentence naming it (kgo:namedIn)."""
     iri, literal = terms.iri, terms.literal
     doc = iri(document_iri(doc_id))
     graph.add((doc, iri(V.rdf_type), iri(V.kgo_Document)))
@@ -140,6 +143,8 @@ def add_document(graph: Graph, doc_id: str, source: str, sentences: Iterable[Sen
         graph.add((node, iri(V.kgo_text), literal(s.text.strip())))
         graph.add((node, iri(V.kgo_startChar), literal(s.start)))
         graph.add((node, iri(V.kgo_endChar), literal(s.end)))
+    for index, entity in named:
+        graph.add((iri(entity), iri(V.kgo_namedIn), iri(sentence_iri(doc_id, index))))
 
 
 def add_fact(graph: Graph, fact: ResolvedFact, terms=RDFLIB) -> None:

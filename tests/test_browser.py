@@ -184,6 +184,14 @@ def test_browser_companies_and_programs_show_their_source_sentences(browser, see
         details = page.locator("#kg-details").text_content()
         doc, sentence = data["sources"][0]
         assert f"来源 《{doc}》" in details and " ".join(sentence.split())[:40] in details, (data["label"], details)
+    # and a node with no fact at all: the first sentence naming it (kgo:namedIn)
+    node, data = next((n, d) for n, d in sorted(graph.nodes(data=True)) if not graph.degree(n) and d["sources"])
+    page.evaluate("id => { kgView.network.selectNodes([id]); kgView.network.body.emitter.emit('selectNode', {nodes: [id]}); }", node)
+    doc, sentence = data["sources"][0]
+    assert any(name in sentence for name in [data["label"], *data["aliases"]])
+    assert " ".join(sentence.split())[:40] in page.locator("#kg-details").text_content()
+    unread = [d["label"] for n, d in graph.nodes(data=True) if not d["sources"] and d["documents"]]
+    assert unread == []  # every entity a document names has a sentence it was read from
     assert opened.errors == []
     page.close()
 
