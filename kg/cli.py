@@ -160,7 +160,10 @@ def summary(result) -> str:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder for one JSON per document.")
 def extract(files: tuple[Path, ...], out_dir: Path) -> None:
-    """Extract entities and relations of FILES into OUT/<doc>.json (the gold-annotation format).
+    """Extract entities and relations of FILES (files or folders) into OUT/<doc>.json (the gold-annotation format).
+
+    A document in a sub-folder of a folder given is named by its path in it (a/r.txt, written
+    OUT/a%2Fr.json); two files that would share a name are an error. Prints a one-line summary.
 
     \b
     Example:
@@ -276,7 +279,7 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(0), help="Show at most this many violations (0: all).")
 def validate(graph: Path, limit: int) -> None:
-    """Check GRAPH (a graph file or store folder) against the SHACL shapes in ontology/shapes.ttl.
+    """Check GRAPH (a graph file, store or build folder) against the SHACL shapes in ontology/shapes.ttl.
 
     Prints 'conforms', or each violation with the node, its label, the property and why.
     Exit code 0 when the graph conforms, 1 when it does not, 2 on an error.
@@ -307,10 +310,12 @@ def validate(graph: Path, limit: int) -> None:
 @click.option("--max-query-bytes", default=1_000_000, show_default=True, type=click.IntRange(1),
               help="Largest request body (or query string) accepted; bigger is refused (413).")
 def serve(graph: Path, port: int, writable: bool, timeout: int, max_result_bytes: int, max_query_bytes: int) -> None:
-    """Serve GRAPH (a graph file or store folder) as a SPARQL 1.1 endpoint on 127.0.0.1 until Ctrl-C.
+    """Serve GRAPH (a graph file, store or build folder) as a SPARQL 1.1 endpoint on 127.0.0.1 until Ctrl-C.
 
     Runs the `oxigraph` server behind a small proxy that caps request and result sizes:
-    read-only unless --writable; queries at /query, the query UI at /.
+    read-only unless --writable; queries at /query, the query UI at /. Queries may use kg's
+    prefixes without PREFIX lines (kgo: rdf: rdfs: xsd: owl: prov: skos: schema: dcterms:), as with
+    kg query; a malformed query is answered 400 with one line saying where.
 
     \b
     Example:
@@ -336,9 +341,10 @@ def serve(graph: Path, port: int, writable: bool, timeout: int, max_result_bytes
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "jsonld", "trig"]), default="turtle", show_default=True)
 @click.option("--out", "out_file", required=True, type=click.Path(path_type=Path), help="File to write.")
 def export(graph: Path, fmt: str, out_file: Path) -> None:
-    """Export GRAPH (a graph file or store folder) in another RDF format.
+    """Export GRAPH (a graph file, store or build folder) in another RDF format.
 
-    From a store folder, N-Quads and TriG keep its named graphs (one per document).
+    From a store, N-Quads and TriG keep its named graphs (one per document); JSON-LD has a
+    compact @context (kgo, rdf, rdfs, xsd, skos, prov, dcterms).
 
     \b
     Example:

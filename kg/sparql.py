@@ -67,8 +67,8 @@ def explain(message: str, query: str, header: int = 0) -> str:
     """
     missing = undeclared_prefixes(query)
     if "Prefix not found" in message or "prefix" in message.lower() and missing:
-        names = ", ".join(f"{p}:" for p in missing) or "a prefix"
-        return (f"undeclared prefix {names} (add a PREFIX line for it; built in: "
+        names = "".join(f" {p}:" for p in missing)
+        return (f"undeclared prefix{names} (add a PREFIX line for it; built in: "
                 f"{' '.join(p + ':' for p in BUILTIN_PREFIXES)})")
     found = _POSITION.match(message.strip())
     if not found:
