@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from .documents import MAX_BYTES, Skipped, read_document
+from .documents import MAX_BYTES, Skipped, Source, read_document
 from .errors import InputError, KGError
 from .extractor import Extractor
 from .knowledge import Knowledge
@@ -26,7 +26,7 @@ class EngineError(KGError):
 Output = TypeVar("Output")
 
 
-def dask_outputs(files: Iterable[Path], knowledge: Knowledge, process: Callable[[object, Extractor], Output], *,
+def dask_outputs(files: Iterable[Path | Source], knowledge: Knowledge, process: Callable[[object, Extractor], Output], *,
                  scheduler: str | None = None, workers: int = 1, window: int = 8,
                  max_bytes: int = MAX_BYTES) -> Iterator[Output | Skipped]:
     """`process(document, extractor)` of each document as they complete, at most `window` per worker in
@@ -49,10 +49,11 @@ def dask_outputs(files: Iterable[Path], knowledge: Knowledge, process: Callable[
         limit = window * max(1, len(client.scheduler_info()["workers"]))
         running = as_completed()
         for path in files:
+            source = path if isinstance(path, Source) else Source(Path(path), Path(path).name)
             try:
-                doc = read_document(Path(path), max_bytes=max_bytes)
+                doc = read_document(source.path, max_bytes=max_bytes, doc_id=source.doc_id)
             except InputError as exc:
-                yield Skipped(str(path), str(exc))
+                yield Skipped(str(source.path), str(exc))
                 continue
             running.add(client.submit(_process_on_worker, doc, shared, process, pure=False))
             while running.count() >= limit:

@@ -282,12 +282,12 @@ def test_extract_very_long_sentence_without_punctuation(paragraph):
 
 # --- wrong paths: one line, exit 2, nothing written -----------------------------------------
 
-def test_cli_directory_where_a_file_is_expected(tmp_path, seed_paths):
+def test_cli_directory_where_a_graph_is_expected(tmp_path, seed_paths):
     runner = CliRunner()
     for args in (["query", str(tmp_path), "SELECT * WHERE {?s ?p ?o}"], ["view", str(tmp_path), "--out", str(tmp_path / "v.html")],
                  ["export", str(tmp_path), "--out", str(tmp_path / "g.nt"), "--format", "nt"]):
         result = runner.invoke(main, args)
-        assert result.exit_code == 2 and f"{tmp_path}: no such graph file" in result.output, args
+        assert result.exit_code == 2 and f"{tmp_path}: a folder, but neither a store nor a build folder" in result.output, args
     not_a_dir = tmp_path / "out"
     not_a_dir.write_text("x", encoding="utf-8")
     result = build_cli(seed_paths[4], "--out", not_a_dir)
