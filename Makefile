@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT := build
 
-.PHONY: demo test install install-test browser clean
+.PHONY: demo test install install-test browser notebook clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ demo: install
 	@echo
 	@echo "Investments stated for projects and for places' batches of projects, largest first (kg query $(OUT)/graph.ttl --name projects-by-investment):"
 	@$(BIN)/kg query $(OUT)/graph.ttl --name projects-by-investment
+
+# Runs notebooks/explore.ipynb headless on KG_INPUT (a folder of reports; seeds/ by default) into KG_OUT
+notebook: install-test
+	KG_INPUT="$(KG_INPUT)" KG_OUT="$(or $(KG_OUT),$(OUT))" $(BIN)/python tools/run_notebook.py
 
 test: install-test
 	$(BIN)/python -m pytest -q

@@ -1,4 +1,4 @@
-"""Where a single-process build's time goes: cProfile of kg.build over a corpus sample.
+"""Where a single-process build's time goes: cProfile of kg.build (kg/builder.py) over a corpus sample.
 
     python bench/profiling.py CORPUS_DIR [--limit N] [--top K]
 

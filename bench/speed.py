@@ -31,7 +31,7 @@ from pathlib import Path
 import jieba
 
 from kg import Extractor, build
-from kg.build import process
+from kg.builder import process
 from kg.documents import find_files, read_document
 from kg.model import Document
 

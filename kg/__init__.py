@@ -2,10 +2,10 @@
 
 The public API: read documents, extract one, build a folder, query the graph.
 """
-from .build import BuildResult, KnowledgeGraph, build
+from .builder import BuildResult, KnowledgeGraph, build
 from .documents import iter_documents, read_document
 from .errors import GraphError, InputError, KGError, KnowledgeError, QueryError
-from .extract import Extractor, extract
+from .extractor import Extractor, extract
 from .knowledge import default_knowledge, load_knowledge
 from .model import Document, Extraction, Fact, Mention, Sentence
 from .queries import named_queries, run_query

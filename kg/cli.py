@@ -7,18 +7,47 @@ from pathlib import Path
 import click
 
 from .documents import MAX_BYTES
-from .errors import KGError
+from .errors import InputError, KGError
 
+EXIT_ERROR = 2
 EXIT_SKIPPED = 3
 EXIT_INTERRUPTED = 130  # the shell's code for a SIGINT
+EXIT_BUG = 70  # EX_SOFTWARE: kg itself failed; exit 1 is kg validate's alone
 
 
 def _fail(exc: KGError) -> None:
     click.echo(f"kg: error: {exc}", err=True)
-    sys.exit(2)
+    sys.exit(EXIT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """kg's command group: whatever a command lets through becomes one line and its exit code, never a
+    traceback, and never exit 1 (which means "kg validate found violations" and nothing else)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except KGError as exc:
+            _fail(exc)
+        except OSError as exc:  # a path that cannot be written or read, met outside kg's own checks
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"kg: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        except (KeyboardInterrupt, click.Abort):
+            click.echo("kg: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception as exc:  # a bug: said in one line; KG_DEBUG=1 shows the traceback
+            import os
+            if os.environ.get("KG_DEBUG"):
+                raise
+            click.echo(f"kg: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+                       "(a bug in kg; run with KG_DEBUG=1 for the traceback)", err=True)
+            sys.exit(EXIT_BUG)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg")
 def main() -> None:
     """Build knowledge graphs of Chinese regional-development reports.
@@ -42,9 +71,12 @@ def main() -> None:
               help="Add PATHS to the existing build in OUT (replacing documents of the same name); the rest are not re-extracted.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--strict", is_flag=True, help="Any file that cannot be read is an error (exit 2, no output written).")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Read with this model folder (made by kg train) instead of the shipped one.")
+@click.option("--rules-only", is_flag=True, help="Read with the rules alone, without the learned model.")
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, type=click.IntRange(1), help="Skip files larger than this.")
 def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engine: str, scheduler: str | None,
-          limit: int | None, update_dir: Path | None, quiet: bool, strict: bool, max_bytes: int) -> None:
+          limit: int | None, update_dir: Path | None, quiet: bool, strict: bool, max_bytes: int,
+          model_dir: Path | None, rules_only: bool) -> None:
     """Build the graph of the .txt reports in PATHS (files or folders).
 
     Writes OUT/graph.ttl, OUT/store/ (an Oxigraph store, one named graph per document),
@@ -59,8 +91,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engi
       kg build reports/ --out build --strict
       kg build corpus/ --out big --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from .build import build as run_build
-    from .documents import find_files
+    from .builder import build as run_build
+    from .documents import find_sources
     from .errors import SkippedError
 
     if scheduler and engine != "dask":
@@ -70,10 +102,11 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engi
             raise click.UsageError("--update OUT needs the documents to add")
         out_dir = update_dir
     try:
-        files = find_files(paths or [Path("seeds")])[:limit]
+        files = find_sources(paths or [Path("seeds")], limit)
         with _progress(len(files), quiet) as progress:
             result = run_build(files, out_dir, html=not no_html, jobs=jobs, engine=engine, scheduler=scheduler,
-                               update=update_dir is not None, on_document=progress, strict=strict, max_bytes=max_bytes)
+                               update=update_dir is not None, on_document=progress, strict=strict, max_bytes=max_bytes,
+                               extractor=_extractor(model_dir, rules_only))
     except SkippedError as exc:
         for skipped in exc.skipped:
             click.echo(f"kg: skipped {skipped.reason}", err=True)
@@ -112,9 +145,24 @@ class _progress:
         self.bar.close()
 
 
+def _extractor(model_dir: Path | None, rules_only: bool):
+    """None for the shipped model (the build's own, loaded once per process), else an extractor reading with the one asked for."""
+    if model_dir is None and not rules_only:
+        return None
+    from .extractor import Extractor
+
+    if rules_only and model_dir is not None:
+        raise click.UsageError("--model and --rules-only exclude each other")
+    return Extractor(model=None if rules_only else model_dir)
+
+
 def summary(result) -> str:
     """The build summary a user reads: documents, entities and relations by type, triples, outputs."""
-    lines = [f"documents  {result.documents}" + (f" ({len(result.skipped)} skipped)" if result.skipped else "")]
+    skipped = f" ({len(result.skipped)} skipped)" if result.skipped else ""
+    if result.updated:  # the counts below are the whole build's, not the updated documents'
+        lines = [f"documents  {result.documents} added or replaced{skipped}; {result.in_build} in the build (the counts below are the whole build's)"]
+    else:
+        lines = [f"documents  {result.documents}{skipped}"]
     lines.append("entities   " + ", ".join(f"{t} {n}" for t, n in sorted(result.entities.items())) + f" (total {sum(result.entities.values())})")
     lines.append("relations  " + ", ".join(f"{r} {n}" for r, n in sorted(result.relations.items())) + f" (total {sum(result.relations.values())})")
     lines.append(f"triples    {result.triples}")
@@ -129,32 +177,75 @@ def summary(result) -> str:
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), help="A model folder made by kg train (default: the shipped one).")
 @click.option("--rules-only", is_flag=True, help="The rules alone, without the learned model.")
 def extract(files: tuple[Path, ...], out_dir: Path, model_dir: Path | None, rules_only: bool) -> None:
-    """Extract entities and relations of FILES into OUT/<doc>.json (the gold-annotation format).
+    """Extract entities and relations of FILES (files or folders) into OUT/<doc>.json (the gold-annotation format).
+
+    A document in a sub-folder of a folder given is named by its path in it (a/r.txt, written
+    OUT/a%2Fr.json); two files that would share a name are an error. Prints a one-line summary.
+    The learned model kg ships reads with the rules (kg train makes another; --rules-only leaves it out).
 
     \b
     Example:
       kg extract seeds/*.txt --out pred
       python3 ../shared/gold/score.py ../shared/gold pred
     """
-    from .build import write_annotation
+    from .annotation import to_annotation
+    from .builder import write_annotation
     from .documents import Skipped, iter_documents
-    from .extract import Extractor
+    from .extractor import Extractor
 
     from .learn.model import DEFAULT_MODEL
 
+    documents = entities = relations = skipped = 0
     try:
         extractor = Extractor(model=None if rules_only else model_dir or DEFAULT_MODEL)
-        skipped = 0
         for item in iter_documents(files):
             if isinstance(item, Skipped):
                 click.echo(f"kg: skipped {item.reason}", err=True)
                 skipped += 1
                 continue
-            write_annotation(extractor.extract(item), out_dir)
+            extraction = extractor.extract(item)
+            write_annotation(extraction, out_dir)
+            annotation = to_annotation(extraction)
+            documents, entities, relations = documents + 1, entities + len(annotation["entities"]), relations + len(annotation["relations"])
     except KGError as exc:
         _fail(exc)
+    click.echo(f"extracted  {documents} document{'s' if documents != 1 else ''}{f' ({skipped} skipped)' if skipped else ''}: "
+               f"{entities} entity names, {relations} relations; wrote {out_dir}/")
     if skipped:
         sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.argument("source")
+def explain(source: str) -> None:
+    """Show how SOURCE (a .txt file, or the text itself) was read, sentence by sentence.
+
+    Each name a finder proposed is listed as kept or dropped, with its rule id and finder;
+    a dropped name says why (another rule found the same span first, it stands inside a
+    longer name, …). Then the facts read, with their rule ids, and what each rule reads.
+
+    \b
+    Example:
+      kg explain seeds/000_932c32fca1e9e5ab.txt
+      kg explain '总投资9亿元的华阳T-1000碳基新材料项目落地。'
+    """
+    from .documents import read_document
+    from .explain import explain as explain_document, format_explanation
+    from .extractor import Extractor
+    from .model import Document
+
+    path = Path(source)
+    try:
+        if path.is_file():
+            doc = read_document(path)
+        elif source.endswith(".txt") or path.exists():
+            raise InputError(f"{source}: not a readable .txt file (give a file, or the text itself)")
+        else:
+            doc = Document("text", source)
+        extractor = Extractor()
+        click.echo("\n".join(format_explanation(explain_document(doc, extractor), extractor.knowledge.rules)))
+    except KGError as exc:
+        _fail(exc)
 
 
 @main.command(name="eval")
@@ -221,7 +312,7 @@ def _cross_validate(gold_dir: Path, text_dirs: tuple[Path, ...], folds: int, onl
 
 
 def _prepared(docs):
-    from .extract import Extractor
+    from .extractor import Extractor
     from .learn.train import prepare
 
     with click.progressbar(docs, label="kg: reading the gold documents", file=sys.stderr) as bar:
@@ -271,7 +362,10 @@ def train(gold_dirs: tuple[Path, ...], out_dir: Path, text_dirs: tuple[Path, ...
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def query(graph: Path | None, sparql: str | None, query_file: Path | None, name: str | None, params: tuple[str, ...],
           list_queries: bool, fmt: str) -> None:
-    """Run a SPARQL query over GRAPH (a graph file, or a store folder such as build/store).
+    """Run a SPARQL query over GRAPH (a graph file, a store folder such as build/store, or a build folder).
+
+    Files and stores are answered alike, by Oxigraph. kg's prefixes need no PREFIX line: kgo: rdf:
+    rdfs: xsd: owl: prov: skos: schema: dcterms: (kg serve accepts the same queries).
 
     \b
     Example:
@@ -318,7 +412,7 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(0), help="Show at most this many violations (0: all).")
 def validate(graph: Path, limit: int) -> None:
-    """Check GRAPH (a graph file or store folder) against the SHACL shapes in ontology/shapes.ttl.
+    """Check GRAPH (a graph file, store or build folder) against the SHACL shapes in ontology/shapes.ttl.
 
     Prints 'conforms', or each violation with the node, its label, the property and why.
     Exit code 0 when the graph conforms, 1 when it does not, 2 on an error.
@@ -349,10 +443,12 @@ def validate(graph: Path, limit: int) -> None:
 @click.option("--max-query-bytes", default=1_000_000, show_default=True, type=click.IntRange(1),
               help="Largest request body (or query string) accepted; bigger is refused (413).")
 def serve(graph: Path, port: int, writable: bool, timeout: int, max_result_bytes: int, max_query_bytes: int) -> None:
-    """Serve GRAPH (a graph file or store folder) as a SPARQL 1.1 endpoint on 127.0.0.1 until Ctrl-C.
+    """Serve GRAPH (a graph file, store or build folder) as a SPARQL 1.1 endpoint on 127.0.0.1 until Ctrl-C.
 
     Runs the `oxigraph` server behind a small proxy that caps request and result sizes:
-    read-only unless --writable; queries at /query, the query UI at /.
+    read-only unless --writable; queries at /query, the query UI at /. Queries may use kg's
+    prefixes without PREFIX lines (kgo: rdf: rdfs: xsd: owl: prov: skos: schema: dcterms:), as with
+    kg query; a malformed query is answered 400 with one line saying where.
 
     \b
     Example:
@@ -378,9 +474,10 @@ def serve(graph: Path, port: int, writable: bool, timeout: int, max_result_bytes
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "jsonld", "trig"]), default="turtle", show_default=True)
 @click.option("--out", "out_file", required=True, type=click.Path(path_type=Path), help="File to write.")
 def export(graph: Path, fmt: str, out_file: Path) -> None:
-    """Export GRAPH (a graph file or store folder) in another RDF format.
+    """Export GRAPH (a graph file, store or build folder) in another RDF format.
 
-    From a store folder, N-Quads and TriG keep its named graphs (one per document).
+    From a store, N-Quads and TriG keep its named graphs (one per document); JSON-LD has a
+    compact @context (kgo, rdf, rdfs, xsd, skos, prov, dcterms).
 
     \b
     Example:
@@ -390,6 +487,7 @@ def export(graph: Path, fmt: str, out_file: Path) -> None:
     from . import rdf, store
 
     try:
+        graph = store.graph_source(graph)  # a build folder stands for its store
         if store.is_store(graph) and fmt in ("nquads", "trig"):
             store.dump(graph, out_file, store.FORMATS[".nq" if fmt == "nquads" else ".trig"])
         else:
@@ -411,7 +509,7 @@ def export(graph: Path, fmt: str, out_file: Path) -> None:
               help="Draw at most this many nodes (highest degree first); the page says what it left out.")
 def view(graph: Path, out_file: Path, around: str | None, depth: int, types: str | None, document: str | None,
          top: int | None, max_nodes: int) -> None:
-    """Write the interactive HTML view of GRAPH (a Turtle file); it works offline.
+    """Write the interactive HTML view of GRAPH (a graph file, store or build folder); it works offline.
 
     \b
     Example:
@@ -419,8 +517,8 @@ def view(graph: Path, out_file: Path, around: str | None, depth: int, types: str
       kg view build/graph.ttl --out around.html --around 新荣区 --depth 2
       kg view build/graph.ttl --out firms.html --types Company,Project --top 300
     """
-    from . import rdf
-    from .graphview import networkx_from_rdf, select_view
+    from .graphview import ambiguity_note, networkx_from_rdf, select_view
+    from .store import load_any
     from .view import MAIN_TYPES, render_html
 
     try:
@@ -428,7 +526,9 @@ def view(graph: Path, out_file: Path, around: str | None, depth: int, types: str
         unknown = [t for t in wanted if t not in MAIN_TYPES]
         if unknown:
             raise click.BadParameter(f"{', '.join(unknown)} (choose from {', '.join(MAIN_TYPES)})", param_hint="--types")
-        full = networkx_from_rdf(rdf.load_graph(graph))
+        full = networkx_from_rdf(load_any(graph))
+        if around and (note := ambiguity_note(full, around)):
+            click.echo(f"kg: {note}", err=True)
         shown, selection = select_view(full, around=around, depth=depth, types=wanted, document=document, top=top)
         render_html(shown, out_file, title=graph.name, max_nodes=max_nodes, selection=selection,
                     total=full.number_of_nodes())

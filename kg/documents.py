@@ -69,6 +69,70 @@ def find_files(paths: Iterable[Path | str]) -> list[Path]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file to read and the document id it gets: its path relative to the folder named on the
+    command line (``a/r.txt`` for ``kg build dup`` finding ``dup/a/r.txt``), or its bare name when the
+    file itself was named or lies directly in that folder. Two files never share an id (see find_sources)."""
+
+    path: Path
+    doc_id: str
+
+
+def find_sources(paths: Iterable[Path | str | Source], limit: int | None = None) -> list[Source]:
+    """The files under `paths` (as find_files, the first `limit` of them) with their document ids.
+
+    The same file reached twice is read once. Two different files that would get the same id, or
+    the same output file name (r.txt and r given by name: both r.json), are an InputError naming
+    both: a document is never silently replaced by another.
+    """
+    found: list[Source] = []
+    for raw in paths:
+        if isinstance(raw, Source):  # already found (kg build counts them for its progress bar first)
+            found.append(raw)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(Source(p, p.relative_to(path).as_posix()) for p in find_files([path]))
+        else:
+            found.extend(Source(p, p.name) for p in find_files([path]))
+    found = found[:limit]
+    kept: dict[str, Source] = {}
+    by_file_name: dict[str, Source] = {}
+    for source in found:
+        same = kept.get(source.doc_id)
+        if same is not None and _same_file(same.path, source.path):
+            continue
+        other = same or by_file_name.get(output_stem(source.doc_id))
+        if other is not None:
+            raise InputError(f"{other.path} and {source.path} would both be document {source.doc_id!r}"
+                             f"{'' if same else f' (output {output_stem(source.doc_id)}.json)'}; "
+                             "give the folder that holds both, so each is named by its path in it")
+        kept[source.doc_id] = source
+        by_file_name[output_stem(source.doc_id)] = source
+    return list(kept.values())
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def output_stem(doc_id: str) -> str:
+    """The file name (without extension) of a document's outputs (extract/<stem>.json, shards/<stem>.nq).
+
+    A document in a sub-folder keeps its folders in the name, '/' written %2F (and '%' as %25),
+    so no two ids share a stem unless they differ only in their extension.
+
+    >>> output_stem("000_abc.txt"), output_stem("a/r.txt"), output_stem("50%.txt")
+    ('000_abc', 'a%2Fr', '50%25')
+    """
+    name = doc_id.replace("%", "%25").replace("/", "%2F")
+    return Path(name).stem if Path(name).suffix else name
+
+
 def decode(data: bytes, path: Path | str) -> str:
     """The text of a report's bytes: by BOM, else UTF-8, else what charset-normalizer finds among Chinese encodings.
 
@@ -135,8 +199,8 @@ def _clean(text: str) -> str:
     return _CONTROL.sub(lambda match: " " * len(match.group()), text)
 
 
-def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:
-    """One report; its id is the file name. An InputError says why a file cannot be read."""
+def read_document(path: Path, *, max_bytes: int = MAX_BYTES, doc_id: str | None = None) -> Document:
+    """One report; its id is `doc_id`, by default the file name. An InputError says why a file cannot be read."""
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -148,18 +212,24 @@ def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return Document(path.name, decode(data, path), str(path))
+    return Document(doc_id or path.name, decode(data, path), str(path))
 
 
 def iter_documents(paths: Iterable[Path | str], *, max_bytes: int = MAX_BYTES) -> Iterator[Document | Skipped]:
-    """Documents in order, each read only when it is needed; a Skipped for each file that fails."""
-    for path in find_files(paths):
+    """Documents in order (ids as find_sources gives them), each read only when it is needed; a Skipped for each file that fails."""
+    for source in find_sources(paths):
         try:
-            yield read_document(path, max_bytes=max_bytes)
+            yield read_document(source.path, max_bytes=max_bytes, doc_id=source.doc_id)
         except InputError as exc:
-            yield Skipped(str(path), str(exc))
+            yield Skipped(str(source.path), str(exc))
 
 
-def unreadable(paths: Iterable[Path | str], *, max_bytes: int = MAX_BYTES) -> list[Skipped]:
-    """Every file under `paths` that cannot be read, each read once (for --strict, before anything is written)."""
-    return [item for item in iter_documents(paths, max_bytes=max_bytes) if isinstance(item, Skipped)]
+def unreadable(sources: Iterable[Source], *, max_bytes: int = MAX_BYTES) -> list[Skipped]:
+    """Every file of `sources` that cannot be read, each read once (for --strict, before anything is written)."""
+    skipped = []
+    for source in sources:
+        try:
+            read_document(source.path, max_bytes=max_bytes)
+        except InputError as exc:
+            skipped.append(Skipped(str(source.path), str(exc)))
+    return skipped

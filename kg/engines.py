@@ -1,17 +1,19 @@
 """The Dask adapter: extraction of a build's documents on a Dask cluster (a local one when no address is given).
 
 The client reads the documents and sends their text, so workers need no shared folder; each worker
-returns a document's extraction JSON and N-Quads, which the build writes as shards and bulk-loads.
+runs the build's per-document work (`process`, given by kg.builder: this adapter knows nothing of what
+it makes) and returns what it made, a document's extraction JSON and N-Quads, which the build writes
+as shards and bulk-loads.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
-from .build import DocumentOutput, process
-from .documents import MAX_BYTES, Skipped, read_document
+from .documents import MAX_BYTES, Skipped, Source, read_document
 from .errors import InputError, KGError
-from .extract import Extractor
+from .extractor import Extractor
 from .knowledge import Knowledge
 
 
@@ -21,9 +23,14 @@ class EngineError(KGError):
     code = "E500"
 
 
-def dask_outputs(files: Iterable[Path], knowledge: Knowledge, *, scheduler: str | None = None, workers: int = 1,
-                 window: int = 8, max_bytes: int = MAX_BYTES) -> Iterator[DocumentOutput | Skipped]:
-    """Processed documents as they complete, at most `window` per worker in flight (memory stays flat)."""
+Output = TypeVar("Output")
+
+
+def dask_outputs(files: Iterable[Path | Source], knowledge: Knowledge, process: Callable[[object, Extractor], Output], *,
+                 scheduler: str | None = None, workers: int = 1, window: int = 8,
+                 max_bytes: int = MAX_BYTES) -> Iterator[Output | Skipped]:
+    """`process(document, extractor)` of each document as they complete, at most `window` per worker in
+    flight (memory stays flat)."""
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -42,12 +49,13 @@ def dask_outputs(files: Iterable[Path], knowledge: Knowledge, *, scheduler: str 
         limit = window * max(1, len(client.scheduler_info()["workers"]))
         running = as_completed()
         for path in files:
+            source = path if isinstance(path, Source) else Source(Path(path), Path(path).name)
             try:
-                doc = read_document(Path(path), max_bytes=max_bytes)
+                doc = read_document(source.path, max_bytes=max_bytes, doc_id=source.doc_id)
             except InputError as exc:
-                yield Skipped(str(path), str(exc))
+                yield Skipped(str(source.path), str(exc))
                 continue
-            running.add(client.submit(_process_on_worker, doc, shared, pure=False))
+            running.add(client.submit(_process_on_worker, doc, shared, process, pure=False))
             while running.count() >= limit:
                 yield next(running).result()
         for future in running:
@@ -61,7 +69,7 @@ def dask_outputs(files: Iterable[Path], knowledge: Knowledge, *, scheduler: str 
 _EXTRACTORS: dict[int, Extractor] = {}
 
 
-def _process_on_worker(doc, knowledge: Knowledge) -> DocumentOutput:
+def _process_on_worker(doc, knowledge: Knowledge, process: Callable[[object, Extractor], Output]) -> Output:
     # one extractor per worker process and knowledge object: the segmenter's dictionary loads once
     extractor = _EXTRACTORS.get(id(knowledge))
     if extractor is None or extractor.knowledge is not knowledge:

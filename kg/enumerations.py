@@ -17,7 +17,6 @@ from .segment import common_noun, common_word, is_verb, place_word, unfamiliar
 MAX_ITEM = 16  # characters
 _ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９·\-—（）()]+")
 _CLAUSE_BREAKS = "，。；：！？,;:!?\n“”‘’《》"
-_FINAL_JOINERS = ("和", "及", "与")
 # A list closed by a count instead of 等: 东关、西关和南关三个街道.
 _COUNTED_CLOSE = re.compile(r"[一二三四五六七八九十两\d]+个")
 
@@ -25,18 +24,19 @@ _COUNTED_CLOSE = re.compile(r"[一二三四五六七八九十两\d]+个")
 def enumerated_mentions(text: str, tokens: list[Token], knowledge: Knowledge, name_like) -> list[Mention]:
     """Items of 'A、B等…项目' and 'A、B和C三个街道' lists; `name_like(token)` tells name tokens."""
     out = []
-    for end, after, closed_by_count in _list_ends(text, tokens):
+    joiners = knowledge.final_joiners
+    for end, after, closed_by_count in _list_ends(text, tokens, joiners):
         kind = _list_kind(text, after, knowledge.list_kinds, immediate=closed_by_count, stop=_verb_stop(text, tokens, after, knowledge.industry_words))
         if kind is None:
             continue
         typ, subtype = kind
-        items = _items(text, tokens, end, name_like, split_joiners=closed_by_count, name_initials=knowledge.name_initials)
+        items = _items(text, tokens, end, name_like, joiners if closed_by_count else (), knowledge)
         if closed_by_count and len(items) < 2:
             continue
         rule = "list.enumeration.counted" if not closed_by_count and _COUNTED_KIND.match(text, after) else "list.enumeration"
         for start, stop in items:
             name = text[start:stop]
-            whole = start == 0 or text[start - 1] in _CLAUSE_BREAKS + "、" + "".join(_FINAL_JOINERS)
+            whole = start == 0 or text[start - 1] in _CLAUSE_BREAKS + "、" or text[start - 1] in joiners
             if typ == "Project" and len(name) == 2 and not whole:
                 continue  # 地下综合|管廊: the end of a longer, generic item
             if typ in ("Project", "Company") and knowledge.head_of(name) is None and _kind_of_work(tokens, start, stop, knowledge, typ):
@@ -72,7 +72,7 @@ def _particular(word: str, knowledge: Knowledge) -> bool:
 _COUNTED_KIND = re.compile(r"[一二三四五六七八九十两\d]+[个家座条所处项][\u4e00-\u9fff]{0,2}(?:项目|工程)")
 
 
-def _list_ends(text: str, tokens: list[Token]):
+def _list_ends(text: str, tokens: list[Token], joiners: tuple[str, ...]):
     """(end of the last item, where the kind noun may start, closed by a count?) for each list."""
     for tok in tokens:
         if tok.text == "等":
@@ -83,7 +83,7 @@ def _list_ends(text: str, tokens: list[Token]):
         before = text[max(0, match.start() - MAX_ITEM):match.start()]
         if before.endswith("等"):
             continue  # 等7个村: the 等 closed the list already
-        if "、" in before or any(j in before for j in _FINAL_JOINERS):
+        if "、" in before or any(j in before for j in joiners):
             yield match.start(), match.end(), True
 
 
@@ -120,15 +120,16 @@ def _list_kind(text: str, pos: int, kinds: dict[str, tuple[str, str]], immediate
     return None
 
 
-def _items(text: str, tokens: list[Token], end: int, name_like, split_joiners: bool, name_initials=frozenset()) -> list[tuple[int, int]]:
-    """(start, end) of each item of the list ending at `end`, first item last."""
+def _items(text: str, tokens: list[Token], end: int, name_like, split_joiners: tuple[str, ...], knowledge: Knowledge) -> list[tuple[int, int]]:
+    """(start, end) of each item of the list ending at `end`, first item last; the last item is split
+    off at one of `split_joiners` (A、B和C), if any are given."""
     clause = max(text.rfind(ch, 0, end) for ch in _CLAUSE_BREAKS) + 1
     parts = _split_items(text, clause, end, split_joiners)
     out = []
     for index, (start, stop) in enumerate(reversed(parts)):
         first = index == len(parts) - 1
         if first:
-            start = _first_item_start(text, tokens, start, stop, name_like, name_initials)
+            start = _first_item_start(text, tokens, start, stop, name_like, knowledge)
         if start is None or not 2 <= stop - start <= MAX_ITEM or not _ITEM.fullmatch(text, start, stop):
             if not first:
                 break  # a broken item ends the list
@@ -137,7 +138,7 @@ def _items(text: str, tokens: list[Token], end: int, name_like, split_joiners: b
     return out
 
 
-def _split_items(text: str, clause: int, end: int, split_joiners: bool) -> list[tuple[int, int]]:
+def _split_items(text: str, clause: int, end: int, split_joiners: tuple[str, ...]) -> list[tuple[int, int]]:
     parts, start = [], clause
     for pos in range(clause, end):
         if text[pos] == "、":
@@ -145,7 +146,7 @@ def _split_items(text: str, clause: int, end: int, split_joiners: bool) -> list[
             start = pos + 1
     parts.append((start, end))
     last_start, last_end = parts[-1]
-    for joiner in _FINAL_JOINERS if split_joiners else ():  # A、B和C: the joiner opens the last item
+    for joiner in split_joiners:  # A、B和C: the joiner opens the last item
         pos = text.rfind(joiner, last_start + 2, last_end - 1)
         if pos != -1 and len(parts) >= 1:
             parts[-1:] = [(last_start, pos), (pos + 1, last_end)]
@@ -153,7 +154,7 @@ def _split_items(text: str, clause: int, end: int, split_joiners: bool) -> list[
     return parts
 
 
-def _first_item_start(text: str, tokens: list[Token], start: int, stop: int, name_like, name_initials) -> int | None:
+def _first_item_start(text: str, tokens: list[Token], start: int, stop: int, name_like, knowledge: Knowledge) -> int | None:
     """Left edge of the first item: name-like tokens back from its end; a one-character word that
     jieba split off the name (上|庄, 小|南营) stays; a leading verb (实施, 集合) goes."""
     inside = [t for t in tokens[_first_at(tokens, start):_first_at(tokens, stop)] if t.end <= stop]
@@ -164,15 +165,15 @@ def _first_item_start(text: str, tokens: list[Token], start: int, stop: int, nam
         prev = inside[first - 1]
         if name_like(prev) and not is_verb(prev.text):
             first -= 1
-        elif len(prev.text) == 1 and prev.text in name_initials and (first == 1 or not name_like(inside[first - 2]) or is_verb(inside[first - 2].text)):
+        elif len(prev.text) == 1 and prev.text in knowledge.name_initials and (first == 1 or not name_like(inside[first - 2]) or is_verb(inside[first - 2].text)):
             first -= 1
             break
         else:
             break
-    while first < len(inside) - 1 and (is_verb(inside[first].text) or inside[first].text in _FINAL_JOINERS):
+    while first < len(inside) - 1 and (is_verb(inside[first].text) or inside[first].text in knowledge.final_joiners):
         first += 1  # 实施|某某, 扩建|及|某某: neither the verb nor the joiner is the name's
     opening = inside[first].text
-    if len(opening) > 1 and opening[0] in _FINAL_JOINERS and not _known_word(opening[:2]):
+    if len(opening) > 1 and opening[0] in knowledge.final_joiners and not _known_word(opening[:2]):
         return inside[first].start + 1  # 扩建|及南|淝河: jieba glued the joiner to the name (not 和平路)
     return inside[first].start
 
@@ -197,7 +198,7 @@ def _item_ok(name: str, typ: str, knowledge: Knowledge, counted: bool = False) -
     head = knowledge.head_of(name)
     if typ == "Company" and (re.search(r"[及和与]", name) or head is not None and head.type != "Company"):
         return False  # 新能源重卡换电站、充电站及换电设备制造等…企业: products and lines of business
-    return not name.endswith(("节", "日", "企业", "国企", "龙头"))
+    return not name.endswith(knowledge.not_item_endings)
 
 
 def _all_industry(name: str, knowledge: Knowledge) -> bool:

@@ -120,8 +120,16 @@ def evaluate(gold_dir: Path | str, pred_dir: Path | str) -> Report:
     gold_dir, pred_dir = Path(gold_dir), Path(pred_dir)
     if not gold_dir.is_dir():
         raise InputError(f"{gold_dir}: no such folder of gold files")
+    if not pred_dir.is_dir():
+        raise InputError(f"{pred_dir}: no such folder of predictions")
+    golds = sorted(gold_dir.glob("*.json"))
+    if not any((pred_dir / g.name).exists() for g in golds):
+        preds = sorted(p.name for p in pred_dir.glob("*.json"))
+        raise InputError(f"no document in common: {gold_dir} has {len(golds)} gold file(s)"
+                         f"{f' ({golds[0].name} …)' if golds else ''}, {pred_dir} {len(preds)} prediction(s)"
+                         f"{f' ({preds[0]} …)' if preds else ''}; files are paired by name")
     pairs = []
-    for gold_path in sorted(gold_dir.glob("*.json")):
+    for gold_path in golds:
         pred_path = pred_dir / gold_path.name
         pairs.append((gold_path.name, _load(gold_path), _load(pred_path) if pred_path.exists() else {}))
     return score_documents(pairs)

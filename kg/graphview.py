@@ -15,24 +15,35 @@ _EDGES = {KGO.locatedIn: "locatedIn", KGO.operatedBy: "operatedBy", KGO.implemen
 
 
 def networkx_from_rdf(graph: Graph) -> nx.MultiDiGraph:
-    """Entities become nodes (label, type, aliases, sources, facts); kg relations become edges."""
+    """Entities become nodes (label, type, aliases, sources, facts, documents); kg relations become edges.
+
+    A node's sources are the sentences of every fact it takes part in, as subject or object (a
+    program is read from the sentence saying who implements it); its documents, every document
+    that names it (kgo:mentionedIn), fact or no fact.
+    """
     out = nx.MultiDiGraph()
+    names = {doc: str(name) for doc, name in graph.subject_objects(DCTERMS.identifier)}
     for node, cls in graph.subject_objects(RDF.type):
         if cls in _TYPES:
             out.add_node(str(node), label=str(graph.value(node, RDFS.label) or node), type=_TYPES[cls],
-                         aliases=sorted(str(a) for a in graph.objects(node, SKOS.altLabel)), sources=[], facts=[])
+                         aliases=sorted(str(a) for a in graph.objects(node, SKOS.altLabel)), sources=[], facts=[],
+                         documents=sorted({names.get(d, str(d)) for d in graph.objects(node, KGO.mentionedIn)}))
     for predicate, name in _EDGES.items():
         for s, o in graph.subject_objects(predicate):
             if str(s) in out and str(o) in out:
                 out.add_edge(str(s), str(o), key=name, label=name)
-    for statement in graph.subjects(RDF.type, RDF.Statement):
-        subject = str(graph.value(statement, RDF.subject))
-        if subject in out:
-            _add_source(graph, out.nodes[subject], graph.value(statement, PROV.wasDerivedFrom))
-    for owner, investment in graph.subject_objects(KGO.hasInvestment):
+    for statement in sorted(graph.subjects(RDF.type, RDF.Statement)):
+        for end in (RDF.subject, RDF.object):
+            node = str(graph.value(statement, end))
+            if node in out:
+                _add_source(graph, out.nodes[node], graph.value(statement, PROV.wasDerivedFrom))
+    for owner, investment in sorted(graph.subject_objects(KGO.hasInvestment)):
         if str(owner) in out:
             out.nodes[str(owner)]["facts"].append(_investment(graph, investment))
             _add_source(graph, out.nodes[str(owner)], graph.value(investment, PROV.wasDerivedFrom))
+    for node, sentence in sorted(graph.subject_objects(KGO.namedIn)):  # a name read without a fact: its sentence
+        if str(node) in out:
+            _add_source(graph, out.nodes[str(node)], sentence)
     return out
 
 
@@ -78,8 +89,8 @@ def select_view(graph: nx.MultiDiGraph, *, around: str | None = None, depth: int
     if types:
         keep = {n for n in keep if graph.nodes[n].get("type") in types}
         described.append("--types " + ",".join(types))
-    if document:
-        keep = {n for n in keep if any(_doc_matches(doc, document) for doc, _ in graph.nodes[n].get("sources") or ())}
+    if document:  # everything the document names, with or without a fact
+        keep = {n for n in keep if any(_doc_matches(doc, document) for doc in node_documents(graph.nodes[n]))}
         described.append(f"--document {document}")
     if around:
         centre = find_node(graph, around)
@@ -96,12 +107,41 @@ def select_view(graph: nx.MultiDiGraph, *, around: str | None = None, depth: int
 
 def find_node(graph: nx.MultiDiGraph, name: str):
     """The node named `name` (its IRI, label or an alias); among several, the one of highest degree."""
+    return named_nodes(graph, name)[0]
+
+
+def named_nodes(graph: nx.MultiDiGraph, name: str) -> list:
+    """The nodes `name` may mean (its IRI; else its label, else an alias), highest degree first."""
     if name in graph:
-        return name
-    found = [n for n, d in graph.nodes(data=True) if name == d.get("label") or name in (d.get("aliases") or ())]
+        return [name]
+    found = [n for n, d in graph.nodes(data=True) if name == d.get("label")]
+    found = found or [n for n, d in graph.nodes(data=True) if name in (d.get("aliases") or ())]
     if not found:
         raise GraphError(f"no entity named {name!r} in the graph (give its name, an alias or its IRI)")
-    return min(found, key=lambda n: (-graph.degree(n), str(n)))
+    return sorted(found, key=lambda n: (-graph.degree(n), str(n)))
+
+
+def ambiguity_note(graph: nx.MultiDiGraph, name: str) -> str | None:
+    """When `name` means several entities: which one --around draws, and the others (with their IRIs, to choose)."""
+    nodes = named_nodes(graph, name)
+    if len(nodes) < 2:
+        return None
+    chosen, *others = (describe_node(graph, n) for n in nodes)
+    return (f"--around {name}: {len(nodes)} entities have this name; drawing the most connected, {chosen}; "
+            f"the others: {'; '.join(others)} (give an IRI to choose)")
+
+
+def describe_node(graph: nx.MultiDiGraph, node) -> str:
+    """A node as a user tells it from its namesakes: label, type, the place it lies in, degree, IRI."""
+    data = graph.nodes[node]
+    parents = sorted(str(graph.nodes[v].get("label", v)) for _, v, d in graph.out_edges(node, data=True) if d.get("label") == "locatedIn")
+    where = f" in {'/'.join(parents)}" if parents else ""
+    return f"{data.get('label', node)} ({data.get('type', '?')}{where}, {graph.degree(node)} relations) <{node}>"
+
+
+def node_documents(data: dict) -> set[str]:
+    """The documents a node is read from: those of its source sentences and those that name it."""
+    return {doc for doc, _ in data.get("sources") or () if doc} | set(data.get("documents") or ())
 
 
 def _doc_matches(doc: str, wanted: str) -> bool:

@@ -17,7 +17,32 @@ HEAD_CACHE_SIZE = 200_000  # words; a cache that stops growing, so memory stays 
 # Kinds of rows in quotes.tsv (see the file's header for what each means).
 QUOTE_RULE_KINDS = ("after", "complete", "before", "between", "reject", "reject_before")
 
+# The [sections] each sectioned file must have, each once; an unknown or missing one is an error.
+GENERIC_SECTIONS = ("generic", "leading")
+CATEGORY_SECTIONS = (
+    "modifier", "classifier", "not_program", "inner", "rank", "weak_head", "not_numeral", "direction",
+    "project_place_head", "policy_domain", "doctrine_tail", "name_initial", "enterprise_action",
+    "province_abbreviation", "compass", "place_inner", "kind_marker", "phrase_final_head",
+    "task_force_head", "task_force_opener", "company_kind",
+)
+CUE_SECTIONS = (
+    "publishing_verb", "counted_thing", "rank_opener", "place_in_brand", "function_char", "doc_title",
+    "quote_joiner", "final_joiner", "after_prefix", "negation", "short_water_head", "school_head",
+    "built_marker", "brand_not_first", "brand_not_last", "city_own_opener", "capacity_start", "place_char",
+    "not_item_ending", "investment_opener", "threshold",
+)
+
+# Where a rule id acts (rules.tsv's stage column, joined by +): it finds names, it reads facts, or it
+# labels rows of a knowledge file (or a reading the code weighs) without being carried by either.
+RULE_STAGES = ("mentions", "relations", "cue")
+
+# Relations whose rules read trigger words (operatedBy reads names only).
+TRIGGERED_RELATIONS = ("locatedIn", "implements", "investment")
+
 LEVEL_SUBTYPE = {"province": "Province", "city": "City", "county": "District"}
+# A place's kind (kgo:placeType, ontology/kg.ttl); the rules test these names, so a misspelt one in a
+# knowledge file would silently skip them. Other types have no subtype.
+PLACE_SUBTYPES = ("Province", "City", "District", "Town", "Village", "Zone", "Landmark", "Water")
 # Longest first: the suffix removed to get a division's short form (新荣区 → 新荣).
 DIVISION_SUFFIXES = (
     "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "自治旗",
@@ -50,6 +75,15 @@ class Head:
     rule: str
 
 
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A declared rule id (rules.tsv): where it acts and what it reads."""
+
+    id: str
+    stages: tuple[str, ...]  # of RULE_STAGES
+    description: str
+
+
 @dataclass(frozen=True)
 class Knowledge:
     """Everything extraction needs besides the text; loaded once, shared read-only."""
@@ -68,7 +102,6 @@ class Knowledge:
     list_kinds: dict[str, tuple[str, str]]
     max_head: int = field(default=0)
     modifiers: frozenset[str] = field(default=frozenset())  # 示范, 普惠性: X示范村 is a kind, not a name
-    project_modifiers: frozenset[str] = field(default=frozenset())  # 战略性, 安置: the same for projects
     classifiers: frozenset[str] = field(default=frozenset())  # 个, 批: 6个…项目 counts a kind
     not_programs: frozenset[str] = field(default=frozenset())  # 四个意识: doctrines, not programs
     landmarks: dict[str, tuple[str, str]] = field(default_factory=dict)  # 黄河 → (Place, Water)
@@ -91,8 +124,41 @@ class Knowledge:
     task_force_heads: frozenset[str] = field(default=frozenset())  # 领导小组: named by a verb phrase
     task_force_openers: tuple[str, ...] = ()  # 成立: where a task force's name starts
     company_kinds: frozenset[str] = field(default=frozenset())  # 证券, 融资性担保, 跨国: kinds of enterprise
+    rules: dict[str, Rule] = field(default_factory=dict)  # the registry of rule ids (rules.tsv)
+    # cues.txt: short lists the rules key on (see the file's header for each)
+    publishing_verbs: tuple[str, ...] = ()  # 出台, 印发: a sentence that publishes a policy
+    counted_things: tuple[str, ...] = ()  # 路, 管网: what 20条 counts when it is no policy
+    rank_openers: tuple[str, ...] = ()  # 全国, 省级: open a title around a program's name
+    place_in_brand: tuple[str, ...] = ()  # 岛, 沿线: a would-be brand that is a place
+    function_chars: frozenset[str] = field(default=frozenset())  # 以, 在: glued to a name's first word
+    doc_titles: tuple[str, ...] = ()  # 实施方案, 条例: a document title naming a plan
+    quote_joiners: tuple[str, ...] = ()  # 、, 和: between the quotes of one list
+    final_joiners: tuple[str, ...] = ()  # 和, 及, 与 (in this order): join a list's last item
+    after_prefixes: tuple[str, ...] = ()  # 重大, 总: between a quote and the word that makes it a program
+    negations: frozenset[str] = field(default=frozenset())  # 不, 未: open a negated phrase
+    short_water_heads: frozenset[str] = field(default=frozenset())  # 河, 湖: one character before them names
+    school_heads: tuple[str, ...] = ()  # 学, 学院: a school's name ending
+    built_markers: tuple[str, ...] = ()  # 期, 路, 枢纽: a …工程 that is built
+    brand_not_first: frozenset[str] = field(default=frozenset())  # 代, 期: cut from a number
+    brand_not_last: frozenset[str] = field(default=frozenset())  # 类, 级: a class or a scale
+    city_own_openers: tuple[str, ...] = ()  # 市, 我市: the city's own
+    capacity_starts: tuple[str, ...] = ()  # 年产: a capacity starts
+    place_chars: frozenset[str] = field(default=frozenset())  # 湖, 寨: an unknown word that is a place
+    not_item_endings: tuple[str, ...] = ()  # 节, 龙头: list items that are no names
+    investment_openers: tuple[str, ...] = ()  # 总投资: a clause continuing the one before with its investment
+    thresholds: tuple[str, ...] = ()  # 以上: an amount that is a threshold
     # head_of is asked about every token of every document: the same words, again and again
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def published(self) -> re.Pattern:
+        """Any publishing verb, longest first."""
+        return _alternatives(self.publishing_verbs)
+
+    @cached_property
+    def after_prefix(self) -> re.Pattern:
+        """What may stand between a closing quote and an `after` word: a word of [after_prefix] or a count (三大, 五项), or nothing."""
+        return re.compile(f"(?:{_alternatives(self.after_prefixes).pattern}|[一二三四五六七八九十两\\d]+[大项个])?")
 
     @property
     def industry_words(self) -> frozenset[str]:
@@ -164,6 +230,11 @@ def composed_of(text: str, is_word, longest: int = 6) -> bool:
     return reach[-1]
 
 
+def _alternatives(words: tuple[str, ...]) -> re.Pattern:
+    """A pattern matching any of `words`, the longest first where one starts another."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 def _as_set(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(words)
 
@@ -186,8 +257,14 @@ def _rows(path: Path, columns: int) -> list[tuple[int, list[str]]]:
 
 
 def _words(path: Path) -> list[str]:
-    """Whitespace-separated words of a knowledge file, comments skipped."""
-    return [w for _, cells in _rows(path, 1) for w in cells[0].split()]
+    """Whitespace-separated words of a knowledge file without sections, comments skipped."""
+    words = []
+    for number, cells in _rows(path, 1):
+        line = cells[0].split()
+        if line and line[0].startswith("[") and line[0].endswith("]"):
+            raise KnowledgeError(f"{path}:{number}: this file has no sections, got {line[0]}")
+        words += line
+    return words
 
 
 def short_form(name: str) -> str:
@@ -215,58 +292,112 @@ def load_divisions(path: Path) -> dict[str, Division]:
     return divisions
 
 
-def load_heads(path: Path) -> dict[str, Head]:
+def _checked_type(path: Path, number: int, typ: str, subtype: str) -> None:
+    """An entity type of the five, and a subtype only a place has, one of PLACE_SUBTYPES."""
+    if typ not in ENTITY_TYPES:
+        raise KnowledgeError(f"{path}:{number}: unknown entity type {typ!r}; expected one of {ENTITY_TYPES}")
+    if typ == "Place" and subtype not in PLACE_SUBTYPES or typ != "Place" and subtype:
+        allowed = f"one of {PLACE_SUBTYPES}" if typ == "Place" else "none"
+        raise KnowledgeError(f"{path}:{number}: unknown subtype {subtype!r} for {typ}; expected {allowed}")
+
+
+def load_rules(path: Path) -> dict[str, Rule]:
+    """Read rules.tsv (rule id, stage, description): the ids every other file and the code may use."""
+    rules: dict[str, Rule] = {}
+    for number, cells in _rows(path, 3):
+        rule_id, stage, description = cells[:3]
+        stages = tuple(stage.split("+"))
+        if not re.fullmatch(r"[a-z_]+(?:\.[a-z_]+)+", rule_id):
+            raise KnowledgeError(f"{path}:{number}: a rule id is dotted lower-case words (head.place.town), got {rule_id!r}")
+        if rule_id in rules:
+            raise KnowledgeError(f"{path}:{number}: rule id {rule_id} declared twice")
+        if not set(stages) <= set(RULE_STAGES) or not description:
+            raise KnowledgeError(f"{path}:{number}: stage must be {' or '.join(RULE_STAGES)} (joined by +) with a description, got {stage!r}")
+        rules[rule_id] = Rule(rule_id, stages, description)
+    return rules
+
+
+def _declared(path: Path, number: int, rule: str, rules: dict[str, Rule]) -> str:
+    """`rule`, when rules.tsv declares it; a rule id nobody declared is a typo that a rule's test would miss."""
+    if rule not in rules:
+        raise KnowledgeError(f"{path}:{number}: rule id {rule!r} is not declared in rules.tsv")
+    return rule
+
+
+def load_heads(path: Path, rules: dict[str, Rule]) -> dict[str, Head]:
     heads = {}
     for number, cells in _rows(path, 4):
         word, typ, subtype, rule = cells[:4]
-        if typ not in ENTITY_TYPES:
-            raise KnowledgeError(f"{path}:{number}: unknown entity type {typ!r}; expected one of {ENTITY_TYPES}")
+        _checked_type(path, number, typ, subtype)
+        _declared(path, number, rule, rules)
         heads[word] = Head(word, typ, subtype, rule)
     return heads
 
 
-def load_triggers(path: Path) -> dict[str, tuple[tuple[str, str], ...]]:
+def load_triggers(path: Path, rules: dict[str, Rule]) -> dict[str, tuple[tuple[str, str], ...]]:
     found: dict[str, list[tuple[str, str]]] = {}
-    for number, cells in _rows(path, 3):
+    rows = _rows(path, 3)
+    for number, cells in rows:
         relation, word, rule = cells[:3]
         if relation not in RELATIONS:
             raise KnowledgeError(f"{path}:{number}: unknown relation {relation!r}; expected one of {RELATIONS}")
-        found.setdefault(relation, []).append((word, rule))
+        found.setdefault(relation, []).append((word, _declared(path, number, rule, rules)))
+    _require(path, rows, "relation", TRIGGERED_RELATIONS, found)
     return {rel: tuple(sorted(words, key=lambda w: -len(w[0]))) for rel, words in found.items()}
 
 
-def load_quote_rules(path: Path) -> dict[str, dict[str, str]]:
+def load_quote_rules(path: Path, rules_declared: dict[str, Rule]) -> dict[str, dict[str, str]]:
     rules: dict[str, dict[str, str]] = {kind: {} for kind in QUOTE_RULE_KINDS}
-    for number, cells in _rows(path, 3):
+    rows = _rows(path, 3)
+    for number, cells in rows:
         kind, word, rule = cells[:3]
         if kind not in rules:
             raise KnowledgeError(f"{path}:{number}: kind must be one of {sorted(rules)}, got {kind!r}")
-        rules[kind][word] = rule
+        rules[kind][word] = _declared(path, number, rule, rules_declared)
+    _require(path, rows, "kind", QUOTE_RULE_KINDS, {kind for kind, words in rules.items() if words})
     return rules
+
+
+def _require(path: Path, rows: list[tuple[int, list[str]]], what: str, needed: tuple[str, ...], present) -> None:
+    """Every one of `needed` has rows in the file: the rules that read them would otherwise find nothing, silently."""
+    missing = [name for name in needed if name not in present]
+    if missing:
+        last = rows[-1][0] if rows else 0
+        raise KnowledgeError(f"{path}:{last}: no rows of {what} {', '.join(missing)} (checked to the end of the file)")
 
 
 def load_list_kinds(path: Path) -> dict[str, tuple[str, str]]:
     kinds = {}
     for number, cells in _rows(path, 2):
-        if cells[1] not in ENTITY_TYPES:
-            raise KnowledgeError(f"{path}:{number}: unknown entity type {cells[1]!r}; expected one of {ENTITY_TYPES}")
-        kinds[cells[0]] = (cells[1], cells[2] if len(cells) > 2 else "")
+        subtype = cells[2] if len(cells) > 2 else ""
+        _checked_type(path, number, cells[1], subtype)
+        kinds[cells[0]] = (cells[1], subtype)
     return kinds
 
 
-def load_sections(path: Path) -> dict[str, list[str]]:
-    """A word list split into [sections]."""
+def load_sections(path: Path, expected: tuple[str, ...]) -> dict[str, list[str]]:
+    """A word list split into [sections]: each of `expected` once, and no other (a section renamed
+    or dropped would otherwise leave the rule that reads it silently without words)."""
     sections: dict[str, list[str]] = {}
     current = None
-    for number, cells in _rows(path, 1):
+    rows = _rows(path, 1)
+    for number, cells in rows:
         word = cells[0]
         if word.startswith("[") and word.endswith("]"):
             current = word[1:-1]
+            if current not in expected:
+                raise KnowledgeError(f"{path}:{number}: unknown section [{current}]; expected one of {', '.join(expected)}")
+            if current in sections:
+                raise KnowledgeError(f"{path}:{number}: section [{current}] given twice")
             sections[current] = []
         elif current is None:
             raise KnowledgeError(f"{path}:{number}: word {word!r} before any [section]")
         else:
             sections[current].append(word)
+    missing = [name for name in expected if name not in sections]
+    if missing:
+        last = rows[-1][0] if rows else 0
+        raise KnowledgeError(f"{path}:{last}: missing section(s) {', '.join(f'[{name}]' for name in missing)} (checked to the end of the file)")
     return sections
 
 
@@ -282,50 +413,73 @@ def _index(divisions: dict[str, Division], attr: str) -> dict[str, tuple[Divisio
 def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
     """Load every knowledge file from `data_dir`, raising KnowledgeError with file:line on bad input."""
     data_dir = Path(data_dir)
+    rules = load_rules(data_dir / "rules.tsv")
     divisions = load_divisions(data_dir / "divisions.tsv")
-    heads = load_heads(data_dir / "heads.tsv")
-    generic = load_sections(data_dir / "generic.txt")
+    heads = load_heads(data_dir / "heads.tsv", rules)
+    generic = load_sections(data_dir / "generic.txt", GENERIC_SECTIONS)
     by_short = _index(divisions, "short")
     by_name = _index(divisions, "name")
-    categories = load_sections(data_dir / "categories.txt")
+    categories = load_sections(data_dir / "categories.txt", CATEGORY_SECTIONS)
+    cues = load_sections(data_dir / "cues.txt", CUE_SECTIONS)
     return Knowledge(
         divisions=divisions,
         by_name=by_name,
         by_short={k: v for k, v in by_short.items() if k not in by_name},
         heads=heads,
         stop_tokens=frozenset(_words(data_dir / "stop_tokens.txt")),
-        triggers=load_triggers(data_dir / "triggers.tsv"),
+        triggers=load_triggers(data_dir / "triggers.tsv", rules),
         programs=frozenset(_words(data_dir / "programs.txt")),
-        generic=frozenset(generic.get("generic", [])),
-        leading=tuple(sorted(generic.get("leading", []), key=len, reverse=True)),
+        generic=frozenset(generic["generic"]),
+        leading=tuple(sorted(generic["leading"], key=len, reverse=True)),
         industry=tuple(sorted(_words(data_dir / "industry.txt"), key=len, reverse=True)),
-        quotes=load_quote_rules(data_dir / "quotes.tsv"),
+        quotes=load_quote_rules(data_dir / "quotes.tsv", rules),
         list_kinds=load_list_kinds(data_dir / "lists.tsv"),
         max_head=max((len(h) for h in heads), default=0),
-        modifiers=frozenset(categories.get("modifier", [])),
-        project_modifiers=frozenset(categories.get("project_modifier", [])),
-        classifiers=frozenset(categories.get("classifier", [])),
-        not_programs=frozenset(categories.get("not_program", [])),
+        modifiers=frozenset(categories["modifier"]),
+        classifiers=frozenset(categories["classifier"]),
+        not_programs=frozenset(categories["not_program"]),
         landmarks=load_list_kinds(data_dir / "landmarks.tsv"),
-        policy_domains=frozenset(categories.get("policy_domain", [])),
-        doctrine_tails=tuple(categories.get("doctrine_tail", [])),
+        policy_domains=frozenset(categories["policy_domain"]),
+        doctrine_tails=tuple(categories["doctrine_tail"]),
         extra_words=frozenset(_words(data_dir / "words.txt")),
-        name_initials=frozenset(categories.get("name_initial", [])),
-        enterprise_actions=frozenset(categories.get("enterprise_action", [])),
-        directions=tuple(categories.get("direction", [])),
-        project_place_heads=tuple(categories.get("project_place_head", [])),
-        inner_words=frozenset(categories.get("inner", [])),
-        ranks=tuple(sorted(categories.get("rank", []), key=len, reverse=True)),
-        weak_heads=frozenset(categories.get("weak_head", [])),
-        not_numeral=tuple(categories.get("not_numeral", [])),
-        province_abbreviations=frozenset(categories.get("province_abbreviation", [])),
-        compass=frozenset(categories.get("compass", [])),
-        place_inner=frozenset(categories.get("place_inner", [])),
-        kind_markers=tuple(categories.get("kind_marker", [])),
-        phrase_final_heads=frozenset(categories.get("phrase_final_head", [])),
-        task_force_heads=frozenset(categories.get("task_force_head", [])),
-        task_force_openers=tuple(categories.get("task_force_opener", [])),
-        company_kinds=frozenset(categories.get("company_kind", [])),
+        name_initials=frozenset(categories["name_initial"]),
+        enterprise_actions=frozenset(categories["enterprise_action"]),
+        directions=tuple(categories["direction"]),
+        project_place_heads=tuple(categories["project_place_head"]),
+        inner_words=frozenset(categories["inner"]),
+        ranks=tuple(sorted(categories["rank"], key=len, reverse=True)),
+        weak_heads=frozenset(categories["weak_head"]),
+        not_numeral=tuple(categories["not_numeral"]),
+        province_abbreviations=frozenset(categories["province_abbreviation"]),
+        compass=frozenset(categories["compass"]),
+        place_inner=frozenset(categories["place_inner"]),
+        kind_markers=tuple(categories["kind_marker"]),
+        phrase_final_heads=frozenset(categories["phrase_final_head"]),
+        task_force_heads=frozenset(categories["task_force_head"]),
+        task_force_openers=tuple(categories["task_force_opener"]),
+        company_kinds=frozenset(categories["company_kind"]),
+        rules=rules,
+        publishing_verbs=tuple(cues["publishing_verb"]),
+        counted_things=tuple(cues["counted_thing"]),
+        rank_openers=tuple(cues["rank_opener"]),
+        place_in_brand=tuple(cues["place_in_brand"]),
+        function_chars=frozenset(cues["function_char"]),
+        doc_titles=tuple(cues["doc_title"]),
+        quote_joiners=tuple(cues["quote_joiner"]),
+        final_joiners=tuple(cues["final_joiner"]),
+        after_prefixes=tuple(cues["after_prefix"]),
+        negations=frozenset(cues["negation"]),
+        short_water_heads=frozenset(cues["short_water_head"]),
+        school_heads=tuple(cues["school_head"]),
+        built_markers=tuple(cues["built_marker"]),
+        brand_not_first=frozenset(cues["brand_not_first"]),
+        brand_not_last=frozenset(cues["brand_not_last"]),
+        city_own_openers=tuple(cues["city_own_opener"]),
+        capacity_starts=tuple(cues["capacity_start"]),
+        place_chars=frozenset(cues["place_char"]),
+        not_item_endings=tuple(cues["not_item_ending"]),
+        investment_openers=tuple(cues["investment_opener"]),
+        thresholds=tuple(cues["threshold"]),
     )
 
 

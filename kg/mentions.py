@@ -10,6 +10,7 @@ from .model import Document, Mention, Token
 from .enumerations import enumerated_mentions
 from .quotes import quoted_mentions
 from .segment import common_noun, common_word, is_verb, place_word, unfamiliar
+from .trace import MentionTrace
 
 MAX_NAME = 24  # characters; longer runs are sentences, not names
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ·\-—+＋×/（）()]")
@@ -174,7 +175,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
             first = _one_word_before(tokens, i, first, knowledge)
         start = tokens[first].start
         start += _strip_leading(text[start:tok.end], knowledge)
-        start += _strip_function_char(text[start:tok.end], head.word)
+        start += _strip_function_char(text[start:tok.end], head.word, knowledge)
         if head.type == "Place":
             settlement = head.subtype in ("Town", "Village", "Zone", "Water")
             start = _after_enclosing_place(start, tok.end - len(head.word), place_ends, settlement)
@@ -211,7 +212,7 @@ def _headed_mentions(text: str, tokens: list[Token], knowledge: Knowledge, place
         if re.match(r"[一二三四五六七八九十两]+[大项个]", name) and text[start - 1:start] in "”’」":
             continue  # “扫黑恶、…”五大专项行动: the quote is the name, this counts its items
         typ, subtype, rule = head.type, head.subtype, head.rule
-        if head.word == "工程" and not _built_thing(name, start, places):
+        if head.word == "工程" and not _built_thing(name, start, places, knowledge):
             typ, rule = "Program", "head.program.works"
         if _counted(name, knowledge) and typ == "Project" and not re.match(r"^\d", name):
             typ, rule = "Program", "head.program.numeral"
@@ -373,7 +374,7 @@ def _one_word_before(tokens: list[Token], index: int, first: int, knowledge: Kno
 
 def _splits_off(token: Token, knowledge: Knowledge) -> bool:
     """A single character that belongs to the name after it: name-like, not a function word or verb."""
-    return len(token.text) == 1 and _name_like(token, knowledge) and token.text not in _FUNCTION_CHARS and not is_verb(token.text)
+    return len(token.text) == 1 and _name_like(token, knowledge) and token.text not in knowledge.function_chars and not is_verb(token.text)
 
 
 _COUNT = re.compile(r"(?:\d+|[一二三四五六七八九十百千两几多数]+)[个家所座条项批处]")
@@ -421,13 +422,9 @@ def _generic_token(word: str, head: str, knowledge: Knowledge) -> bool:
     return word in knowledge.generic or before in knowledge.classifiers or before in knowledge.modifiers
 
 
-# Function words jieba sometimes glues to the first word of a name (以中车 → 以 + 中车).
-_FUNCTION_CHARS = "以在将把被对从向由让使给和与及并为等"
-
-
-def _strip_function_char(name: str, head: str) -> int:
+def _strip_function_char(name: str, head: str, knowledge: Knowledge) -> int:
     """1 when a function word opens the name (以中车…, 在城镇): jieba glued it to the name's first word."""
-    if name[:1] in _FUNCTION_CHARS and len(name) - len(head) >= (3 if len(head) > 1 else 2):
+    if name[:1] in knowledge.function_chars and len(name) - len(head) >= (3 if len(head) > 1 else 2):
         return 1
     return 0
 
@@ -469,7 +466,6 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
     if before >= 0 and text[before] in knowledge.classifiers and (head.type in ("Place", "Project", "Organization") or head.rule == "head.program.title"):
         return not re.search(r"\d+×\d+|万千瓦|兆瓦", name)  # 两个2×66万千瓦火电项目 is still one named plant
     specific = name[: -len(head.word)]
-    words = knowledge.project_modifiers if head.type == "Project" else knowledge.modifiers
     if head.rule == "head.program.title" and _only_descriptive(specific, knowledge):
         return True  # 农业示范区: a kind of zone; not 循环农业示范区 named for its model
     if head.word in knowledge.phrase_final_heads and re.search(r"(?:新|[一二三四五六七八九十两]大)$", specific):
@@ -485,10 +481,10 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return True  # 证券公司, 融资性担保公司, 知名跨国公司: a kind of enterprise
     if head.type in ("Company", "Program"):
         return False
-    for word in (w for w in _suffixes(specific) if w in words):
-        rest = specific[: -len(word)]
-        if not rest or _only_descriptive(rest[_skip_places(rest + "X", knowledge):], knowledge) or rest[_skip_places(rest + "X", knowledge):] == "":
-            return True  # 精品示范村, 新荣区精品示范村: a described kind; not 某某食用菌|特色产业基地
+    # Only places and bodies are kinds by a modifier: projects were read against [project_modifier],
+    # a section folded into [modifier] long ago, so no project has been since, and the rules were tuned that way.
+    if head.type in ("Place", "Organization") and _modified_kind(specific, knowledge):
+        return True  # 精品示范村, 新荣区精品示范村: a described kind; not 某某食用菌|特色产业基地
     if head.type in ("Place", "Organization") and _only_descriptive(specific, knowledge):
         return True
     if head.type == "Place" and len(specific) == 1 and is_verb(specific + head.word[0]):
@@ -499,6 +495,16 @@ def _category(text: str, start: int, name: str, head, knowledge: Knowledge) -> b
         return True  # 环境整治村6个: a counted kind of village
     limit = _SHORT_PLACE.get(head.subtype)
     return head.type == "Place" and limit is not None and (len(specific) > limit or bool(re.search(r"\d", specific)))
+
+
+def _modified_kind(specific: str, knowledge: Knowledge) -> bool:
+    """Does `specific` end in a modifier with only places or describing words before it (精品|示范, 新荣区|精品示范)?"""
+    for word in (w for w in _suffixes(specific) if w in knowledge.modifiers):
+        rest = specific[: -len(word)]
+        rest = rest[_skip_places(rest + "X", knowledge):]
+        if not rest or _only_descriptive(rest, knowledge):
+            return True
+    return False
 
 
 def _only_company_kinds(specific: str, knowledge: Knowledge) -> bool:
@@ -537,13 +543,13 @@ def _acceptable(name: str, head_word: Head, knowledge: Knowledge) -> bool:
         return False
     if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
         return False  # 乡镇(街道: cut inside a parenthesis
-    if kind == "Program" and name[0] in "不没未非":
+    if kind == "Program" and name[0] in knowledge.negations:
         return False  # “光喊口号、不见行动”: a negated phrase names nothing
     if "—" in name and kind in ("Place", "Organization"):
         return False  # 市级医院—区—街道: a chain of levels, not a name
-    if len(head) == 1 and before < 2 and head not in "河湖渠":
+    if len(head) == 1 and before < 2 and head not in knowledge.short_water_heads:
         return False
-    if kind == "Organization" and before == 1 and head.endswith(("学", "学院", "学校")):
+    if kind == "Organization" and before == 1 and head.endswith(knowledge.school_heads):
         return False  # 干中学, 学中干: a school is never named by one character
     if len(head) == 1 and _ONLY_NUMERALS.fullmatch(name[:-1]):
         return False  # 四河, 六村: counted, not named; 十里河, 三河村 and 万泉河 are names
@@ -552,9 +558,10 @@ def _acceptable(name: str, head_word: Head, knowledge: Knowledge) -> bool:
     return not name[0].isdigit() or any(ch.isalpha() and not ch.isdigit() for ch in name[:-len(head)])
 
 
-def _built_thing(name: str, start: int, places: dict[int, Mention]) -> bool:
-    """A …工程 is a construction project when a place names it or it has a phase; else a program."""
-    return start in places or bool(re.search(r"[期路河渠桥线港厂站场馆\d]|枢纽|水库|隧道|码头|管网|中心", name))
+def _built_thing(name: str, start: int, places: dict[int, Mention], knowledge: Knowledge) -> bool:
+    """A …工程 is a construction project when a place names it or it has a phase, a number or
+    another mark of a thing built (路, 枢纽 …); else a program."""
+    return start in places or any(word in name for word in knowledge.built_markers) or bool(re.search(r"\d", name))
 
 
 def _lexicon_mentions(tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
@@ -569,28 +576,68 @@ def _lexicon_mentions(tokens: list[Token], knowledge: Knowledge) -> list[Mention
     return out
 
 
-def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
-    """Every mention in `doc`, sorted by position; `doc.text[m.start:m.end] == m.text`."""
+def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge, trace: MentionTrace | None = None) -> list[Mention]:
+    """Every mention in `doc`, sorted by position; `doc.text[m.start:m.end] == m.text`.
+    With `trace`, what each finder proposed and what the merge dropped, and why, are recorded in it."""
     text = doc.text
-    places = resolve_divisions(_division_mentions(tokens, knowledge), knowledge)
+    note = trace or _NO_TRACE
+    divisions = note.propose("gazetteer", _division_mentions(tokens, knowledge))
+    places = resolve_divisions(divisions, knowledge)
+    if trace:
+        settled = {(m.start, m.end) for m in places}
+        for m in divisions:
+            if (m.start, m.end) not in settled:
+                trace.drop(m, "a short form or a name of several divisions that the document's other places do not settle")
     by_start = {m.start: m for m in places}
     found = places
-    found += _headed_mentions(text, tokens, knowledge, by_start)
-    found += _lexicon_mentions(tokens, knowledge)
-    quoted = quoted_mentions(text, knowledge)
+    found += note.propose("heads", _headed_mentions(text, tokens, knowledge, by_start))
+    found += note.propose("lexicon", _lexicon_mentions(tokens, knowledge))
+    quoted = note.propose("quotes", quoted_mentions(text, knowledge))
     # what the words around a quote say outweighs the quoted name's own head word (开展“送技下乡进社区”)
     decided = {(m.start, m.end) for m in quoted if m.rule in _DECISIVE_QUOTE_RULES}
-    found = [m for m in _join_quoted_heads(text, found, quoted) if (m.start, m.end) not in decided or not m.rule.startswith("head.")] + quoted
-    listed = enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge))
+    joined = _join_quoted_heads(text, found, quoted)
+    kept = [m for m in joined if (m.start, m.end) not in decided or not m.rule.startswith("head.")]
+    if trace:
+        trace.drop_missing(found, joined, "joined with the quote right before it into one name (quote.program.headed)")
+        trace.drop_missing(joined, kept, "the words around its quotes make it a program (a decisive quote rule)")
+    found = kept + quoted
+    listed = note.propose("lists", enumerated_mentions(text, tokens, knowledge, lambda token: _name_like(token, knowledge)))
     projects = {(m.start, m.end) for m in listed if m.rule == "list.enumeration.counted" and m.type == "Project"}
     # 某湖等4个安置项目: the count and kind after 等 outweigh the item's own head word
-    found = [m for m in found if (m.start, m.end) not in projects or m.type != "Place"] + listed
-    found += _policy_packages(text, knowledge)
-    found += brand_mentions(text, found, tokens, knowledge)
-    found += _places_opening_projects(found, knowledge)
-    found += _caption_companies(text, knowledge)
-    found += _sibling_institutions(text, found, knowledge)
-    return _drop_enclosed(_dedupe(found))
+    kept = [m for m in found if (m.start, m.end) not in projects or m.type != "Place"]
+    if trace:
+        trace.drop_missing(found, kept, "an item of a list closed by a count of projects (等4个安置项目): a project, not a place")
+    found = kept + listed
+    found += note.propose("policy", _policy_packages(text, knowledge))
+    found += note.propose("brands", brand_mentions(text, found, tokens, knowledge))
+    found += note.propose("place_prefix", _places_opening_projects(found, knowledge))
+    found += note.propose("captions", _caption_companies(text, knowledge))
+    found += note.propose("siblings", _sibling_institutions(text, found, knowledge))
+    unique = _dedupe(found)
+    if trace:
+        _note_duplicates(found, unique, trace)
+    return _drop_enclosed(unique, knowledge, trace)
+
+
+class _NoTrace:
+    """Stands in for a trace when none is asked for: proposals pass through, nothing is kept."""
+
+    @staticmethod
+    def propose(finder: str, mentions: list[Mention]) -> list[Mention]:
+        return mentions
+
+
+_NO_TRACE = _NoTrace()
+
+
+def _note_duplicates(found: list[Mention], unique: list[Mention], trace: MentionTrace) -> None:
+    winners = {(m.start, m.end): m for m in unique}
+    kept = {id(m) for m in unique}
+    for m in found:
+        if id(m) not in kept:
+            winner = winners[(m.start, m.end)]
+            why = "found twice" if winner == m else f"the same span was found first as {winner.type} by {winner.rule}"
+            trace.drop(m, why)
 
 
 def _sibling_institutions(text: str, mentions: list[Mention], knowledge: Knowledge) -> list[Mention]:
@@ -640,8 +687,6 @@ def _caption_companies(text: str, knowledge: Knowledge) -> list[Mention]:
 
 
 _ARTICLES = re.compile(r"(\d{1,3})条(?=[、，。；,;和与及等）)\s]|$)")
-_PUBLISHED = re.compile(r"出台|推出|制定|印发|发布|落实|实施|修订")
-_COUNTED_THINGS = ("路", "道", "线", "河", "渠", "管", "街", "巷", "桥", "隧道", "管网", "线路", "街区", "链", "划界")
 MAX_ARTICLES = 200  # more "条" than a policy has: a count of things (背街小巷4085条)
 
 
@@ -653,7 +698,7 @@ def _policy_packages(text: str, knowledge: Knowledge) -> list[Mention]:
         # the name runs back to the list separator or the publishing verb: 促进民营经济发展23条 keeps 促进
         start = max(text.rfind(ch, 0, match.start()) for ch in "、，。；：,;:\n“”") + 1
         verb = None
-        for verb in _PUBLISHED.finditer(text, start, match.start()):
+        for verb in knowledge.published.finditer(text, start, match.start()):
             pass
         if verb is not None:
             start = verb.end()
@@ -663,7 +708,7 @@ def _policy_packages(text: str, knowledge: Knowledge) -> list[Mention]:
         name = text[start:match.end()]
         specific = text[start:match.start()]
         sentence_start = max(text.rfind(ch, 0, start) for ch in "。！？\n") + 1
-        if int(match.group(1)) > MAX_ARTICLES or len(specific) < 2 or specific.endswith(_COUNTED_THINGS) or not _PUBLISHED.search(text, sentence_start, start):
+        if int(match.group(1)) > MAX_ARTICLES or len(specific) < 2 or specific.endswith(knowledge.counted_things) or not knowledge.published.search(text, sentence_start, start):
             continue
         if specific in knowledge.generic or _only_descriptive(specific, knowledge, with_domains=True):
             continue
@@ -703,62 +748,64 @@ def _places_opening_projects(mentions: list[Mention], knowledge: Knowledge) -> l
             piece = m.text[:end]
             if re.match(r"[一二三四五六七八九十期北南东西延段]", m.text[end]):
                 continue  # 御河西路|北延工程, 得胜大道|二期: the road itself, extended
-            if piece.endswith(knowledge.project_place_heads) and not common_word(piece) and piece not in knowledge.generic and len(piece) >= 3 - (piece[-1] in "河湖渠"):
+            if piece.endswith(knowledge.project_place_heads) and not common_word(piece) and piece not in knowledge.generic and len(piece) >= 3 - (piece[-1] in knowledge.short_water_heads):
                 out.append(Mention(m.start, m.start + end, piece, "Place", "Landmark", "name.place_prefix"))
                 break
     return out
 
 
-def _drop_enclosed(mentions: list[Mention]) -> list[Mention]:
+def _drop_enclosed(mentions: list[Mention], knowledge: Knowledge, trace: MentionTrace | None = None) -> list[Mention]:
     """Drop a short division form used inside a longer name (龙门 in 龙门石窟, 晋源 in 晋源酒店项目)
     and a company name that only opens a longer one (国网山西省电力公司 in 国网…新荣区供电公司)."""
     out = []
     for i, m in enumerate(mentions):
-        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration", "list.enumeration.counted", "lexicon.program") or m.type in ("Organization", "Project") or m.rule.startswith("head.place.")) and _enclosed(m, mentions, i):
+        if (m.rule in ("gazetteer.short", "head.company.form", "list.enumeration", "list.enumeration.counted", "lexicon.program") or m.type in ("Organization", "Project") or m.rule.startswith("head.place.")) and (other := _enclosed(m, mentions, i, knowledge)):
+            if trace:
+                trace.drop(m, f"inside {other.text} ({other.type}, {other.rule})")
             continue
-        if m.rule.startswith("head.") and _ends_a_title(m, mentions, i):
+        if m.rule.startswith("head.") and (title := _ends_a_title(m, mentions, i)):
+            if trace:
+                trace.drop(m, f"the tail of the document title {title.text} (quote.title)")
             continue
         out.append(m)
     return out
 
 
-_RANK_OPENERS = ("全国", "国家", "省级", "市级", "县级", "区级")
-
-
-def _enclosed(m: Mention, mentions: list[Mention], index: int) -> bool:
+def _enclosed(m: Mention, mentions: list[Mention], index: int, knowledge: Knowledge) -> Mention | None:
+    """The longer mention that `m` stands inside and yields to, if any."""
     # mentions are sorted by (start, end): enclosing ones start at or a little before m
     for other in mentions[max(0, index - 40): index + 40]:
         if other is m or not (other.start <= m.start and m.end <= other.end) or other.end - other.start <= m.end - m.start:
             continue
         if m.rule == "gazetteer.short" and not other.rule.startswith("gazetteer"):
-            return True
+            return other
         if m.rule == "head.company.form" and other.type == "Company" and other.start == m.start:
-            return True
+            return other
         if m.rule == "head.place.street" and other.type == "Project" and other.start == m.start and extends_at(other.text, m.end - m.start):
-            return True  # 某某街 in 某某街西延: the street itself, extended
+            return other  # 某某街 in 某某街西延: the street itself, extended
         if m.rule.startswith("head.project.road") and other.type == "Project" and other.start == m.start and other.text[len(m.text):] in ("工程", "项目"):
-            return True  # 某某路北延 in 某某路北延工程: one project
+            return other  # 某某路北延 in 某某路北延工程: one project
         if m.rule.startswith(("head.project.rail", "head.project.facility", "head.project.phase")) and other.type == "Project" and other.start == m.start:
-            return True  # 某某铁路 in 某某铁路某某编组站, 大数据中心 in 大数据中心项目
+            return other  # 某某铁路 in 某某铁路某某编组站, 大数据中心 in 大数据中心项目
         if m.rule.startswith("list.enumeration") and other.end == m.end and other.rule.startswith("head."):
-            return True  # 经济片区 read as an item of 某某种植养殖经济片区等…: the headed name is whole
-        if m.rule == "lexicon.program" and other.type == "Program" and other.end == m.end and other.text.lstrip("“")[:2] in _RANK_OPENERS:
-            return True  # 全域旅游示范区 in 国家全域旅游示范区: the rank is part of the title
+            return other  # 经济片区 read as an item of 某某种植养殖经济片区等…: the headed name is whole
+        if m.rule == "lexicon.program" and other.type == "Program" and other.end == m.end and other.text.lstrip("“")[:2] in knowledge.rank_openers:
+            return other  # 全域旅游示范区 in 国家全域旅游示范区: the rank is part of the title
         if m.rule == "lexicon.program" and other.type == "Organization":
-            return True  # a national program's name inside an institution's (…实践中心)
+            return other  # a national program's name inside an institution's (…实践中心)
         if m.type == "Organization" and other.type == "Organization" and other.start == m.start:
-            return True  # 某某大学 in 某某大学附小, 中共某某市委 in 中共某某市委宣传部
+            return other  # 某某大学 in 某某大学附小, 中共某某市委 in 中共某某市委宣传部
         if m.rule.startswith("head.place.") and other.rule.startswith("head.place.landmark") and other.start == m.start:
-            return True  # 某某峡谷 in 某某峡谷艺术温泉, 某河 in 某河森林公园: the landmark is named, not the river
-    return False
+            return other  # 某某峡谷 in 某某峡谷艺术温泉, 某河 in 某河森林公园: the landmark is named, not the river
+    return None
 
 
-def _ends_a_title(m: Mention, mentions: list[Mention], index: int) -> bool:
-    """A headed name that is only the tail of a document title (《…深化…改革实施方案》)."""
-    return any(
-        other.rule == "quote.title" and other.end == m.end and other.start < m.start
-        for other in mentions[max(0, index - 40): index]
-    )
+def _ends_a_title(m: Mention, mentions: list[Mention], index: int) -> Mention | None:
+    """The document title (《…深化…改革实施方案》) that a headed name is only the tail of, if any."""
+    return next((
+        other for other in mentions[max(0, index - 40): index]
+        if other.rule == "quote.title" and other.end == m.end and other.start < m.start
+    ), None)
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
@@ -791,18 +838,15 @@ def _brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
     brand = name[start:end]
     if not 2 <= len(brand) <= 4 or brand in knowledge.generic or brand in knowledge.stop_tokens or _ordinary_words(brand):
         return None
-    if brand[0] in "代期号型级届批":
+    if brand[0] in knowledge.brand_not_first:
         return None  # 8.5|代液晶…: the measure word after a number, cut from it
-    if brand[-1] in "类级":
+    if brand[-1] in knowledge.brand_not_last:
         return None  # 七|大类文化项目, 万亿级电子信息产业基地: a class or a scale
     if _region(brand, knowledge) or any(rank in brand for rank in knowledge.ranks):
         return None  # 皖北|农产品…, 某某全国|农产品加工示范基地: a region or a title, no enterprise
     if brand in knowledge.by_name or brand in knowledge.by_short or knowledge.head_of(brand):
         return None
     return start, end
-
-
-_PLACE_IN_BRAND = re.compile(r"[湖河村镇寨岛路]|沿线|水系")
 
 
 def _enterprise_brand(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
@@ -812,9 +856,9 @@ def _enterprise_brand(name: str, knowledge: Knowledge) -> tuple[int, int] | None
     if span is None:
         return None
     brand = name[span[0]:span[1]]
-    if brand[0] in "市县区省" or brand.startswith("我市") or _PLACE_IN_BRAND.search(brand):
+    if brand.startswith(knowledge.city_own_openers) or any(word in brand for word in knowledge.place_in_brand):
         return None  # 市焚烧, 我市农机: the city's; 养马岛, 某某西路, 某江水系, 某塘沿线: places
-    if brand.endswith("年产"):
+    if brand.endswith(knowledge.capacity_starts):
         return None  # 某某年产|10万吨…: the capacity starts, and the brand is cut inside it
     return span
 
@@ -888,7 +932,7 @@ def _brand_token(tok: Token, knowledge: Knowledge) -> bool:
         2 <= len(word) <= 4 and bool(re.fullmatch(r"[\u4e00-\u9fff]+", word)) and unfamiliar(word)
         and word not in knowledge.by_name and word not in knowledge.by_short and word not in knowledge.generic
         and word not in knowledge.stop_tokens and word not in knowledge.landmarks and knowledge.head_of(word) is None
-        and not re.search(r"[湖河村镇寨海]", word)  # 西湖左海, 龙湖古寨: places jieba does not know
+        and not any(ch in knowledge.place_chars for ch in word)  # 西湖左海, 龙湖古寨: places jieba does not know
     )
 
 

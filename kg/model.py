@@ -85,7 +85,7 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """Everything read from one document: the output of `kg.extract.extract`."""
+    """Everything read from one document: the output of `kg.extract` (kg/extractor.py)."""
 
     doc: Document
     sentences: tuple[Sentence, ...]

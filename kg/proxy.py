@@ -13,9 +13,10 @@ import http.client
 import sys
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .errors import InputError
+from .sparql import builtin_header, explain
 
 DEFAULT_MAX_RESULT_BYTES = 50_000_000
 DEFAULT_MAX_QUERY_BYTES = 1_000_000
@@ -44,6 +45,37 @@ def proxy_server(port: int, upstream_port: int, *, writable: bool = False,
 def is_write(method: str, path: str) -> bool:
     """Requests that change the store: SPARQL Update, and the Graph Store Protocol's PUT/POST/DELETE."""
     return path.startswith("/update") or method in ("PUT", "DELETE", "PATCH") or (method == "POST" and path != "/query")
+
+
+def with_prefixes(method: str, path: str, content_type: str, body: bytes) -> tuple[str, bytes, str | None, int]:
+    """A /query or /update request with kg's built-in prefixes declared in front of its SPARQL (as
+    `kg query` declares them), so both accept the same queries: the new path and body, the user's
+    SPARQL and the length of what was put in front of it (None and 0 for any other request)."""
+    url = urlsplit(path)
+    if url.path not in ("/query", "/update"):
+        return path, body, None, 0
+    field = url.path[1:]
+    kind = content_type.split(";")[0].strip().lower()
+    if method == "POST" and kind in ("application/sparql-query", "application/sparql-update"):
+        sparql = body.decode("utf-8", "replace")
+        header = builtin_header(sparql)
+        return path, (header + sparql).encode(), sparql, len(header)
+    if method == "POST" and kind == "application/x-www-form-urlencoded":
+        form = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        form, sparql, header = _prefixed_field(form, field)
+        return path, urlencode(form).encode(), sparql, header
+    if method in ("GET", "HEAD") and url.query:
+        form, sparql, header = _prefixed_field(parse_qsl(url.query, keep_blank_values=True), field)
+        return urlunsplit(url._replace(query=urlencode(form))), body, sparql, header
+    return path, body, None, 0
+
+
+def _prefixed_field(form: list[tuple[str, str]], field: str) -> tuple[list[tuple[str, str]], str | None, int]:
+    sparql = next((value for key, value in form if key == field), None)
+    if sparql is None:
+        return form, None, 0
+    header = builtin_header(sparql)
+    return [(key, header + value if key == field else value) for key, value in form], sparql, len(header)
 
 
 def _read_upto(response: http.client.HTTPResponse, size: int) -> bytes:
@@ -92,10 +124,13 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             return
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        path, body, sparql, header = with_prefixes(self.command, self.path, self.headers.get("Content-Type", ""), body)
         upstream = http.client.HTTPConnection("127.0.0.1", self.upstream_port, timeout=self.upstream_timeout)
         try:
-            upstream.request(self.command, self.path, body=body, headers=headers)
+            upstream.request(self.command, path, body=body, headers=headers)
             response = upstream.getresponse()
+            if response.status == 400 and sparql is not None:
+                return self._refuse(400, "SPARQL query failed: " + explain(_read_upto(response, HOLD).decode("utf-8", "replace"), sparql, header))
             self._relay(response)
         except OSError as exc:  # the server died or did not answer in time
             self._refuse(502, f"the SPARQL server did not answer: {exc}")

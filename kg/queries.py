@@ -4,14 +4,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from . import rdf, store
 from .errors import QueryError
+from .sparql import BUILTIN_PREFIXES
 
-# prefixes rdflib knows without a PREFIX line; given to Oxigraph so a query runs the same on both
-_STANDARD = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-             "xsd": "http://www.w3.org/2001/XMLSchema#", "owl": "http://www.w3.org/2002/07/owl#"}
 QUERY_DIR = Path(__file__).resolve().parent.parent / "ontology" / "queries"
 
 
@@ -28,16 +27,37 @@ def query_text(name: str, folder: Path = QUERY_DIR) -> str:
 
 
 def run_query(graph_or_path, sparql: str, params: dict[str, str] | None = None) -> tuple[list[str], list[tuple]]:
-    """Run SPARQL over an rdflib graph, a graph file or a store folder; values come back as plain strings and numbers.
+    """Run SPARQL over a graph file, a store folder or a build folder (its store), or an rdflib graph;
+    values come back as plain strings and numbers.
 
-    `params` bind query variables to values safely (see rdf.query and store.query).
+    Files and stores are answered by the same engine (Oxigraph; a file is loaded into a store in
+    memory), so both give the same answers; kg's built-in prefixes (kg.sparql) need no PREFIX line.
+    `params` bind query variables to values safely (see rdf.query and store.query); a parameter
+    the query declares (``# param: NAME``) and that is not given is a QueryError.
     """
-    if isinstance(graph_or_path, (str, Path)) and store.is_store(graph_or_path):
-        columns, rows = store.query(graph_or_path, sparql, params, prefixes={k: str(v) for k, v in rdf.PREFIXES.items()} | _STANDARD)
+    params = dict(params or {})
+    store.parameter_terms(sparql, params, str)  # the names given are checked first: a bad one is the error to report
+    missing = [name for name, about in declared_params(sparql).items() if name not in params]
+    if missing:
+        about = declared_params(sparql)[missing[0]]
+        raise QueryError(f"the query needs --param {missing[0]}=VALUE" + (f" ({about})" if about else ""))
+    if isinstance(graph_or_path, (str, Path)):
+        columns, rows = store.query(store.graph_source(graph_or_path), sparql, params, prefixes=BUILTIN_PREFIXES)
     else:
-        graph = rdf.load_graph(graph_or_path) if isinstance(graph_or_path, (str, Path)) else graph_or_path
-        columns, rows = rdf.query(graph, sparql, params)
+        columns, rows = rdf.query(graph_or_path, sparql, params)
     return columns, [tuple(_plain(v) for v in row) for row in rows]
+
+
+_PARAM_LINE = re.compile(r"^#\s*param:\s*([A-Za-z_]\w*)\s*(.*)$", re.MULTILINE)
+
+
+def declared_params(sparql: str) -> dict[str, str]:
+    r"""The parameters a query says it needs, in comment lines ``# param: NAME what it is``.
+
+    >>> declared_params("# param: name a place's name\nSELECT ?name {}")
+    {'name': "a place's name"}
+    """
+    return {m.group(1): m.group(2).strip() for m in _PARAM_LINE.finditer(sparql)}
 
 
 def _plain(value):

@@ -16,10 +16,6 @@ from .model import Mention
 
 _QUOTED = re.compile(r"“([^“”\n]{1,40})”|‘([^‘’\n]{1,40})’|「([^「」\n]{1,40})」|《([^《》\n]{1,60})》|\"([^\"\n]{1,40})\"")
 _NUMERAL_START = re.compile(r"^(?:[一二三四五六七八九十两双百千万]|\d)")
-_DOC_TITLE = ("实施意见", "实施方案", "方案", "规划", "办法", "条例", "意见", "计划", "纲要")
-# Between the closing quote and an `after` word: 重大战略, 三大攻坚行动, 五大专项行动.
-_AFTER_PREFIX = re.compile(r"(?:重大|重要|总|[一二三四五六七八九十两\d]+[大项个])?")
-_LIST_JOINERS = ("", "、", "和", "与", "及")
 _BATCH = re.compile(r"(?:首批|第[一二三四五六七八九十\d]+[批届])")
 MAX_QUOTED = 24  # characters; longer quotes are sentences
 
@@ -41,11 +37,12 @@ def find_quotes(text: str) -> list[Quote]:
     return out
 
 
-def quote_groups(text: str, quotes: list[Quote]) -> list[list[Quote]]:
-    """Quotes written side by side or joined by 、/和 form one list: “马路市场”“放心早餐”."""
+def quote_groups(text: str, quotes: list[Quote], joiners: tuple[str, ...]) -> list[list[Quote]]:
+    """Quotes written side by side or joined by one of `joiners` (、, 和) form one list: “马路市场”“放心早餐”."""
     groups: list[list[Quote]] = []
     for quote in quotes:
-        if groups and not quote.title and not groups[-1][-1].title and text[groups[-1][-1].end:quote.start] in _LIST_JOINERS:
+        between = text[groups[-1][-1].end:quote.start] if groups else None
+        if groups and not quote.title and not groups[-1][-1].title and (between == "" or between in joiners):
             groups[-1].append(quote)
         else:
             groups.append([quote])
@@ -55,7 +52,7 @@ def quote_groups(text: str, quotes: list[Quote]) -> list[list[Quote]]:
 def quoted_mentions(text: str, knowledge: Knowledge) -> list[Mention]:
     """Programs named in quotation marks, and document titles in 《》 that name a plan."""
     out = []
-    for group in quote_groups(text, find_quotes(text)):
+    for group in quote_groups(text, find_quotes(text), knowledge.quote_joiners):
         out += _group_mentions(text, group, knowledge)
     return out
 
@@ -64,12 +61,12 @@ def _group_mentions(text: str, group: list[Quote], knowledge: Knowledge) -> list
     rules = knowledge.quotes
     if group[0].title:
         quote = group[0]
-        if quote.inner.endswith(_DOC_TITLE):
+        if quote.inner.endswith(knowledge.doc_titles):
             return [Mention(quote.inner_start, quote.inner_start + len(quote.inner), quote.inner, "Program", "", "quote.title")]
         return []
     if _rejected(text, group, rules):
         return []
-    after_pos = _after_position(text, group[-1].end)
+    after_pos = _after_position(text, group[-1].end, knowledge)
     after = _following(text, after_pos, rules["after"])
     before = _before_word(text, group[0].start, rules)
     readings = [_reading(text, q, knowledge, after, before) for q in group]
@@ -159,8 +156,9 @@ def _rejected(text: str, group: list[Quote], rules) -> bool:
     return any(word in tail for word in rules["reject"]) or text[last.end:last.end + 1] == "上"
 
 
-def _after_position(text: str, pos: int) -> int:
-    return pos + _AFTER_PREFIX.match(text, pos).end() - pos
+def _after_position(text: str, pos: int, knowledge: Knowledge) -> int:
+    """Where an `after` word may start: past 重大, 三大, 五项… (“…”重大战略, “…”五大专项行动)."""
+    return knowledge.after_prefix.match(text, pos).end()
 
 
 def _before_word(text: str, pos: int, rules) -> str:

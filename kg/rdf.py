@@ -11,6 +11,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from .errors import GraphError, QueryError
 from .iri import GAZETTEER, document_iri, sentence_iri, statement_iri
 from .model import ENTITY_TYPES, Sentence
+from .parameters import parameter_terms
 from .resolve import Entity, ResolvedFact
 from .vocab import KGO
 from .writing import atomic_path
@@ -84,6 +85,7 @@ class V:
     kgo_inDocument = KGO.inDocument
     kgo_locatedIn = KGO.locatedIn
     kgo_mentionedIn = KGO.mentionedIn
+    kgo_namedIn = KGO.namedIn
     kgo_placeType = KGO.placeType
     kgo_rule = KGO.rule
     kgo_sentenceIndex = KGO.sentenceIndex
@@ -122,8 +124,10 @@ def add_entity(graph: Graph, entity: Entity, terms=RDFLIB) -> None:
 
 
 def add_document(graph: Graph, doc_id: str, source: str, sentences: Iterable[Sentence], subject_iris: Iterable[str],
-                 terms=RDFLIB) -> None:
-    """The document node and the sentences that facts cite, with their text and offsets."""
+                 terms=RDFLIB, named: Iterable[tuple[int, str]] = ()) -> None:
+    """The document node and the sentences that facts cite, with their text and offsets; `named`
+    (sentence index, entity IRI): an entity named in the document without a fact, and the first
+    sentence naming it (kgo:namedIn)."""
     iri, literal = terms.iri, terms.literal
     doc = iri(document_iri(doc_id))
     graph.add((doc, iri(V.rdf_type), iri(V.kgo_Document)))
@@ -140,6 +144,8 @@ def add_document(graph: Graph, doc_id: str, source: str, sentences: Iterable[Sen
         graph.add((node, iri(V.kgo_text), literal(s.text.strip())))
         graph.add((node, iri(V.kgo_startChar), literal(s.start)))
         graph.add((node, iri(V.kgo_endChar), literal(s.end)))
+    for index, entity in named:
+        graph.add((iri(entity), iri(V.kgo_namedIn), iri(sentence_iri(doc_id, index))))
 
 
 def add_fact(graph: Graph, fact: ResolvedFact, terms=RDFLIB) -> None:
@@ -224,9 +230,34 @@ def serialize(graph: Graph, path: Path | str, fmt: str = "turtle") -> Path:
             Path(tmp).write_text(canonical_turtle(graph), encoding="utf-8")
         elif rdflib_format in ("nt", "nquads"):
             Path(tmp).write_text(sorted_lines(graph, rdflib_format), encoding="utf-8")
+        elif rdflib_format == "json-ld":
+            Path(tmp).write_text(compact_jsonld(graph), encoding="utf-8")
         else:
             graph.serialize(destination=str(tmp), format=rdflib_format, encoding="utf-8")
     return Path(path)
+
+
+# The JSON-LD export's @context: short names for the vocabularies kg writes (rdf: and xsd: too, for
+# rdf:Statement and typed amounts), so keys read kgo:locatedIn instead of full IRIs
+JSONLD_CONTEXT = {"kgo": str(KGO._NS), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD), "skos": str(SKOS),
+                  "prov": str(PROV), "dcterms": str(DCTERMS)}
+
+
+def compact_jsonld(graph: Graph) -> str:
+    """JSON-LD with JSONLD_CONTEXT, its nodes sorted by @id and keys sorted: same graph, same bytes."""
+    import json
+
+    def ordered(value, key=""):
+        if isinstance(value, dict):
+            return {k: ordered(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            items = [ordered(v) for v in value]
+            # JSON-LD arrays are unordered sets of values, but an @list's order is its meaning
+            return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+        return value
+
+    data = json.loads(graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True))
+    return json.dumps(ordered(data), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def canonical_turtle(graph: Graph) -> str:
@@ -261,10 +292,15 @@ def load_graph(path: Path | str) -> Graph:
                 graph.add((s, p, o))
         else:
             graph.parse(str(path), format=fmt)
-    except Exception as exc:  # rdflib raises many parser-specific types
-        raise GraphError(f"{path}: cannot parse as {fmt}: {exc}") from None
+    except Exception as exc:  # rdflib raises many parser-specific types, some with many-line messages
+        raise GraphError(f"{path}: cannot parse as {fmt}: {_parse_error(path, exc)}") from None
     _canonical_amounts(graph)
     return graph
+
+
+def _parse_error(path: Path, exc: Exception) -> str:
+    """rdflib's message on one line (kg.store.load_any names the line and column with Oxigraph's parser)."""
+    return " ".join(str(exc).split())[:300]
 
 
 def _canonical_amounts(graph: Graph) -> None:
@@ -283,8 +319,6 @@ def query(graph: Graph, sparql: str, params: dict[str, str] | None = None) -> tu
     `params` (variable name → value) are bound with rdflib's initBindings: each value is an RDF
     term (an ``<IRI>`` or a plain literal), never text pasted into the query.
     """
-    from .store import parameter_terms
-
     bindings = {Variable(k): v for k, v in parameter_terms(sparql, params or {}, rdflib_term).items()}
     try:
         result = graph.query(sparql, initNs=PREFIXES, initBindings=bindings)

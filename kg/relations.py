@@ -265,12 +265,12 @@ def investments(text: str, mentions: list[Mention], sentences, subject: tuple[st
             before = sentence.text[max(0, amount.start - 6):amount.start]
             if not any(before.endswith(w) or before[:-1].endswith(w) for w in triggers):
                 continue
-            if sentence.text.startswith(("以上", "以下"), amount.end):
+            if sentence.text.startswith(knowledge.thresholds, amount.end):
                 continue  # a threshold (投资10亿元以上项目), not a sum
             start, end = sentence.start + amount.start, sentence.start + amount.end
             clause_start = _clause_start(text, sentence.start, start)
             clause_end = _clause_end(text, end, sentence.end)
-            if _opens_clause(text, clause_start, start):
+            if _opens_clause(text, clause_start, start, knowledge):
                 # "…项目66个，总投资132.8亿元": the amount's clause continues the one before it
                 clause_start = _clause_start(text, sentence.start, clause_start - 1) if clause_start > sentence.start else clause_start
             near = [p for p in projects if clause_start <= p.start < clause_end]
@@ -304,9 +304,9 @@ def _qualified(projects: list[Mention], mentions: list[Mention], text: str, star
     return min(projects, key=lambda p: abs(p.start - end))
 
 
-def _opens_clause(text: str, clause_start: int, amount_start: int) -> bool:
+def _opens_clause(text: str, clause_start: int, amount_start: int, knowledge: Knowledge) -> bool:
     """Does the amount's clause begin with the investment trigger (，总投资…)?"""
-    return text[clause_start:amount_start].lstrip().startswith(("总投资", "计划总投资", "投资"))
+    return text[clause_start:amount_start].lstrip().startswith(knowledge.investment_openers)
 
 
 def _clause_end(text: str, pos: int, ceiling: int) -> int:

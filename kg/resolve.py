@@ -69,6 +69,10 @@ class EntityTable:
             facts.append(ResolvedFact(subject.iri, f.relation, obj.iri if obj else None, doc_id, f.sentence, f.rule, f.basis, f.amount))
         return facts
 
+    def entity_of(self, mention: Mention) -> Entity:
+        """The entity a mention names (as add resolved it)."""
+        return self._entity_for(mention)
+
     def division_links(self) -> list[tuple[str, str]]:
         """(child IRI, parent IRI) for every division in the build."""
         links = []

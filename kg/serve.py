@@ -61,6 +61,7 @@ def serve(source: Path | str, port: int = DEFAULT_PORT, *, writable: bool = Fals
     source = Path(source)
     if not source.exists():
         raise InputError(f"{source}: no such graph file or store folder")
+    source = store.graph_source(source)  # a build folder stands for its store
     # Ctrl-C and a service manager's stop both end in the same clean exit; SIGINT is set explicitly
     # because a shell starts background jobs with it ignored
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -31,6 +31,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import GraphError, QueryError
+from .parameters import parameter_terms
+from .rdf import load_graph, new_graph
+from .sparql import explain
+from .writing import atomic_path
 
 # file extension → pyoxigraph format; the same table decides what `kg query` / `kg serve` accept
 FORMATS = {
@@ -42,13 +46,23 @@ FORMATS = {
 }
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
-_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def is_store(path: Path | str) -> bool:
     """True when `path` is a folder holding an Oxigraph (RocksDB) database."""
     path = Path(path)
     return path.is_dir() and (path / "CURRENT").is_file()
+
+
+def graph_source(path: Path | str) -> Path:
+    """What a user may give where a graph is expected: a graph file, a store folder, or a build
+    folder (kg build --out DIR), which stands for its store."""
+    path = Path(path)
+    if path.is_dir() and not is_store(path):
+        if is_store(path / "store"):
+            return path / "store"
+        raise GraphError(f"{path}: a folder, but neither a store nor a build folder (no store/ in it); give a graph file, a store or a build folder")
+    return path
 
 
 def open_store(path: Path | str, *, read_only: bool = False) -> ox.Store:
@@ -248,8 +262,10 @@ def query(source, sparql: str, params: Mapping[str, str] | None = None, *, prefi
         try:
             result = store.query(sparql, prefixes=dict(prefixes or {}), use_default_graph_as_union=not holds_union(store),
                                  substitutions=substitutions)
-        except (SyntaxError, ValueError, OSError, RuntimeError) as exc:  # RuntimeError: a parameter not in SELECT
-            raise QueryError(f"SPARQL query failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL query failed: {explain(str(exc), sparql)}") from None
+        except (ValueError, OSError, RuntimeError) as exc:  # RuntimeError: a parameter not in SELECT
+            raise QueryError(f"SPARQL query failed: {explain(str(exc), sparql) if str(exc) else type(exc).__name__}") from None
         if isinstance(result, ox.QueryBoolean):
             return ["ask"], [(bool(result),)]
         if isinstance(result, ox.QueryTriples):
@@ -267,18 +283,6 @@ def _source(source):
             yield store
     else:
         yield memory_store(source)
-
-
-def parameter_terms(sparql: str, params: Mapping[str, str], make_term) -> dict:
-    """Check each parameter names a variable of the query, and turn its value into an RDF term with `make_term`."""
-    terms = {}
-    for name, value in params.items():
-        if not _PARAM_NAME.fullmatch(name):
-            raise QueryError(f"parameter {name!r}: not a SPARQL variable name")
-        if not re.search(rf"[?$]{name}\b", sparql):
-            raise QueryError(f"parameter {name!r}: the query has no variable ?{name}")
-        terms[name] = make_term(value)
-    return terms
 
 
 def ox_term(value: str):
@@ -320,8 +324,6 @@ def holds_union(store: ox.Store) -> bool:
 
 def to_graph(source) -> Graph:
     """Every triple of a store (all named graphs merged) or graph file, as an rdflib graph."""
-    from .rdf import new_graph
-
     graph = new_graph()
     with _source(source) as store:
         for quad in store.quads_for_pattern(None, None, None, None):
@@ -330,16 +332,34 @@ def to_graph(source) -> Graph:
 
 
 def load_any(path: Path | str) -> Graph:
-    """A store folder or a graph file, as one rdflib graph."""
-    from .rdf import load_graph
+    """A store folder, a build folder (its store) or a graph file, as one rdflib graph."""
+    path = graph_source(path)
+    if is_store(path):
+        return to_graph(path)
+    try:
+        return load_graph(path)
+    except GraphError as exc:
+        where = _where_broken(Path(path))
+        if not where:
+            raise
+        message = str(exc)
+        said = message.find(": ", message.find(": cannot parse as ") + len(": cannot parse as "))
+        raise GraphError((message[:said] if said > 0 else str(path)) + ": " + where) from None
 
-    return to_graph(path) if is_store(path) else load_graph(path)
+
+def _where_broken(path: Path) -> str:
+    """Where a graph file is broken, as Oxigraph's parser says it (line and columns); "" if it cannot."""
+    try:
+        memory_store(path)
+    except GraphError as oxigraph:
+        return str(oxigraph).split(": cannot load: ", 1)[-1]
+    except Exception:  # noqa: BLE001 — only a better message was sought
+        pass
+    return ""
 
 
 def dump(source, out: Path | str, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> Path:
     """Write a store's quads, named graphs kept, as N-Quads or TriG to `out` atomically."""
-    from .writing import atomic_path
-
     if not fmt.supports_datasets:
         raise GraphError(f"{out}: a store dump keeps named graphs, so it is N-Quads or TriG")
     with _source(source) as store, atomic_path(out) as tmp:

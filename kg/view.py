@@ -84,7 +84,8 @@ $note_html
 <span id="kg-search-box"><input id="kg-search" type="search" placeholder="搜索名称或别名 / search" autocomplete="off"><ul id="kg-results" hidden></ul></span>
 <span id="kg-legend">$legend_html</span>
 <span id="kg-filters">$relations_html
-<select id="kg-doc" title="按文档筛选 / filter by document"><option value="">全部文档 (all documents)</option>$documents_html</select></span>
+<select id="kg-doc" title="按文档筛选 / filter by document"><option value="">全部文档 (all documents)</option>$documents_html</select>
+$isolated_html</span>
 </div>
 <div id="kg-main"><div id="kg-network"></div>
 <aside id="kg-panel"><p id="kg-panel-hint">点击或悬停节点查看详情 (click or hover a node for its details)</p><div id="kg-details"></div></aside></div>
@@ -128,6 +129,8 @@ _APP_JS = r"""(function () {
   function ready() {
     // Physics stops once the layout has settled (or was computed ahead): the page stays light to explore.
     network.setOptions({physics: false});
+    // The first view is the most connected part of the graph, not the whole drawing with its outskirts.
+    if (data.focus.length) { network.fit({nodes: data.focus, animation: false}); }
     network.once("afterDrawing", function () {
       window.kgView.ready = true;
       document.body.setAttribute("data-kg-ready", "1");
@@ -148,6 +151,7 @@ _APP_JS = r"""(function () {
   var typeBoxes = document.querySelectorAll("#kg-legend input[data-type]");
   var relBoxes = document.querySelectorAll("#kg-filters input[data-relation]");
   var docSelect = document.getElementById("kg-doc");
+  var isolatedBox = document.getElementById("kg-isolated") || {checked: true};
   function unchecked(list, attr) {
     var off = {};
     list.forEach(function (cb) { if (!cb.checked) { off[cb.getAttribute(attr)] = true; } });
@@ -159,7 +163,8 @@ _APP_JS = r"""(function () {
     var doc = docSelect.value === "" ? null : Number(docSelect.value);
     var hidden = {};
     nodes.update(data.nodes.map(function (n) {
-      hidden[n.id] = !!offTypes[n.kgType] || (doc !== null && n.kgDocs.indexOf(doc) < 0);
+      hidden[n.id] = !!offTypes[n.kgType] || (doc !== null && n.kgDocs.indexOf(doc) < 0) ||
+                     (!!n.kgIsolated && !isolatedBox.checked);
       return {id: n.id, hidden: hidden[n.id]};
     }));
     edges.update(data.edges.map(function (e) {
@@ -169,6 +174,7 @@ _APP_JS = r"""(function () {
   typeBoxes.forEach(function (cb) { cb.addEventListener("change", applyFilter); });
   relBoxes.forEach(function (cb) { cb.addEventListener("change", applyFilter); });
   docSelect.addEventListener("change", applyFilter);
+  if (isolatedBox.addEventListener) { isolatedBox.addEventListener("change", applyFilter); }
   var dimmed = false;
   var labelled = [];
   var labelsOff = data.options.edges.font.size === 0;
@@ -227,6 +233,7 @@ _APP_JS = r"""(function () {
       if (cb.getAttribute("data-type") === n.kgType && !cb.checked) { cb.checked = true; changed = true; }
     });
     if (docSelect.value !== "" && n.kgDocs.indexOf(Number(docSelect.value)) < 0) { docSelect.value = ""; changed = true; }
+    if (n.kgIsolated && !isolatedBox.checked) { isolatedBox.checked = true; changed = true; }
     if (changed) { applyFilter(); }
     network.selectNodes([n.id]);
     showDetails(n.id);
@@ -303,18 +310,21 @@ def _select_nodes(graph: "networkx.MultiDiGraph", max_nodes: int) -> list:
 
 def _documents(graph: "networkx.MultiDiGraph", kept: list) -> list[str]:
     """The names of the documents cited by the kept nodes, sorted: the document filter's choices."""
-    return sorted({doc for n in kept for doc, _ in _sources(graph.nodes[n].get("sources")) if doc})
+    return sorted({doc for n in kept for doc in _node_documents(graph.nodes[n])})
 
 
 def _build_network(graph: "networkx.MultiDiGraph", kept: list, documents: list[str]) -> Network:
     """A pyvis Network holding copies of the kept nodes and the edges among them (the graph is only read)."""
     net = Network(directed=True, cdn_resources="remote")
     labels = {n: _label(n, graph.nodes[n]) for n in kept}
+    isolated = isolated_nodes(graph, kept)
     doc_index = {doc: i for i, doc in enumerate(documents)}
     positions = layout_positions(graph, kept) if len(kept) > PHYSICS_MAX_NODES else {}
     for n in kept:
         options = _node_options(n, graph.nodes[n], labels[n], graph.degree(n), _place_chain_tip(graph, n))
-        options["kgDocs"] = sorted({doc_index[d] for d, _ in _sources(graph.nodes[n].get("sources")) if d})
+        options["kgDocs"] = sorted({doc_index[d] for d in _node_documents(graph.nodes[n])})
+        if n in isolated:  # hidden until the page's "unconnected" box is ticked
+            options["kgIsolated"] = options["hidden"] = True
         if n in positions:
             options["x"], options["y"] = positions[n]
         _add_node(net, str(n), options)
@@ -326,7 +336,26 @@ def _build_network(graph: "networkx.MultiDiGraph", kept: list, documents: list[s
     for i, edge in enumerate(net.edges):
         edge["id"] = f"e{i}"
     net.options = _vis_options(len(kept), physics=not positions, edge_labels=len(net.edges) <= EDGE_LABELS_MAX)
+    net.kg_focus = most_connected_part(graph, kept)
     return net
+
+
+def isolated_nodes(graph: "networkx.MultiDiGraph", kept: list) -> set:
+    """The kept nodes with no relation to another kept node: a ring round the drawing, hidden by default."""
+    linked = {n for u, v in graph.subgraph(kept).edges() if u != v for n in (u, v)}
+    return set(kept) - linked
+
+
+def most_connected_part(graph: "networkx.MultiDiGraph", kept: list) -> list[str]:
+    """The ids of the largest group of linked nodes (ties: the one holding the node of highest degree),
+    which the page fits in its first view."""
+    import networkx as nx
+
+    parts = [part for part in nx.connected_components(graph.subgraph(kept).to_undirected(as_view=True)) if len(part) > 1]
+    if not parts:
+        return []
+    best = max(parts, key=lambda part: (len(part), max(graph.degree(n) for n in part), min(str(n) for n in part)))
+    return sorted(str(n) for n in best)
 
 
 def _add_node(net: Network, node_id: str, options: dict) -> None:
@@ -430,6 +459,11 @@ def _node_options(node: Any, attrs: dict, label: str, degree: int, place: list) 
     }
 
 
+def _node_documents(attrs: dict) -> set[str]:
+    """The documents a node is read from: its source sentences' and those that name it (kgo:mentionedIn)."""
+    return {doc for doc, _ in _sources(attrs.get("sources")) if doc} | set(_texts(attrs.get("documents")))
+
+
 def _node_tip(node: Any, attrs: dict, kind: str, label: str, aliases: list[str], place: list) -> list[list[str]]:
     """Tooltip lines [heading, text] of a node; plain text, turned into DOM text nodes in the page."""
     lines = [["类型 Type", f"{kind}（{TYPE_STYLES[kind][3]}）"], ["名称 Name", label]]
@@ -442,6 +476,10 @@ def _node_tip(node: Any, attrs: dict, kind: str, label: str, aliases: list[str],
         lines.append([f"来源 《{doc}》" if doc else "来源 Source", _shorten(sentence)])
     if len(sources) > MAX_SOURCES:
         lines.append(["来源 Sources", f"另有 {len(sources) - MAX_SOURCES} 条 (+{len(sources) - MAX_SOURCES} more)"])
+    cited = {doc for doc, _ in sources}
+    others = sorted(set(_texts(attrs.get("documents"))) - cited)
+    if others:  # named there in a sentence that states no relation: the graph keeps the document, not the sentence
+        lines.append(["提及于 Named in", "、".join(f"《{doc}》" for doc in others)])
     lines.append(["IRI", str(node)])
     return lines
 
@@ -493,13 +531,17 @@ def _vis_options(n_nodes: int, *, physics: bool = True, edge_labels: bool = True
 def _page(net: Network, *, title: str, omitted: Omitted, documents: list[str]) -> str:
     """The complete HTML page of a pyvis Network, with vis-network inlined and no external reference."""
     shown, shown_edges = len(net.nodes), len(net.edges)
-    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "edgeFontSize": EDGE_FONT_SIZE}
+    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "edgeFontSize": EDGE_FONT_SIZE,
+            "focus": getattr(net, "kg_focus", [])}
+    isolated = sum(1 for n in net.nodes if n.get("kgIsolated"))
     return _PAGE.substitute(
         title=html.escape(title),
         count_text=html.escape(f"{shown} 个节点 · {shown_edges} 条关系 ({shown} nodes, {shown_edges} edges)"),
         note_html=_note_html(shown, shown_edges, omitted),
         legend_html=_legend_html(Counter(n["kgType"] for n in net.nodes)),
         relations_html=_relations_html(Counter(e["label"] for e in net.edges)),
+        isolated_html=(f'<label id="kg-isolated-box"><input type="checkbox" id="kg-isolated"> 显示 {isolated} 个孤立节点 '
+                       f'(show {isolated} unconnected nodes)</label>' if isolated else ""),
         documents_html="".join(f'<option value="{i}">{html.escape(doc)}</option>' for i, doc in enumerate(documents)),
         data_json=script_json(data),
         vis_css=_inline_safe(_vis_asset("vis-network.css"), "style"),
@@ -580,6 +622,9 @@ def _inline_safe(text: str, element: str) -> str:
 
 def _write_atomic(path: pathlib.Path, text: str) -> None:
     """Write `text` as UTF-8 to a temporary file beside `path`, then rename it over `path`."""
+    from kg.writing import check_target
+
+    check_target(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -37,6 +37,7 @@ class KGO(DefinedNamespace):
     inDocument: URIRef
     sentenceIndex: URIRef
     mentionedIn: URIRef
+    namedIn: URIRef
     rule: URIRef
     basis: URIRef
     subjectOf: URIRef

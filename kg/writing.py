@@ -20,8 +20,20 @@ from .errors import GraphError
 HOLD_ENV = "KG_HOLD_BEFORE_COMMIT"
 
 
+def check_target(path: Path) -> None:
+    """A GraphError, said plainly, when `path` cannot be a file: it is a folder, or lies under a file."""
+    if path.is_dir():
+        raise GraphError(f"{path}: is a folder; give the name of a file to write")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise GraphError(f"{path}: cannot write: {parent} is a file, not a folder")
+            return
+
+
 def temp_beside(path: Path, *, clean: bool = True) -> Path:
     """A new, empty, hidden temporary file in `path`'s folder, named after `path` and this process."""
+    check_target(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if clean:

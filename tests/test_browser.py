@@ -118,6 +118,7 @@ def test_browser_search_focuses_chinese_name(seeds_page):
 
 def test_browser_filters_hide_nodes(seeds_page):
     page = seeds_page.page
+    page.check("#kg-isolated")  # unconnected nodes shown: the filters below are then the only ones hiding nodes
     page.uncheck('#kg-legend input[data-type="Program"]')
     hidden = page.evaluate("() => kgView.nodes.get().filter(n => n.hidden).map(n => n.kgType)")
     assert hidden and set(hidden) == {"Program"}
@@ -159,4 +160,92 @@ def test_browser_big_graph_layout_ahead(browser, tmp_path):
     page.press("#kg-search", "Enter")
     labelled = page.evaluate("() => kgView.edges.get().filter(e => e.font && e.font.size > 0).length")
     assert labelled == 3 + 0  # 节点0's three children: only the selection's edges carry labels
+    page.close()
+
+
+# issue 17, item 2: every node lists the sentences it was read from; --document keeps all that a document names
+def test_browser_companies_and_programs_show_their_source_sentences(browser, seed_build):
+    from kg.graphview import networkx_from_rdf
+    from kg.rdf import load_graph
+
+    out, _ = seed_build
+    graph = networkx_from_rdf(load_graph(out / "graph.ttl"))
+    subjects = {u for u, _v in graph.edges()}
+    # a company and a program that are only ever the object of a fact (operatedBy, implements): they had no source
+    picked = {}
+    for node, data in sorted(graph.nodes(data=True)):
+        if data["type"] in ("Company", "Program") and node not in subjects and data["sources"] and graph.in_degree(node):
+            picked.setdefault(data["type"], (node, data))
+    assert set(picked) == {"Company", "Program"}
+    opened = Opened(browser, out / "graph.html")
+    page = opened.page
+    for node, data in picked.values():
+        page.evaluate("id => { kgView.network.selectNodes([id]); kgView.network.body.emitter.emit('selectNode', {nodes: [id]}); }", node)
+        details = page.locator("#kg-details").text_content()
+        doc, sentence = data["sources"][0]
+        assert f"来源 《{doc}》" in details and " ".join(sentence.split())[:40] in details, (data["label"], details)
+    # and a node with no fact at all: the first sentence naming it (kgo:namedIn)
+    node, data = next((n, d) for n, d in sorted(graph.nodes(data=True)) if not graph.degree(n) and d["sources"])
+    page.evaluate("id => { kgView.network.selectNodes([id]); kgView.network.body.emitter.emit('selectNode', {nodes: [id]}); }", node)
+    doc, sentence = data["sources"][0]
+    assert any(name in sentence for name in [data["label"], *data["aliases"]])
+    assert " ".join(sentence.split())[:40] in page.locator("#kg-details").text_content()
+    unread = [d["label"] for n, d in graph.nodes(data=True) if not d["sources"] and d["documents"]]
+    assert unread == []  # every entity a document names has a sentence it was read from
+    assert opened.errors == []
+    page.close()
+
+
+def test_browser_document_view_keeps_everything_the_document_names(browser, seed_build, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    from kg.queries import run_query
+
+    out, _ = seed_build
+    document = sorted(p.stem for p in (out / "extract").glob("*.json"))[0] + ".txt"
+    named = run_query(out / "graph.ttl", f'SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e kgo:mentionedIn/dcterms:identifier "{document}" }}')[1][0][0]
+    result = CliRunner().invoke(main, ["view", str(out / "graph.ttl"), "--document", document, "--out", str(tmp_path / "d.html")])
+    assert result.exit_code == 0 and f"({named} of " in result.output, (named, result.output)
+    opened = Opened(browser, tmp_path / "d.html")
+    kinds = opened.page.evaluate("() => [...new Set(kgView.nodes.get().map(n => n.kgType))].sort()")
+    assert {"Company", "Program", "Project", "Place"} <= set(kinds)
+    opened.page.close()
+
+
+# issue 17, item 8: unconnected nodes are hidden behind a toggle; the first view is the most connected part
+def test_browser_unconnected_nodes_hidden_behind_a_toggle_and_first_view_on_the_main_part(browser, seed_build):
+    import networkx as nx
+
+    from kg.graphview import networkx_from_rdf
+    from kg.rdf import load_graph
+
+    out, _ = seed_build
+    graph = networkx_from_rdf(load_graph(out / "graph.ttl"))
+    simple = nx.Graph((u, v) for u, v in graph.edges() if u != v)
+    isolated = sorted(n for n in graph if n not in simple)
+    main_part = max(nx.connected_components(simple), key=len)
+    assert len(isolated) > 50  # the seeds have a ring of them, as the issue's 927-node build had 400
+    opened = Opened(browser, out / "graph.html")
+    page = opened.page
+    hidden = page.evaluate("() => kgView.nodes.get().filter(n => n.hidden).map(n => n.id).sort()")
+    assert hidden == isolated
+    assert f"显示 {len(isolated)} 个孤立节点" in page.locator("#kg-isolated-box").text_content()
+    # the first view: every node of the largest connected part lies inside the canvas
+    inside = page.evaluate("""ids => {
+        const box = document.querySelector('#kg-network canvas').getBoundingClientRect();
+        return ids.filter(id => { const p = kgView.network.canvasToDOM(kgView.network.getPosition(id));
+                                  return p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height; }).length; }""",
+                           sorted(main_part))
+    assert inside == len(main_part)
+    page.check("#kg-isolated")
+    assert page.evaluate("() => kgView.nodes.get().filter(n => n.hidden).length") == 0
+    page.uncheck("#kg-isolated")
+    assert page.evaluate("() => kgView.nodes.get().filter(n => n.hidden).length") == len(isolated)
+    # searching for an unconnected node shows it (and ticks the box)
+    label = page.evaluate("id => kgView.nodes.get(id).label", isolated[0])
+    page.fill("#kg-search", label)
+    page.press("#kg-search", "Enter")
+    assert page.is_checked("#kg-isolated") and not page.evaluate("id => kgView.nodes.get(id).hidden", isolated[0])
+    assert opened.errors == []
     page.close()

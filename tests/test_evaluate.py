@@ -5,7 +5,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from kg.build import write_annotation
+from kg.builder import write_annotation
 from kg.cli import main
 
 from .conftest import SHARED

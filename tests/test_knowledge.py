@@ -1,4 +1,6 @@
 """The knowledge files: gazetteer content and line-numbered errors for malformed files."""
+import ast
+import re
 import shutil
 
 import pytest
@@ -40,4 +42,106 @@ def test_knowledge_bad_division_code_names_file_and_line(tmp_path):
         fh.write("12345\t某县\tcounty\t140200\n")
     count = len((data / "divisions.tsv").read_text(encoding="utf-8").splitlines())
     with pytest.raises(KnowledgeError, match=rf"divisions\.tsv:{count}: code must be 6 digits"):
+        load_knowledge(data)
+
+
+def _copy_with(tmp_path, name, edit):
+    """A copy of the shipped knowledge with `edit` applied to the lines of one file."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    lines = (data / name).read_text(encoding="utf-8").splitlines()
+    (data / name).write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+    return data
+
+
+def test_knowledge_unknown_section_names_file_and_line(tmp_path):
+    # the section that silently disappeared once: a stray [project_modifier] is now an error, not ignored
+    data = _copy_with(tmp_path, "categories.txt", lambda lines: lines + ["[project_modifier]", "战略性"])
+    count = len((data / "categories.txt").read_text(encoding="utf-8").splitlines())
+    with pytest.raises(KnowledgeError, match=rf"categories\.txt:{count - 1}: unknown section \[project_modifier\]"):
+        load_knowledge(data)
+
+
+def test_knowledge_missing_section_names_the_file(tmp_path):
+    # renaming a section's header drops it: the rule reading it would have no words
+    data = _copy_with(tmp_path, "categories.txt", lambda lines: [line.replace("[compass]", "[compas]") for line in lines])
+    with pytest.raises(KnowledgeError, match=r"categories\.txt:\d+: unknown section \[compas\]"):
+        load_knowledge(data)
+    data = _copy_with(tmp_path / "b", "generic.txt", lambda lines: [line for line in lines if line != "[leading]"])
+    with pytest.raises(KnowledgeError, match=r"generic\.txt:\d+: missing section\(s\) \[leading\]"):
+        load_knowledge(data)
+
+
+def test_knowledge_section_given_twice_is_an_error(tmp_path):
+    # a second header would have replaced the first section's words
+    data = _copy_with(tmp_path, "categories.txt", lambda lines: lines + ["[compass]", "东"])
+    with pytest.raises(KnowledgeError, match=r"categories\.txt:\d+: section \[compass\] given twice"):
+        load_knowledge(data)
+
+
+def test_knowledge_plain_word_list_has_no_sections(tmp_path):
+    data = _copy_with(tmp_path, "programs.txt", lambda lines: ["[programs]"] + lines)
+    with pytest.raises(KnowledgeError, match=r"programs\.txt:1: this file has no sections"):
+        load_knowledge(data)
+
+
+def test_knowledge_trigger_file_without_a_relation_names_it(tmp_path):
+    data = _copy_with(tmp_path, "triggers.tsv", lambda lines: [line for line in lines if not line.startswith("investment\t")])
+    with pytest.raises(KnowledgeError, match=r"triggers\.tsv:\d+: no rows of relation investment"):
+        load_knowledge(data)
+
+
+def test_knowledge_cues_file_is_closed_too(tmp_path):
+    data = _copy_with(tmp_path, "cues.txt", lambda lines: lines + ["[published_verb]", "颁布"])
+    with pytest.raises(KnowledgeError, match=r"cues\.txt:\d+: unknown section \[published_verb\]"):
+        load_knowledge(data)
+
+
+def test_knowledge_cue_words_reach_the_rules(tmp_path, knowledge):
+    # 颁布 publishes nothing in the shipped cues; added to [publishing_verb], it makes 颁布…30条 a policy package
+    from kg import Document, Extractor
+    text = "颁布激活民间投资30条。"
+    assert ("激活民间投资30条", "Program") not in {(m.text, m.type) for m in Extractor(knowledge).extract(Document("t.txt", text)).mentions}
+    data = _copy_with(tmp_path, "cues.txt", lambda lines: [w for line in lines for w in ((line, "颁布") if line == "[publishing_verb]" else (line,))])
+    found = {(m.text, m.type) for m in Extractor(load_knowledge(data)).extract(Document("t.txt", text)).mentions}
+    assert ("激活民间投资30条", "Program") in found
+
+
+# Modules of the extraction rules: their word lists live in kg/data, so none is a module-level constant.
+RULE_MODULES = ("mentions.py", "quotes.py", "enumerations.py", "relations.py")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _word_list_constants(path):
+    """Module-level names bound to Chinese words: a string of them, a tuple/set of them, or a regex that only alternates them."""
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if not isinstance(node, ast.Assign):
+            continue
+        value = node.value
+        if isinstance(value, ast.Call) and getattr(value.func, "attr", getattr(value.func, "id", "")) in ("compile", "frozenset", "set", "tuple") and value.args:
+            value = value.args[0]
+        strings = [value] if isinstance(value, ast.Constant) else getattr(value, "elts", [])
+        texts = [s.value for s in strings if isinstance(s, ast.Constant) and isinstance(s.value, str)]
+        if texts and all(re.fullmatch(r"[\u4e00-\u9fff|]*", t) for t in texts) and any(_CJK.search(t) for t in texts):
+            found.append(f"{path.name}:{node.lineno} {ast.unparse(node.targets[0])}")
+    return found
+
+
+def test_knowledge_rule_modules_hold_no_word_lists():
+    package = DATA_DIR.parent
+    found = [hit for name in RULE_MODULES for hit in _word_list_constants(package / name)]
+    assert not found, f"word lists written into the code (move them to kg/data): {found}"
+
+
+@pytest.mark.parametrize("name, line, message", [
+    ("heads.tsv", "村落\tPlace\tVilage\thead.place.village", r"unknown subtype 'Vilage' for Place; expected one of"),
+    ("lists.tsv", "企业群\tCompany\tCluster", r"unknown subtype 'Cluster' for Company; expected none"),
+    ("landmarks.tsv", "泰山\tPlace\tMountain", r"unknown subtype 'Mountain' for Place"),
+])
+def test_knowledge_unknown_subtype_names_file_and_line(tmp_path, name, line, message):
+    # the rules test subtypes by name (Town, Village, Water …): a misspelt one would silently skip them
+    data = _copy_with(tmp_path, name, lambda lines: lines + [line])
+    count = len((data / name).read_text(encoding="utf-8").splitlines())
+    with pytest.raises(KnowledgeError, match=rf"{re.escape(name)}:{count}: {message}"):
         load_knowledge(data)

@@ -115,10 +115,26 @@ def test_learn_a_folder_that_is_not_a_model_is_refused(knowledge, tmp_path):
         LearnedModel.load(tmp_path, knowledge)
 
 
-def test_learn_amounts_in_a_list_stay_with_their_own_projects(extractor):
-    text = "今年签约总投资20亿元的万达城市广场项目、总投资5亿元的蓝远综合物流园项目，以及投资3亿元的科技孵化器项目。"
-    money = {(f.head, f.amount.yi) for f in extractor.extract(Document("t.txt", text)).facts if f.relation == "investment"}
-    assert money == {("万达城市广场项目", 20.0), ("蓝远综合物流园项目", 5.0), ("科技孵化器项目", 3.0)}
+@pytest.mark.parametrize("text, expected", [
+    # a 2019 city report of the corpus: the rules alone gave 5亿 to the wrong name and lost the others
+    ("现代服务业重点推进总投资20亿元的万达城市广场、总投资5亿元的蓝远综合物流园等项目，文化旅游业重点推进"
+     "总投资19.8亿元的王莽岭景区整治提升、总投资20亿元的华谊兄弟星剧场等项目。",
+     {("万达城市广场", 20.0), ("蓝远综合物流园", 5.0), ("王莽岭景区整治提升", 19.8), ("华谊兄弟星剧场", 20.0)}),
+    # the rules alone gave both sums to the city
+    ("产业转型方面，重点推进总投资136亿元的晋钢智造科技产业园、总投资100亿元的晋钢机电装备产业园等项目建设。",
+     {("晋钢智造科技产业园", 136.0), ("晋钢机电装备产业园", 100.0)}),
+])
+def test_learn_amounts_in_a_list_stay_with_their_own_projects(extractor, text, expected):
+    money = {(f.head, f.amount.yi) for f in extractor.extract(Document("晋城市-2019.txt", text)).facts if f.relation == "investment"}
+    assert money == expected
+
+
+def test_learn_an_amount_is_never_given_to_the_next_name_of_a_list(knowledge):
+    # a made-up list whose second name no reader would call a project: its sum goes nowhere, not to a neighbour
+    text = "推进总投资20亿元的文明城市创建、总投资5亿元的蓝远综合物流园项目。"
+    money = {(f.head, f.amount.yi) for f in Extractor(knowledge, model=None).extract(Document("t.txt", text)).facts if f.relation == "investment"}
+    assert ("蓝远综合物流园项目", 20.0) not in money
+    assert ("蓝远综合物流园项目", 5.0) in money
 
 
 def test_learn_cli_train_names_a_gold_file_without_its_text(tmp_path):

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg import Document, default_knowledge, extract
-from kg.build import KnowledgeGraph
+from kg.builder import KnowledgeGraph
 from kg.rdf import NTRIPLES, NQuads, load_graph, serialize, sorted_lines
 from kg.resolve import EntityTable
 

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg import build
-from kg.build import extract_all
+from kg.builder import extract_all
 from kg.cli import main
 from kg.iri import document_iri
 
@@ -88,12 +88,12 @@ def test_scale_interrupted_build_leaves_previous_outputs_intact(seed_build, seed
 
 
 def test_scale_cli_ctrl_c_exits_130_without_traceback(monkeypatch, tmp_path):
-    import importlib
+    from kg import builder
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(importlib.import_module("kg.build"), "build", interrupted)
+    monkeypatch.setattr(builder, "build", interrupted)
     result = CliRunner().invoke(main, ["build", "seeds", "--out", str(tmp_path), "--quiet"])
     assert result.exit_code == 130
     assert "interrupted" in result.output and "Traceback" not in result.output

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.documents import Skipped, iter_documents  # noqa: E402
-from kg.extract import Extractor  # noqa: E402
+from kg.extractor import Extractor  # noqa: E402
 from kg.writing import write_text_atomic  # noqa: E402
 
 # In how many reports a name must recur to be kept.

@@ -120,7 +120,7 @@ def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Kno
     by_span = {(m.start, m.end, m.type): m for m in rules}
     inner = [s for s in inner if _inner_name_stands(s, text, outer, by_span, knowledge)]
     out = {}
-    for span, rule in [(s, "model.outer") for s in outer] + [(s, "model.inner") for s in inner]:
+    for span, rule in [(s, "learned.outer") for s in outer] + [(s, "learned.inner") for s in inner]:
         key = (span.start, span.end, span.type)
         if key in out:
             continue

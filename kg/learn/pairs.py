@@ -23,7 +23,7 @@ YES, NO = "yes", "no"
 ACTORS = {"locatedIn": ("Company", "Project", "Place", "Organization"), "operatedBy": ("Project",),
           "implements": ("Place", "Organization", "Company")}
 TARGETS = {"locatedIn": "Place", "operatedBy": "Company", "implements": "Program"}
-SUBJECT = "⟨subject⟩"
+RULES = {"locatedIn": "learned.pairs.located_in", "operatedBy": "learned.pairs.operated_by", "implements": "learned.pairs.implements"}
 TRAINING = {"c1": 0.05, "c2": 0.01, "max_iterations": 200}
 _PUNCT = "，、；：。（）“”"
 THRESHOLD = 0.5
@@ -159,5 +159,5 @@ class PairClassifier:
         out = []
         for (head, rel, tail), (_, c) in sorted(best.items(), key=lambda item: item[1][1].sentence.index):
             head_type = c.head.type if c.head else "Place"
-            out.append(Fact(head, head_type, rel, tail, c.tail.type, c.sentence.index, "model.pairs." + rel))
+            out.append(Fact(head, head_type, rel, tail, c.tail.type, c.sentence.index, RULES[rel]))
         return out

@@ -62,13 +62,13 @@ def prepare(docs: Iterable[GoldDocument], extractor, progress: Callable[[str], N
 
 
 def _gold_mention(text: str, span: Span) -> Mention:
-    return Mention(span.start, span.end, text[span.start:span.end], span.type, rule="gold")
+    return Mention(span.start, span.end, text[span.start:span.end], span.type, rule="gold.placed")
 
 
 def _pair_examples(doc: GoldDocument, mentions: list[Mention], reading, knowledge) -> list[tuple[list[str], str]]:
     """The candidate pairs among the gold's names, labelled by the gold's relations; the rules'
     facts among the same names are features, as they are when the model reads a new document."""
-    from ..extract import rule_facts  # extract imports the model, which imports this module's neighbours
+    from ..extractor import rule_facts
 
     canon = {normal_form(e["text"])[0]: normal_form(e.get("same_as") or e["text"])[0] for e in doc.entities if isinstance(e, dict) and "text" in e}
     key = lambda name: canon.get(normal_form(name)[0], normal_form(name)[0])  # noqa: E731
@@ -141,7 +141,7 @@ def cross_validate(examples: list[Example], knowledge, *, progress: Callable[[st
     """For each fold, train on the other folds' documents and score on this fold's, beside the rules alone."""
     from ..annotation import to_annotation
     from ..evaluate import score_documents
-    from ..extract import Extractor
+    from ..extractor import Extractor
 
     folds = sorted({ex.doc.fold for ex in examples})
     if len(folds) < 2:

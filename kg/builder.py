@@ -7,6 +7,7 @@ document stays in memory after it is written. The shards are then bulk-loaded in
 """
 from __future__ import annotations
 
+import bisect
 import gc
 import json
 import multiprocessing
@@ -20,12 +21,13 @@ from pathlib import Path
 
 import networkx as nx
 from rdflib import RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS
 
 from . import linking, rdf, store
 from .annotation import to_annotation
-from .documents import MAX_BYTES, Skipped, find_files, read_document, unreadable
+from .documents import MAX_BYTES, Skipped, Source, find_sources, output_stem, read_document, unreadable
 from .errors import GraphError, InputError, SkippedError
-from .extract import Extractor, _default_extractor
+from .extractor import Extractor, _default_extractor
 from .iri import document_iri
 from .knowledge import Knowledge
 from .model import ENTITY_TYPES, Document, Extraction
@@ -44,6 +46,8 @@ class BuildResult:
     relations: Counter = field(default_factory=Counter)
     triples: int = 0
     outputs: dict[str, Path] = field(default_factory=dict)
+    updated: bool = False  # an --update: `documents` were added or replaced, `in_build` is the build's total
+    in_build: int = 0
 
 
 @dataclass
@@ -52,15 +56,29 @@ class KnowledgeGraph:
 
     table: EntityTable
     facts: list[ResolvedFact] = field(default_factory=list)
-    documents: dict[str, tuple] = field(default_factory=dict)  # doc id → (source, cited sentences, subject IRIs)
+    # doc id → (source, cited sentences, subject IRIs, (sentence index, IRI) of names without a fact)
+    documents: dict[str, tuple] = field(default_factory=dict)
 
     def add(self, extraction: Extraction) -> None:
         facts = self.table.add(extraction)
-        cited = {f.sentence for f in facts}
+        named = self._named_without_fact(extraction, facts)
+        cited = {f.sentence for f in facts} | {index for index, _ in named}
         sentences = tuple(s for s in extraction.sentences if s.index in cited)
         subjects = tuple(sorted({self.table.division_iri(m.code) for m in extraction.mentions if m.code and m.canonical in extraction.subject_places}))
-        self.documents[extraction.doc.id] = (extraction.doc.source, sentences, subjects)
+        self.documents[extraction.doc.id] = (extraction.doc.source, sentences, subjects, named)
         self.facts.extend(facts)
+
+    def _named_without_fact(self, extraction: Extraction, facts: list[ResolvedFact]) -> tuple[tuple[int, str], ...]:
+        """The first sentence naming each entity that the document states no fact of (kgo:namedIn): so
+        every entity has a sentence it was read from, not only a document."""
+        in_facts = {f.subject for f in facts} | {f.object for f in facts if f.object}
+        starts = [s.start for s in extraction.sentences]
+        first: dict[str, int] = {}
+        for m in sorted(extraction.mentions, key=lambda m: m.start):
+            iri = self.table.entity_of(m).iri
+            if iri not in in_facts and iri not in first and starts:
+                first[iri] = extraction.sentences[max(0, bisect.bisect_right(starts, m.start) - 1)].index
+        return tuple(sorted((index, iri) for iri, index in first.items()))
 
     def to_rdf(self, graph=None, terms=rdf.RDFLIB):
         """The RDF graph (rdflib) of everything added so far; or its triples, made by `terms`, added to `graph`."""
@@ -70,8 +88,8 @@ class KnowledgeGraph:
         for child, parent in self.table.division_links():
             rdf.add_division_link(graph, child, parent, terms)
         for doc_id in sorted(self.documents):
-            source, sentences, subjects = self.documents[doc_id]
-            rdf.add_document(graph, doc_id, source, sentences, subjects, terms)
+            source, sentences, subjects, named = self.documents[doc_id]
+            rdf.add_document(graph, doc_id, source, sentences, subjects, terms, named=named)
         for fact in self.facts:
             rdf.add_fact(graph, fact, terms)
         return graph
@@ -79,20 +97,26 @@ class KnowledgeGraph:
     def to_networkx(self) -> nx.MultiDiGraph:
         """Entities as nodes, relations as edges, with the attributes the HTML view shows."""
         graph = nx.MultiDiGraph()
-        sentences = {(doc_id, s.index): s.text.strip() for doc_id, (_, ss, _) in self.documents.items() for s in ss}
+        sentences = {(doc_id, s.index): s.text.strip() for doc_id, (_, ss, _, _) in self.documents.items() for s in ss}
         for entity in self.table.entities():
-            graph.add_node(entity.iri, label=entity.label, type=entity.type, aliases=sorted(entity.aliases), sources=[], facts=[])
+            graph.add_node(entity.iri, label=entity.label, type=entity.type, aliases=sorted(entity.aliases), sources=[], facts=[],
+                           documents=sorted(entity.documents))
         for child, parent in self.table.division_links():
             graph.add_edge(child, parent, label="locatedIn")
         for fact in self.facts:
             source = (fact.doc_id, sentences.get((fact.doc_id, fact.sentence), ""))
-            node = graph.nodes[fact.subject]
-            if source not in node["sources"]:
-                node["sources"].append(source)
+            for end in (fact.subject, fact.object):  # both ends of a fact were read from its sentence
+                if end and end in graph and source not in graph.nodes[end]["sources"]:
+                    graph.nodes[end]["sources"].append(source)
             if fact.predicate == "investment":
                 node["facts"].append(f"投资 {fact.amount.wording}")
             elif not graph.has_edge(fact.subject, fact.object, key=fact.predicate):
                 graph.add_edge(fact.subject, fact.object, key=fact.predicate, label=fact.predicate)
+        for doc_id, (_, _, _, named) in sorted(self.documents.items()):
+            for index, iri in named:
+                source = (doc_id, sentences.get((doc_id, index), ""))
+                if iri in graph and source not in graph.nodes[iri]["sources"]:
+                    graph.nodes[iri]["sources"].append(source)
         return graph
 
 
@@ -121,12 +145,13 @@ def process(doc: Document, extractor: Extractor) -> DocumentOutput:
     return DocumentOutput(doc.id, len(doc.text), text, quads.text())
 
 
-def process_path(path: Path | str, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
-    """Read and process one file; a file that cannot be read is a Skipped."""
+def process_path(path: Path | str | Source, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
+    """Read and process one file (a Source: with its document id; else the id is its name); a file that cannot be read is a Skipped."""
+    source = path if isinstance(path, Source) else Source(Path(path), Path(path).name)
     try:
-        doc = read_document(Path(path), max_bytes=max_bytes)
+        doc = read_document(source.path, max_bytes=max_bytes, doc_id=source.doc_id)
     except InputError as exc:
-        return Skipped(str(path), str(exc))
+        return Skipped(str(source.path), str(exc))
     return process(doc, extractor)
 
 
@@ -158,7 +183,9 @@ def build(
     the previous outputs as they were.
     """
     out = Path(out_dir)
-    files = find_files(paths)[:limit]
+    files = find_sources(paths, limit)  # an InputError when two files would be one document
+    if update:
+        files = _known_ids(out / "store", files)
     if strict and (skipped := unreadable(files, max_bytes=max_bytes)):
         raise SkippedError(skipped)
     shards, staging = out / "shards", out / ".shards.new"
@@ -170,11 +197,9 @@ def build(
         (staging / "extract").mkdir(parents=True)
     except OSError as exc:  # --out names a file, or a folder we may not write
         raise GraphError(f"{out}: cannot write: {exc.strerror or exc}") from None
-    result = BuildResult()
+    result = BuildResult(updated=update)
     new_store = out / ".store.new"
     shutil.rmtree(new_store, ignore_errors=True)
-    names = [_shard_name(f.name) for f in files]
-    streaming = len(set(names)) == len(names)  # else a name given twice: the last one's shard wins, loaded at the end
     try:
         extractor = extractor or (_default_extractor() if knowledge is None else Extractor(knowledge))  # jieba loads once per process
         if engine == "local":
@@ -193,14 +218,13 @@ def build(
                         raise SkippedError([output])
                     result.skipped.append(output)
                 else:
-                    write_text_atomic(staging / "extract" / Path(output.doc_id).with_suffix(".json").name, output.annotation)
+                    write_text_atomic(staging / "extract" / f"{output_stem(output.doc_id)}.json", output.annotation)
                     write_text_atomic(staging / _shard_name(output.doc_id), output.nquads)
-                    if streaming:
-                        loader.add(output.nquads.encode())
+                    loader.add(output.nquads.encode())
                     result.documents += 1
                 if on_document:
                     on_document(output)
-            for shard in _final_shards(shards, staging, update, new=not streaming):
+            for shard in _kept_shards(shards, staging, update):
                 loader.add(shard.read_bytes())
         with Commit() as commit:
             with store.opened(new_store) as built:  # opened once: each opening costs as much as the counts
@@ -208,6 +232,7 @@ def build(
                 _write_views(out, built, result, html, commit)
                 result.triples = store.count(built)
                 result.entities, result.relations = _counts(built)
+                result.in_build = store.count(built, str(RDF.type), str(KGO.Document))
             # after the hold for tests, before graph.ttl and graph.html: documents, then the store
             commit.defer(lambda: _place_documents(staging, out, shards, update))
             commit.defer(lambda: _swap_store(out, new_store))
@@ -219,26 +244,44 @@ def build(
     return result
 
 
-def _outputs(files: list[Path], extractor: Extractor, jobs: int, engine: str, scheduler: str | None,
+def _known_ids(built: Path, files: list[Source]) -> list[Source]:
+    """With --update, a file the build already holds keeps its document id, however it is named now:
+    `kg build dup` named dup/a/r.txt a/r.txt, and `kg build --update OUT dup/a/r.txt` replaces that
+    document instead of adding a second one named r.txt."""
+    if not store.is_store(built):
+        return files
+    columns, rows = store.query(built, "SELECT ?id ?source WHERE { ?d a <%s> ; <%s> ?id ; <%s> ?source }"
+                                % (KGO.Document, DCTERMS.identifier, DCTERMS.source))
+    known = {_resolved(str(source)): str(doc_id) for doc_id, source in rows}
+    return find_sources([Source(f.path, known.get(_resolved(str(f.path)), f.doc_id)) for f in files])
+
+
+def _resolved(path: str) -> str:
+    try:
+        return str(Path(path).resolve())
+    except OSError:
+        return path
+
+
+def _outputs(files: list[Source], extractor: Extractor, jobs: int, engine: str, scheduler: str | None,
              max_bytes: int) -> Iterator[DocumentOutput | Skipped]:
     if engine == "dask":
         from .engines import dask_outputs
-        return dask_outputs(files, extractor.knowledge, scheduler=scheduler, workers=jobs, max_bytes=max_bytes)
+        return dask_outputs(files, extractor.knowledge, process, scheduler=scheduler, workers=jobs, max_bytes=max_bytes)
     if engine != "local":
         raise InputError(f"unknown engine {engine!r}; choose local or dask")
     return extract_all(files, extractor, jobs, max_bytes=max_bytes)
 
 
 def _shard_name(doc_id: str) -> str:
-    return Path(doc_id).with_suffix(".nq").name
+    return f"{output_stem(doc_id)}.nq"
 
 
-def _final_shards(shards: Path, staging: Path, update: bool, new: bool = True) -> list[Path]:
-    """The shards of the build being made: the new documents' (unless `new` is false), and with
-    `update` the others' kept (those of the documents not made again)."""
+def _kept_shards(shards: Path, staging: Path, update: bool) -> list[Path]:
+    """With `update`, the shards of the previous build's documents that were not made again (the new
+    ones were loaded as they came); none otherwise."""
     names = {p.name for p in staging.glob("*.nq")}
-    kept = [p for p in sorted(shards.glob("*.nq")) if p.name not in names] if update and shards.is_dir() else []
-    return sorted(kept + (sorted(staging.glob("*.nq")) if new else []), key=lambda p: p.name)
+    return [p for p in sorted(shards.glob("*.nq")) if p.name not in names] if update and shards.is_dir() else []
 
 
 def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: Commit) -> None:
@@ -299,7 +342,7 @@ def _counts(built) -> tuple[Counter, Counter]:
     return +entities, +relations
 
 
-def extract_all(files: Iterable[Path], extractor: Extractor, jobs: int = 1, window: int = 4,
+def extract_all(files: Iterable[Path | Source], extractor: Extractor, jobs: int = 1, window: int = 4,
                 max_bytes: int = MAX_BYTES) -> Iterator[DocumentOutput | Skipped]:
     """Processed documents in input order; in `jobs` worker processes when > 1.
 
@@ -314,14 +357,15 @@ def extract_all(files: Iterable[Path], extractor: Extractor, jobs: int = 1, wind
     if "fork" in multiprocessing.get_all_start_methods():
         # forked workers share the parent's loaded dictionary (copy-on-write): no start-up per worker
         extractor.segmenter.tokens("")
+        extractor.model  # noqa: B018 — the learned model too, loaded before the fork
         _WORKER = extractor
         pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(None,))
     else:
-        pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_start_worker, initargs=(extractor.knowledge,))
+        pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_start_worker, initargs=(extractor,))
     with pool:
         pending: deque = deque()
         for path in files:
-            pending.append(pool.apply_async(_process_in_worker, (str(path), max_bytes)))
+            pending.append(pool.apply_async(_process_in_worker, (path, max_bytes)))
             if len(pending) >= window * jobs:
                 yield pending.popleft().get()
         while pending:
@@ -331,19 +375,19 @@ def extract_all(files: Iterable[Path], extractor: Extractor, jobs: int = 1, wind
 _WORKER: Extractor | None = None
 
 
-def _start_worker(knowledge: Knowledge | None) -> None:
+def _start_worker(extractor: Extractor | None) -> None:
     global _WORKER  # one extractor per worker process, built once (inherited when forked)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
-    if knowledge is not None:
-        _WORKER = Extractor(knowledge)
+    if extractor is not None:
+        _WORKER = extractor  # a spawned worker's copy: its model loads there on first use
 
 
-def _process_in_worker(path: str, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
+def _process_in_worker(path: Path | Source, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
     return process_path(path, _WORKER, max_bytes)
 
 
 def write_annotation(extraction: Extraction, folder: Path) -> Path:
-    """The document's extraction as gold-format JSON, `<doc stem>.json`, written atomically."""
-    name = Path(extraction.doc.id).with_suffix(".json").name
+    """The document's extraction as gold-format JSON, `<output_stem(doc id)>.json`, written atomically."""
+    name = f"{output_stem(extraction.doc.id)}.json"
     text = json.dumps(to_annotation(extraction), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
     return write_text_atomic(folder / name, text)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .convert import simplified_for_matching
+from .errors import KnowledgeError
 from .knowledge import Knowledge, default_knowledge
 from .mentions import find_mentions
 from .model import Document, Extraction, Fact, Mention, Sentence, Token
@@ -32,6 +33,8 @@ class Extractor:
         self.knowledge = knowledge or default_knowledge()
         self.segmenter = Segmenter(self.knowledge.domain_words())
         self.model_path = Path(model) if model is not None and (model != DEFAULT_MODEL or has_model(model)) else None
+        if self.model_path is not None and not has_model(self.model_path):
+            raise KnowledgeError(f"{self.model_path}: not a kg model (make one with `kg train`)")
         self._model: LearnedModel | None = None
 
     def __getstate__(self):

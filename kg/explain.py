@@ -1,0 +1,85 @@
+"""`kg explain`: sentence by sentence, the names each finder proposed, which were kept, which the
+merge dropped and why, and the facts read, each with its rule id (kg/data/rules.tsv)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .convert import simplified_for_matching
+from .extractor import Extractor
+from .mentions import find_mentions
+from .model import Document, Extraction, Fact, Mention, Sentence
+from .sentences import sentence_at
+from .trace import MentionTrace
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A document's extraction and the trace of how its mentions were found."""
+
+    doc: Document
+    extraction: Extraction
+    trace: MentionTrace
+
+
+def explain(doc: Document, extractor: Extractor) -> Explanation:
+    """Extract `doc`, and find its mentions once more with a trace (the same text the extractor matches)."""
+    simplified = simplified_for_matching(doc.text)
+    matched = doc if simplified is None else replace(doc, text=simplified)
+    trace = MentionTrace()
+    find_mentions(matched, extractor.segmenter.tokens(matched.text), extractor.knowledge, trace)
+    return Explanation(doc, extractor.extract(doc), trace)
+
+
+def format_explanation(explanation: Explanation, rules: dict) -> list[str]:
+    """Lines of text: each sentence where something was proposed, then the rules used and what they read."""
+    ex, trace, text = explanation.extraction, explanation.trace, explanation.doc.text
+    lines = [f"document {explanation.doc.id}: subject {', '.join(ex.subject_places) or '(none)'}"]
+    used: set[str] = set()
+    by_sentence = _by_sentence(ex, trace)
+    for sentence in ex.sentences:
+        kept, dropped, facts = by_sentence.get(sentence.index, ([], [], []))
+        if not (kept or dropped or facts):
+            continue
+        lines.append("")
+        lines.append(f"[{sentence.index}] {sentence.text.strip()}")
+        rows = [(m.start, m.end, 0, _mention_line("kept", m, text, trace.finder_of(m))) for m in kept]
+        rows += [(m.start, m.end, 1, _mention_line("dropped", m, text, trace.finder_of(m)) + f": {why}") for m, why in dropped]
+        lines += [row for *_, row in sorted(rows)]
+        lines += [_fact_line(f) for f in facts]
+        used |= {m.rule for m in kept} | {m.rule for m, _ in dropped} | {f.rule for f in facts}
+    kept_count = sum(len(k) for k, _, _ in by_sentence.values())
+    lines += ["", f"{kept_count} mentions kept, {len(trace.dropped)} dropped, {len(ex.facts)} facts", "", "rules:"]
+    lines += [f"  {rule:<28} {rules[rule].description if rule in rules else '(not declared in rules.tsv)'}" for rule in sorted(used)]
+    return lines
+
+
+def _by_sentence(ex: Extraction, trace: MentionTrace) -> dict[int, tuple[list[Mention], list[tuple[Mention, str]], list[Fact]]]:
+    out: dict[int, tuple[list, list, list]] = {}
+
+    def slot(index: int | None):
+        return out.setdefault(-1 if index is None else index, ([], [], []))
+
+    for m in ex.mentions:
+        slot(_index(ex.sentences, m.start))[0].append(m)
+    for m, why in trace.dropped:
+        slot(_index(ex.sentences, m.start))[1].append((m, why))
+    for f in ex.facts:
+        slot(f.sentence)[2].append(f)
+    return out
+
+
+def _index(sentences: tuple[Sentence, ...], offset: int) -> int | None:
+    sentence = sentence_at(sentences, offset)
+    return sentence.index if sentence else None
+
+
+def _mention_line(status: str, m: Mention, text: str, finder: str) -> str:
+    name = text[m.start:m.end]  # as written, when a traditional text was matched in simplified form
+    kind = f"{m.type}/{m.subtype}" if m.subtype else m.type
+    return f"  {status:<8} {kind:<20} {name}  [{m.rule}, {finder}]"
+
+
+def _fact_line(f: Fact) -> str:
+    tail = f.amount.wording if f.amount else f.tail
+    basis = "" if f.basis == "text" else f" ({f.basis})"
+    return f"  fact     {f.head} {f.relation} {tail}  [{f.rule}]{basis}"
