@@ -91,6 +91,7 @@ class Knowledge:
     task_force_heads: frozenset[str] = field(default=frozenset())  # 领导小组: named by a verb phrase
     task_force_openers: tuple[str, ...] = ()  # 成立: where a task force's name starts
     company_kinds: frozenset[str] = field(default=frozenset())  # 证券, 融资性担保, 跨国: kinds of enterprise
+    relative_openers: tuple[str, ...] = ()  # 市, 县: 市人民医院 is the report's own city's
     # head_of is asked about every token of every document: the same words, again and again
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -326,6 +327,7 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         task_force_heads=frozenset(categories.get("task_force_head", [])),
         task_force_openers=tuple(categories.get("task_force_opener", [])),
         company_kinds=frozenset(categories.get("company_kind", [])),
+        relative_openers=tuple(sorted(categories.get("relative_opener", []), key=len, reverse=True)),
     )
 
 
