@@ -64,7 +64,7 @@ class EntityTable:
         for code in sorted({m.code for m in extraction.mentions if m.code}):
             for div in self.knowledge.chain(code)[1:]:
                 self._division(div.code)
-        facts = []
+        facts, stated = [], set()
         for f in extraction.facts:
             if f.basis == "gazetteer":
                 continue  # the graph links every division up its chain from the gazetteer itself
@@ -72,7 +72,12 @@ class EntityTable:
             obj = self._lookup(names, f.tail, f.tail_type) if f.tail is not None else None
             if subject is None or (f.tail is not None and obj is None):
                 continue
-            facts.append(ResolvedFact(subject.iri, f.relation, obj.iri if obj else None, doc_id, f.sentence, f.rule, f.basis, f.amount))
+            # one statement per fact and sentence (its IRI says no more): two names of one thing
+            # (大连 and 大连市) read by two rules make one fact, under the first rule
+            key = (subject.iri, f.relation, obj.iri if obj else None, f.amount.yuan if f.amount else None, f.sentence)
+            if key not in stated:
+                stated.add(key)
+                facts.append(ResolvedFact(subject.iri, f.relation, obj.iri if obj else None, doc_id, f.sentence, f.rule, f.basis, f.amount))
         return facts
 
     def division_links(self) -> list[tuple[str, str]]:

@@ -132,3 +132,14 @@ def test_corpus_a_name_relative_to_the_reports_city_is_that_citys(corpus, tmp_pa
     build([corpus / "其他地市" / n for n in names], tmp_path, html=False)
     hospitals = _nodes(tmp_path, "Organization", "市人民医院")
     assert sorted(sorted(docs) for _, docs in hospitals.values()) == [["七台河市-2014.txt", "七台河市-2021.txt"], ["三亚市-2022.txt"]]
+
+
+def test_corpus_one_fact_read_by_two_rules_is_one_statement(corpus, tmp_path):
+    # 大连 (the trigger's actor) and 大连市 (the report's subject) implement the same program in one
+    # sentence: one statement, under one rule
+    build([corpus / "主要城市" / "大连市-2022.txt"], tmp_path, html=False)
+    report = validate_sparql(tmp_path / "store")
+    assert report.conforms, report.text(5)
+    query = f"SELECT ?s WHERE {{ ?s <{KGO}rule> ?a , ?b FILTER(?a != ?b) }}"
+    with opened(tmp_path / "store", read_only=True) as store:
+        assert list(store.query(query)) == []
