@@ -44,7 +44,12 @@ def consistent(extraction: Extraction, knowledge: Knowledge) -> tuple[Extraction
     """The extraction without the locatedIn facts between places that the gazetteer contradicts or
     that would break the place tree (per document: one parent place each, no loop); and those facts."""
     codes = _place_codes(extraction)
+    for fact in extraction.facts:  # a name no mention has (another extractor's): the gazetteer's, as kg.resolve reads it
+        for name in (fact.head, fact.tail):
+            if name is not None and name not in codes and name in knowledge.by_name:
+                codes[name] = knowledge.by_name[name][0].code
     landmarks = {m.text for m in extraction.mentions if m.type == "Place" and to_simplified(m.canonical or m.text) in knowledge.landmarks}
+    landmarks |= {f.head for f in extraction.facts if to_simplified(f.head) in knowledge.landmarks}
     kept: list[Fact] = []
     refused: list[Refusal] = []
     parent: dict[str, str] = {}  # uncoded place → the one place this report puts it in
