@@ -25,6 +25,7 @@ from rdflib.namespace import DCTERMS
 
 from . import linking, rdf, store
 from .annotation import to_annotation
+from .consistency import consistent, refusal_annotation, refusal_row, refused_tsv
 from .documents import MAX_BYTES, Skipped, Source, find_sources, output_stem, read_document, unreadable
 from .errors import GraphError, InputError, SkippedError
 from .extractor import Extractor, _default_extractor
@@ -48,6 +49,7 @@ class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     updated: bool = False  # an --update: `documents` were added or replaced, `in_build` is the build's total
     in_build: int = 0
+    refused: Counter = field(default_factory=Counter)  # facts not written, by reason (kg.consistency.REASONS)
 
 
 @dataclass
@@ -129,6 +131,7 @@ class DocumentOutput:
     chars: int
     annotation: str
     nquads: str
+    refused: tuple[tuple[str, ...], ...] = ()  # rows of refused.tsv (see REFUSED_COLUMNS)
 
 
 def process(doc: Document, extractor: Extractor) -> DocumentOutput:
@@ -137,12 +140,16 @@ def process(doc: Document, extractor: Extractor) -> DocumentOutput:
     Entities are resolved within the document only (IRIs come from names and codes, never from
     what else is in the build), so adding or replacing documents never changes other documents' triples.
     """
-    extraction = extractor.extract(doc)
+    extraction, refused = consistent(extractor.extract(doc), extractor.knowledge)
     kg = KnowledgeGraph(EntityTable(extractor.knowledge))
     kg.add(extraction)
     quads = kg.to_rdf(rdf.NQuads(document_iri(doc.id)), rdf.NTRIPLES)
-    text = json.dumps(to_annotation(extraction), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-    return DocumentOutput(doc.id, len(doc.text), text, quads.text())
+    annotation = to_annotation(extraction)
+    if refused:  # what was read but not written, and why: kept with the rest of what was read
+        annotation["refused"] = [refusal_annotation(r, extraction) for r in refused]
+    text = json.dumps(annotation, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    rows = tuple(refusal_row(doc.id, entry) for entry in annotation.get("refused", ()))
+    return DocumentOutput(doc.id, len(doc.text), text, quads.text(), rows)
 
 
 def process_path(path: Path | str | Source, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
@@ -200,6 +207,7 @@ def build(
     result = BuildResult(updated=update)
     new_store = out / ".store.new"
     shutil.rmtree(new_store, ignore_errors=True)
+    refused: dict[str, tuple] = {}  # document → its rows of refused.tsv
     try:
         extractor = extractor or (_default_extractor() if knowledge is None else Extractor(knowledge))  # jieba loads once per process
         if engine == "local":
@@ -220,6 +228,7 @@ def build(
                 else:
                     write_text_atomic(staging / "extract" / f"{output_stem(output.doc_id)}.json", output.annotation)
                     write_text_atomic(staging / _shard_name(output.doc_id), output.nquads)
+                    refused[output.doc_id] = output.refused
                     loader.add(output.nquads.encode())
                     result.documents += 1
                 if on_document:
@@ -230,6 +239,7 @@ def build(
             with store.opened(new_store) as built:  # opened once: each opening costs as much as the counts
                 linking.link_short_names(built)  # across reports: 恒信 in one, 芜湖恒信…有限公司 (恒信) in another
                 _write_views(out, built, result, html, commit)
+                _write_refused(out, staging, refused, update, result, commit)
                 result.triples = store.count(built)
                 result.entities, result.relations = _counts(built)
                 result.in_build = store.count(built, str(RDF.type), str(KGO.Document))
@@ -297,6 +307,22 @@ def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: 
         with commit.path(out / "graph.html") as tmp:
             render_html(networkx_from_rdf(graph), tmp, title="kg")
         result.outputs["html"] = out / "graph.html"
+
+
+def _write_refused(out: Path, staging: Path, refused: dict[str, tuple], update: bool, result: BuildResult, commit: Commit) -> None:
+    """refused.tsv: every fact read but not written (kg.consistency), with its sentence; with
+    `update`, the kept documents' too (from their extraction JSON)."""
+    rows = [row for rows in refused.values() for row in rows]
+    if update and (out / "extract").is_dir():
+        new = {p.name for p in (staging / "extract").glob("*.json")}
+        for path in sorted((out / "extract").glob("*.json")):
+            if path.name not in new:
+                annotation = json.loads(path.read_text(encoding="utf-8"))
+                rows += [refusal_row(annotation["doc"], entry) for entry in annotation.get("refused", ())]
+    result.refused = Counter(row[2] for row in rows)
+    with commit.path(out / "refused.tsv") as tmp:
+        Path(tmp).write_text(refused_tsv(rows), encoding="utf-8")
+    result.outputs["refused"] = out / "refused.tsv"
 
 
 def _place_documents(staging: Path, out: Path, shards: Path, update: bool) -> None:

@@ -40,17 +40,23 @@ def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
 
-def entity_iri(entity_type: str, name: str, code: str = "") -> str:
+def entity_iri(entity_type: str, name: str, code: str = "", context: str = "") -> str:
     """A division by its GB/T 2260 code; anything else by the pinyin of its name plus a short hash.
 
-    The hash keeps homophones apart without depending on what else is in the build.
+    The hash keeps homophones apart without depending on what else is in the build. A thing that
+    its name alone does not identify (a town the gazetteer does not know, 市人民医院) has the IRI
+    of the place it lies in as `context`, hashed with its name: the same name in two counties
+    gives two nodes.
 
     >>> entity_iri("Place", "新荣区", "140212")
     'https://kg.example.org/id/place/cn-140212'
+    >>> entity_iri("Place", "清水河镇", context=entity_iri("Place", "清水河县", "150124")) != entity_iri("Place", "清水河镇")
+    True
     """
     if code:
         return f"{ID}place/cn-{code}"
-    return f"{ID}{_TYPE_PATH[entity_type]}/{slug(name)}-{_digest(entity_type + ':' + name)}"
+    key = f"{entity_type}:{name}" + (f"{chr(31)}{context}" if context else "")
+    return f"{ID}{_TYPE_PATH[entity_type]}/{slug(name)}-{_digest(key)}"
 
 
 @lru_cache(maxsize=4096)  # asked for once per cited sentence

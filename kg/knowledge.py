@@ -23,7 +23,7 @@ CATEGORY_SECTIONS = (
     "modifier", "classifier", "not_program", "inner", "rank", "weak_head", "not_numeral", "direction",
     "project_place_head", "policy_domain", "doctrine_tail", "name_initial", "enterprise_action",
     "province_abbreviation", "compass", "place_inner", "kind_marker", "phrase_final_head",
-    "task_force_head", "task_force_opener", "company_kind",
+    "task_force_head", "task_force_opener", "company_kind", "relative_opener",
 )
 CUE_SECTIONS = (
     "publishing_verb", "counted_thing", "rank_opener", "place_in_brand", "function_char", "doc_title",
@@ -147,6 +147,7 @@ class Knowledge:
     not_item_endings: tuple[str, ...] = ()  # 节, 龙头: list items that are no names
     investment_openers: tuple[str, ...] = ()  # 总投资: a clause continuing the one before with its investment
     thresholds: tuple[str, ...] = ()  # 以上: an amount that is a threshold
+    relative_openers: tuple[str, ...] = ()  # 市, 县: 市人民医院 is the report's own city's
     # head_of is asked about every token of every document: the same words, again and again
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -458,6 +459,7 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         task_force_heads=frozenset(categories["task_force_head"]),
         task_force_openers=tuple(categories["task_force_opener"]),
         company_kinds=frozenset(categories["company_kind"]),
+        relative_openers=tuple(sorted(categories["relative_opener"], key=len, reverse=True)),
         rules=rules,
         publishing_verbs=tuple(cues["publishing_verb"]),
         counted_things=tuple(cues["counted_thing"]),

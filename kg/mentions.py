@@ -591,7 +591,14 @@ def find_mentions(doc: Document, tokens: list[Token], knowledge: Knowledge, trac
     by_start = {m.start: m for m in places}
     found = places
     found += note.propose("heads", _headed_mentions(text, tokens, knowledge, by_start))
-    found += note.propose("lexicon", _lexicon_mentions(tokens, knowledge))
+    lexicon = note.propose("lexicon", _lexicon_mentions(tokens, knowledge))
+    # a program the lexicon knows is a program, though it ends like a village (驻镇帮镇扶村)
+    programs = {(m.start, m.end) for m in lexicon if m.type == "Program"}
+    if trace:
+        for m in found:
+            if (m.start, m.end) in programs and m.rule.startswith("head."):
+                trace.drop(m, "a program the lexicon knows, though it ends like a head word")
+    found = [m for m in found if (m.start, m.end) not in programs or not m.rule.startswith("head.")] + lexicon
     quoted = note.propose("quotes", quoted_mentions(text, knowledge))
     # what the words around a quote say outweighs the quoted name's own head word (开展“送技下乡进社区”)
     decided = {(m.start, m.end) for m in quoted if m.rule in _DECISIVE_QUOTE_RULES}

@@ -11,7 +11,7 @@ so a build's graph is also kept in an on-disk Oxigraph store. The functions a bu
 - ``replace_graph(path, graph, file)`` — empty the named graph `graph` (say, one document's)
   and load `file` into it: re-adding a changed document replaces what it said before.
 - ``write_turtle(source, out, prefixes)`` — the default graph as Turtle; ``count(source, predicate, obj)``.
-- ``is_store(path)``, ``to_graph(path)`` (an rdflib graph of every quad), ``dump(path, out, fmt)``.
+- ``is_store(path)``, ``to_graph(path)`` (an rdflib graph of the union), ``dump(path, out, fmt)``.
 
 Queries see the union of all named graphs (one per document) as their default graph, so the same
 SPARQL works on a Turtle file and on a store (a build also writes that union into the default
@@ -323,10 +323,14 @@ def holds_union(store: ox.Store) -> bool:
 
 
 def to_graph(source) -> Graph:
-    """Every triple of a store (all named graphs merged) or graph file, as an rdflib graph."""
+    """The graph of a store or graph file, as an rdflib graph: a build's store's default graph (the
+    union of its documents' graphs, linked across them), else every named graph merged."""
     graph = new_graph()
     with _source(source) as store:
-        for quad in store.quads_for_pattern(None, None, None, None):
+        # the documents' own graphs keep what each said before linking: merged with the union they
+        # would give a linked statement its unlinked object too (two rdf:object values)
+        where = ox.DefaultGraph() if holds_union(store) else None
+        for quad in store.quads_for_pattern(None, None, None, where):
             graph.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
     return graph
 

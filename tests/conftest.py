@@ -39,3 +39,18 @@ def seed_build(tmp_path_factory, seed_paths):
     out = tmp_path_factory.mktemp("build")
     result = build(seed_paths, out)
     return out, result
+
+
+CORPUS_TARBALL = SHARED / "corpus" / "gov-reports.tar.xz"
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    """The benchmark corpus (../shared/corpus), unpacked once per session into a temporary folder (about 3 s)."""
+    import subprocess
+
+    if not CORPUS_TARBALL.is_file():
+        pytest.skip(f"{CORPUS_TARBALL} is not there")
+    folder = tmp_path_factory.mktemp("corpus")
+    subprocess.run(["tar", "xJf", str(CORPUS_TARBALL), "-C", str(folder)], check=True)
+    return folder / "gov-reports"
