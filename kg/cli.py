@@ -227,7 +227,9 @@ def extract(files: tuple[Path, ...], out_dir: Path, model_dir: Path | None, rule
 
 @main.command()
 @click.argument("source")
-def explain(source: str) -> None:
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="A model folder made by kg train (default: the shipped one).")
+@click.option("--rules-only", is_flag=True, help="The rules alone, without the learned model.")
+def explain(source: str, model_dir: Path | None, rules_only: bool) -> None:
     """Show how SOURCE (a .txt file, or the text itself) was read, sentence by sentence.
 
     Each name a finder proposed is listed as kept or dropped, with its rule id and finder;
@@ -252,7 +254,7 @@ def explain(source: str) -> None:
             raise InputError(f"{source}: not a readable .txt file (give a file, or the text itself)")
         else:
             doc = Document("text", source)
-        extractor = Extractor()
+        extractor = _extractor(model_dir, rules_only) or Extractor()
         click.echo("\n".join(format_explanation(explain_document(doc, extractor), extractor.knowledge.rules)))
     except KGError as exc:
         _fail(exc)

@@ -26,8 +26,21 @@ def explain(doc: Document, extractor: Extractor) -> Explanation:
     simplified = simplified_for_matching(doc.text)
     matched = doc if simplified is None else replace(doc, text=simplified)
     trace = MentionTrace()
-    find_mentions(matched, extractor.segmenter.tokens(matched.text), extractor.knowledge, trace)
-    return Explanation(doc, extractor.extract(doc), trace)
+    ruled = find_mentions(matched, extractor.segmenter.tokens(matched.text), extractor.knowledge, trace)
+    extraction = extractor.extract(doc)
+    if extractor.model is not None:
+        _note_the_model(trace, ruled, extraction)
+    return Explanation(doc, extraction, trace)
+
+
+def _note_the_model(trace: MentionTrace, ruled: list[Mention], extraction: Extraction) -> None:
+    """The learned model decides which names there are (kg/learn/model.py, merge): its own names are
+    its proposals, and a name the rules kept that it does not read is dropped by it."""
+    trace.propose("model", [m for m in extraction.mentions if m.rule.startswith("learned.")])
+    final = {(m.start, m.end, m.type) for m in extraction.mentions}
+    for m in ruled:
+        if (m.start, m.end, m.type) not in final:
+            trace.drop(m, "the learned model does not read it as a name here (the rules' names are among what it weighs)")
 
 
 def format_explanation(explanation: Explanation, rules: dict) -> list[str]:

@@ -40,6 +40,14 @@ class ResolvedFact:
 _PHASE = re.compile(r"[一二三四五六七八九十\d]+期")  # 一期工程, 二期: a phase of some project, not a name
 
 
+def _in_its_context(subject: Entity, obj: Entity, context: str) -> bool:
+    """May a place the gazetteer does not know, identified by its name and `context` (the IRI of the
+    place it lies in, or of the report), be linked into `obj`? Only when `obj` is that place."""
+    if subject.type != "Place" or subject.code or not context or obj.type != "Place":
+        return True
+    return obj.iri == context
+
+
 class EntityTable:
     """Entities of a build, keyed by ("Place", division code, "") or by (type, canonical name, context IRI)."""
 
@@ -74,6 +82,8 @@ class EntityTable:
             obj = self._lookup(names, f.tail, f.tail_type) if f.tail is not None else None
             if subject is None or (f.tail is not None and obj is None):
                 continue
+            if f.relation == "locatedIn" and obj is not None and not _in_its_context(subject, obj, contexts.get((f.head, f.head_type), "")):
+                continue  # a place known by its name and where it lies lies nowhere else: one parent per node
             # one statement per fact and sentence (its IRI says no more): two names of one thing
             # (大连 and 大连市) read by two rules make one fact, under the first rule
             key = (subject.iri, f.relation, obj.iri if obj else None, f.amount.yuan if f.amount else None, f.sentence)

@@ -2,7 +2,7 @@
 dropped one was dropped."""
 from click.testing import CliRunner
 
-from kg import Document
+from kg import Document, Extractor
 from kg.cli import main
 from kg.explain import explain, format_explanation
 
@@ -25,7 +25,8 @@ def test_explain_accounts_for_every_proposal_on_the_seeds(extractor, seed_docs):
         assert all(why for _, why in explanation.trace.dropped)
 
 
-def test_explain_says_why_a_name_was_dropped(extractor):
+def test_explain_says_why_a_name_was_dropped(knowledge):
+    extractor = Extractor(knowledge, model=None)  # the rules' own reasons
     text = "位于山西省大同市新荣区的大同隆基光伏科技有限公司今年扩产。龙门石窟游人如织。"
     explanation = explain(Document("t.txt", text), extractor)
     why = {(m.text, m.rule): reason for m, reason in explanation.trace.dropped}
@@ -43,8 +44,16 @@ def test_explain_command_reads_a_file_or_the_text(seed_paths):
     by_file = runner.invoke(main, ["explain", str(seed_paths[0])])
     assert by_file.exit_code == 0 and f"document {seed_paths[0].name}: subject 新荣区" in by_file.output
     assert "  kept     " in by_file.output and "  dropped  " in by_file.output and "  fact     " in by_file.output
-    by_text = runner.invoke(main, ["explain", "推进海淀区万泉河湿地公园建设。"])
+    by_text = runner.invoke(main, ["explain", "--rules-only", "推进海淀区万泉河湿地公园建设。"])
     assert by_text.exit_code == 0 and "  kept     Place/Landmark       万泉河湿地公园  [head.place.landmark, heads]" in by_text.output
+
+
+def test_explain_names_what_the_learned_model_dropped_of_the_rules(extractor, seed_docs):
+    explanation = explain(seed_docs[0], extractor)
+    by_model = [m for m, why in explanation.trace.dropped if why.startswith("the learned model does not read it")]
+    found = {(m.start, m.end, m.type) for m in explanation.extraction.mentions}
+    assert by_model and all((m.start, m.end, m.type) not in found for m in by_model)
+    assert any(m.rule.startswith("learned.") for m in explanation.extraction.mentions)
 
 
 def test_explain_command_names_a_missing_file_in_one_line(tmp_path):

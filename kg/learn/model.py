@@ -118,13 +118,14 @@ def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Kno
     rule's mention stands (it knows the division code, the subtype and the full name a short name
     stands for)."""
     by_span = {(m.start, m.end, m.type): m for m in rules}
+    coded = {m.text: m for m in rules if m.code}  # the divisions the rules settled in this document
     inner = [s for s in inner if _inner_name_stands(s, text, outer, by_span, knowledge)]
     out = {}
     for span, rule in [(s, "learned.outer") for s in outer] + [(s, "learned.inner") for s in inner]:
         key = (span.start, span.end, span.type)
         if key in out:
             continue
-        out[key] = by_span.get(key) or _mention(text, span, rule, knowledge)
+        out[key] = by_span.get(key) or _mention(text, span, rule, knowledge, coded)
     return sorted(out.values(), key=lambda m: (m.start, m.end, m.type))
 
 
@@ -139,14 +140,20 @@ def _inner_name_stands(span: Span, text: str, outer: list[Span], rules: dict, kn
     return False
 
 
-def _mention(text: str, span: Span, rule: str, knowledge: Knowledge) -> Mention:
+def _mention(text: str, span: Span, rule: str, knowledge: Knowledge, coded: dict[str, Mention]) -> Mention:
+    """A mention of the model's; a place the rules settled elsewhere in the document, or a division
+    the gazetteer names so alone, gets its code (and the full name a short form stands for)."""
     name = text[span.start:span.end]
-    subtype = ""
-    if span.type == "Place":
-        divisions = knowledge.by_name.get(name, ())
-        head = knowledge.head_of(name)
-        subtype = divisions[0].subtype if len(divisions) == 1 else head.subtype if head and head.type == "Place" else ""
-    return Mention(span.start, span.end, name, span.type, subtype=subtype, rule=rule)
+    if span.type != "Place":
+        return Mention(span.start, span.end, name, span.type, rule=rule)
+    settled = coded.get(name)
+    if settled is not None:
+        return Mention(span.start, span.end, name, "Place", settled.subtype, rule, settled.code, settled.canonical)
+    divisions = knowledge.by_name.get(name, ())
+    if len(divisions) == 1:
+        return Mention(span.start, span.end, name, "Place", divisions[0].subtype, rule, divisions[0].code, name)
+    head = knowledge.head_of(name)
+    return Mention(span.start, span.end, name, "Place", head.subtype if head and head.type == "Place" else "", rule)
 
 
 def trimmed(text: str, span: Span) -> Span | None:
