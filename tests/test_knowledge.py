@@ -79,21 +79,15 @@ def test_knowledge_section_given_twice_is_an_error(tmp_path):
         load_knowledge(data)
 
 
-def test_knowledge_plain_word_list_has_no_sections(tmp_path):
-    data = _copy_with(tmp_path, "programs.txt", lambda lines: ["[programs]"] + lines)
-    with pytest.raises(KnowledgeError, match=r"programs\.txt:1: this file has no sections"):
-        load_knowledge(data)
-
-
-def test_knowledge_trigger_file_without_a_relation_names_it(tmp_path):
-    data = _copy_with(tmp_path, "triggers.tsv", lambda lines: [line for line in lines if not line.startswith("investment\t")])
-    with pytest.raises(KnowledgeError, match=r"triggers\.tsv:\d+: no rows of relation investment"):
-        load_knowledge(data)
-
-
-def test_knowledge_cues_file_is_closed_too(tmp_path):
-    data = _copy_with(tmp_path, "cues.txt", lambda lines: lines + ["[published_verb]", "颁布"])
-    with pytest.raises(KnowledgeError, match=r"cues\.txt:\d+: unknown section \[published_verb\]"):
+@pytest.mark.parametrize("name, change, message", [
+    ("programs.txt", lambda lines: ["[programs]"] + lines, r"programs\.txt:1: this file has no sections"),
+    ("triggers.tsv", lambda lines: [line for line in lines if not line.startswith("investment\t")],
+     r"triggers\.tsv:\d+: no rows of relation investment"),
+    ("cues.txt", lambda lines: lines + ["[published_verb]", "颁布"], r"cues\.txt:\d+: unknown section \[published_verb\]"),
+], ids=["plain-list-has-no-sections", "triggers-name-a-missing-relation", "cues-are-closed"])
+def test_knowledge_closed_files_name_what_is_wrong(tmp_path, name, change, message):
+    data = _copy_with(tmp_path, name, change)
+    with pytest.raises(KnowledgeError, match=message):
         load_knowledge(data)
 
 

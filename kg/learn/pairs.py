@@ -18,6 +18,7 @@ from pathlib import Path
 import pycrfsuite
 
 from ..model import Fact, Mention, Sentence
+from .tagger import train_tagger
 
 YES, NO = "yes", "no"
 ACTORS = {"locatedIn": ("Company", "Project", "Place", "Organization"), "operatedBy": ("Project",),
@@ -127,12 +128,8 @@ def features_of(text: str, mentions: list[Mention], sentences: tuple[Sentence, .
 
 
 def train_pairs(items: Iterable[tuple[list[str], str]], path: Path | str) -> None:
-    """Fit the classifier on (features, yes/no) items and write it to `path`."""
-    trainer = pycrfsuite.Trainer(verbose=False)
-    for features, label in items:
-        trainer.append([features], [label])
-    trainer.set_params(TRAINING)
-    trainer.train(str(path))
+    """Fit the classifier on (features, yes/no) items and write it to `path`: a CRF on sequences of one item."""
+    train_tagger((([features], [label]) for features, label in items), path, TRAINING)
 
 
 class PairClassifier:

@@ -37,12 +37,12 @@ def spans_of(labels: list[str], offset: int = 0) -> list[Span]:
     return spans
 
 
-def train_tagger(sequences, path: Path | str, *, verbose: bool = False) -> None:
-    """Fit the CRF on (features, labels) sequences and write it to `path`."""
-    trainer = pycrfsuite.Trainer(verbose=verbose)
+def train_tagger(sequences, path: Path | str, params: dict = TRAINING) -> None:
+    """Fit a CRF on (features, labels) sequences with `params` and write it to `path`."""
+    trainer = pycrfsuite.Trainer(verbose=False)
     for features, labels in sequences:
         trainer.append(features, labels)
-    trainer.set_params(TRAINING)
+    trainer.set_params(params)
     trainer.train(str(path))
 
 
