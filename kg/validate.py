@@ -186,10 +186,11 @@ def validate_sparql(source, shapes: Path | str = SHAPES) -> Report:
 def check(path: Path | str, engine: str = "auto") -> Report:
     """`kg validate`: a store folder or graph file checked by pySHACL or SPARQL ("auto": pySHACL for a
     graph file of at most PYSHACL_MAX_TRIPLES triples, SPARQL otherwise)."""
-    from .store import is_store, load_any, memory_store
+    from .store import graph_source, is_store, load_any, memory_store
 
     if engine not in ("auto", "pyshacl", "sparql"):
         raise GraphError(f"unknown validation engine {engine!r}; choose auto, pyshacl or sparql")
+    path = graph_source(path)  # a build folder stands for its store
     if engine == "pyshacl":
         return validate(load_any(path))
     if is_store(path):

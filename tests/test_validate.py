@@ -95,6 +95,8 @@ def test_validate_cli_exit_codes(seed_graph, seed_build, tmp_path):
     out, _ = seed_build
     ok = CliRunner().invoke(main, ["validate", str(out / "graph.ttl")])
     assert ok.exit_code == 0 and ok.output.startswith("conforms")
+    folder = CliRunner().invoke(main, ["validate", str(out)])  # a build folder stands for its store
+    assert folder.exit_code == 0 and folder.output.startswith("conforms"), folder.output
     broken = _copy(seed_graph)
     _break_type(broken)
     serialize(broken, tmp_path / "broken.ttl")
