@@ -239,7 +239,7 @@ def explain(source: str, model_dir: Path | None, rules_only: bool) -> None:
     \b
     Example:
       kg explain seeds/000_932c32fca1e9e5ab.txt
-      kg explain '总投资9亿元的华阳T-1000碳基新材料项目落地。'
+      kg explain '重点推进总投资136亿元的晋钢智造科技产业园建设。'
     """
     from .documents import read_document
     from .explain import explain as explain_document, format_explanation

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Mention, Token
+from ..mentions import MAX_NAME
 from ..segment import word_tag
 
-# Longest head word or lexicon name looked up at each position, in characters.
+# Longest head word looked up at each position, in characters (a lexicon name: kg.mentions.MAX_NAME).
 MAX_LOOKUP = 6
 BOS, EOS = "^", "$"
 _OPEN_QUOTES = frozenset("“‘「『《〈")
@@ -116,7 +117,7 @@ def _lookup_features(feats: list[list[str]], text: str, lexicon: Lexicon, home: 
                     feats[k].append("hin=" + typ)
                 break
         if text[i:i + 2] in starts:
-            for size in range(min(24, n - i), 1, -1):
+            for size in range(min(MAX_NAME, n - i), 1, -1):
                 typ = names.get(text[i:i + size])
                 if typ:
                     feats[i].append("ls=" + typ)

@@ -93,7 +93,7 @@ class LearnedModel:
         outer = [span for s in reading.sentences for span in self.outer.spans(feats[s.start:s.end], s.start)]
         outer = [span for span in (trimmed(text, s) for s in outer) if span]
         inner = [span for s in outer for span in self.inner.spans(feats[s.start:s.end], s.start)]
-        inner = [span for span in (trimmed(text, s) for s in inner) if span and (span.start, span.end) != (0, 0)]
+        inner = [span for span in (trimmed(text, s) for s in inner) if span]
         return outer, inner
 
     def mentions(self, text: str, reading, knowledge: Knowledge, subject: tuple[str, ...] = ()) -> list[Mention]:
