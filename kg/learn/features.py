@@ -25,12 +25,24 @@ class Lexicon:
 
     heads: dict[str, str]  # head word → entity type
     names: dict[str, str]  # known name → entity type
-    name_starts: frozenset[str]  # the first two characters of every name, to skip most look-ups
     places: dict[str, tuple[str, ...]]  # division name or short form → the codes of the divisions so named
+    # Look-up plans, so that a position no word can start or end at costs one dict probe:
+    head_sizes: dict[str, tuple[int, ...]]  # last character → the lengths of the head words ending so, shortest first
+    name_sizes: dict[str, tuple[int, ...]]  # first two characters → the lengths of the names starting so, longest first
 
     @classmethod
     def of(cls, heads: dict[str, str], names: dict[str, str], places: dict[str, tuple[str, ...]] | None = None) -> "Lexicon":
-        return cls(dict(heads), dict(names), frozenset(name[:2] for name in names), dict(places or {}))
+        head_sizes: dict[str, set[int]] = {}
+        for word in heads:
+            if 1 <= len(word) <= MAX_LOOKUP:
+                head_sizes.setdefault(word[-1], set()).add(len(word))
+        name_sizes: dict[str, set[int]] = {}
+        for name in names:
+            if 2 <= len(name) <= MAX_NAME:
+                name_sizes.setdefault(name[:2], set()).add(len(name))
+        return cls(dict(heads), dict(names), dict(places or {}),
+                   {ch: tuple(sorted(sizes)) for ch, sizes in head_sizes.items()},
+                   {start: tuple(sorted(sizes, reverse=True)) for start, sizes in name_sizes.items()})
 
 
 def char_class(ch: str) -> str:
@@ -54,21 +66,30 @@ def character_features(text: str, tokens: list[Token], mentions: list[Mention] |
     report's subject (a county's short form is a name in its own province's reports, a word elsewhere)."""
     n = len(text)
     padded = BOS + BOS + text + EOS + EOS
-    feats: list[list[str]] = []
-    for i in range(n):
-        j = i + 2
-        c0 = padded[j]
-        cm1, cm2, cp1, cp2 = padded[j - 1], padded[j - 2], padded[j + 1], padded[j + 2]
-        feats.append([
-            "c=" + c0, "c-1=" + cm1, "c+1=" + cp1, "c-2=" + cm2, "c+2=" + cp2,
-            "b-1=" + cm1 + c0, "b+1=" + c0 + cp1, "b-2=" + cm2 + cm1, "b+2=" + cp1 + cp2,
-            "t0=" + cm1 + c0 + cp1, "k=" + char_class(c0) + char_class(cm1) + char_class(cp1),
-        ])
+    classes = [_class_of(ch) for ch in padded]
+    # the five characters around each position, as parallel sequences (zip is far faster than indexing)
+    cm2, cm1, c0, cp1, cp2 = padded[0:n], padded[1:n + 1], padded[2:n + 2], padded[3:n + 3], padded[4:n + 4]
+    feats = [
+        ["c=" + a, "c-1=" + b, "c+1=" + c, "c-2=" + d, "c+2=" + e,
+         "b-1=" + b + a, "b+1=" + a + c, "b-2=" + d + b, "b+2=" + c + e,
+         "t0=" + b + a + c, "k=" + ka + kb + kc]
+        for a, b, c, d, e, ka, kb, kc in zip(c0, cm1, cp1, cm2, cp2, classes[2:n + 2], classes[1:n + 1], classes[3:n + 3])
+    ]
     _token_features(feats, tokens)
     _quote_features(feats, text)
     _lookup_features(feats, text, lexicon, home)
     _mention_features(feats, mentions)
     return feats
+
+
+_CLASSES: dict[str, str] = {}
+
+
+def _class_of(ch: str) -> str:
+    cls = _CLASSES.get(ch)
+    if cls is None:
+        cls = _CLASSES[ch] = char_class(ch)
+    return cls
 
 
 def _token_features(feats: list[list[str]], tokens: list[Token]) -> None:
@@ -105,19 +126,27 @@ def _quote_features(feats: list[list[str]], text: str) -> None:
 
 
 def _lookup_features(feats: list[list[str]], text: str, lexicon: Lexicon, home: str) -> None:
-    heads, names, starts, places = lexicon.heads, lexicon.names, lexicon.name_starts, lexicon.places
+    heads, names, places = lexicon.heads, lexicon.names, lexicon.places
+    head_sizes, name_sizes = lexicon.head_sizes, lexicon.name_sizes
     province, city = home[:2], home[:4]
     n = len(text)
     for i in range(n):
-        for size in range(1, min(MAX_LOOKUP, i + 1) + 1):
-            typ = heads.get(text[i - size + 1:i + 1])
-            if typ:
-                feats[i].append("he=" + typ)
-                for k in range(i - size + 1, i):
-                    feats[k].append("hin=" + typ)
-                break
-        if text[i:i + 2] in starts:
-            for size in range(min(MAX_NAME, n - i), 1, -1):
+        sizes = head_sizes.get(text[i])
+        if sizes:
+            for size in sizes:  # the shortest head word ending here
+                if size > i + 1:
+                    break
+                typ = heads.get(text[i - size + 1:i + 1])
+                if typ:
+                    feats[i].append("he=" + typ)
+                    for k in range(i - size + 1, i):
+                        feats[k].append("hin=" + typ)
+                    break
+        sizes = name_sizes.get(text[i:i + 2])
+        if sizes:
+            for size in sizes:  # the longest name starting here
+                if size > n - i:
+                    continue
                 typ = names.get(text[i:i + size])
                 if typ:
                     feats[i].append("ls=" + typ)
