@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from .convert import simplified_for_matching
 from .extractor import Extractor
-from .mentions import find_mentions
+from .finding import find_mentions
 from .model import Document, Extraction, Fact, Mention, Sentence
 from .sentences import sentence_at
 from .trace import MentionTrace

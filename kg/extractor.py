@@ -9,7 +9,7 @@ from typing import NamedTuple
 from .convert import simplified_for_matching
 from .errors import KnowledgeError
 from .knowledge import Knowledge, default_knowledge
-from .mentions import find_mentions
+from .finding import find_mentions
 from .model import Document, Extraction, Fact, Mention, Sentence, Token
 from .relations import gazetteer_chain, implements, investments, located_in, operated_by, subject_places
 from .learn.model import DEFAULT_MODEL, LearnedModel, has_model

@@ -102,7 +102,7 @@ def test_knowledge_cue_words_reach_the_rules(tmp_path, knowledge):
 
 
 # Modules of the extraction rules: their word lists live in kg/data, so none is a module-level constant.
-RULE_MODULES = ("mentions.py", "quotes.py", "enumerations.py", "relations.py")
+RULE_MODULES = tuple(f"finding/{path.name}" for path in sorted((DATA_DIR.parent / "finding").glob("*.py"))) + ("relations.py",)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

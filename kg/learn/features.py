@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Mention, Token
-from ..mentions import MAX_NAME
+from ..finding import MAX_NAME
 from ..segment import word_tag
 
-# Longest head word looked up at each position, in characters (a lexicon name: kg.mentions.MAX_NAME).
+# Longest head word looked up at each position, in characters (a lexicon name: kg.finding.MAX_NAME).
 MAX_LOOKUP = 6
 BOS, EOS = "^", "$"
 _OPEN_QUOTES = frozenset("“‘「『《〈")

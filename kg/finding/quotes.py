@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .knowledge import Knowledge
-from .model import Mention
+from ..knowledge import Knowledge
+from ..model import Mention
 
 _QUOTED = re.compile(r"“([^“”\n]{1,40})”|‘([^‘’\n]{1,40})’|「([^「」\n]{1,40})」|《([^《》\n]{1,60})》|\"([^\"\n]{1,40})\"")
 _NUMERAL_START = re.compile(r"^(?:[一二三四五六七八九十两双百千万]|\d)")

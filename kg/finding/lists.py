@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from .knowledge import Knowledge
-from .model import Mention, Token
-from .segment import common_noun, common_word, is_verb, place_word, unfamiliar
+from ..knowledge import Knowledge
+from ..model import Mention, Token
+from ..segment import common_noun, common_word, is_verb, place_word, unfamiliar
 
 MAX_ITEM = 16  # characters
 _ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９·\-—（）()]+")
