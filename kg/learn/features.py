@@ -94,21 +94,25 @@ def _class_of(ch: str) -> str:
 
 def _token_features(feats: list[list[str]], tokens: list[Token]) -> None:
     previous = BOS
+    last = len(tokens) - 1
     for index, token in enumerate(tokens):
         word, start, end = token.text, token.start, token.end
         tag = word_tag(word)
-        following = tokens[index + 1].text if index + 1 < len(tokens) else EOS
-        size = "3" if end - start > 3 else str(end - start)
-        for pos in range(start, end):
-            where = "S" if end - start == 1 else "B" if pos == start else "E" if pos == end - 1 else "M"
-            row = feats[pos]
-            row.append("w=" + word)
-            row.append("wp=" + where + tag)
-            row.append("wl=" + where + size)
-        feats[start].append("w-1=" + previous)
-        feats[start].append("w-1|w=" + previous + "|" + word)
-        feats[end - 1].append("w+1=" + following)
-        feats[end - 1].append("w|w+1=" + word + "|" + following)
+        following = tokens[index + 1].text if index < last else EOS
+        length = end - start
+        this = "w=" + word
+        if length == 1:
+            feats[start].extend((this, "wp=S" + tag, "wl=S1"))
+        else:
+            size = "3" if length > 3 else str(length)
+            feats[start].extend((this, "wp=B" + tag, "wl=B" + size))
+            if length > 2:
+                middle = ("wp=M" + tag, "wl=M" + size)
+                for pos in range(start + 1, end - 1):
+                    feats[pos].extend((this, *middle))
+            feats[end - 1].extend((this, "wp=E" + tag, "wl=E" + size))
+        feats[start].extend(("w-1=" + previous, "w-1|w=" + previous + "|" + word))
+        feats[end - 1].extend(("w+1=" + following, "w|w+1=" + word + "|" + following))
         previous = word
 
 

@@ -106,8 +106,21 @@ class LearnedModel:
         """The relations the classifier finds among `mentions`, with the rules' investments and the
         links the rules take from the gazetteer or the subject (which are not readings of the text)."""
         pairs, features = features_of(text, mentions, sentences, bool(subject), rule_facts, trigger_words(knowledge))
+        kept = [i for i, c in enumerate(pairs) if not _gazetteer_decides(c, knowledge)]
+        pairs, features = [pairs[i] for i in kept], [features[i] for i in kept]
         learned = self.pairs.facts(pairs, features, subject[0] if subject else "")
         return learned + [f for f in rule_facts if f.relation == "investment" or f.basis != "text"]
+
+
+def _gazetteer_decides(c, knowledge: Knowledge) -> bool:
+    """Whether one division lies in another is the gazetteer's to say, not the classifier's: the text
+    states it only where the parent is written right before the child (荆州市江陵县); elsewhere the
+    link is the gazetteer's (gazetteer.chain) or, against the gazetteer, wrong."""
+    head, tail = c.head, c.tail
+    if c.relation != "locatedIn" or head is None or not head.code or not tail.code:
+        return False
+    adjacent = tail.end == head.start
+    return not (adjacent and any(d.code == tail.code for d in knowledge.chain(head.code)[1:]))
 
 
 def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Knowledge) -> list[Mention]:

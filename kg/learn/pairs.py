@@ -145,10 +145,16 @@ class PairClassifier:
 
     def facts(self, pairs: list[Candidate], features: list[list[str]], subject: str) -> list[Fact]:
         """One fact per relation between two names that some pair of theirs states."""
+        scored = [(self.probability(f), c) for c, f in zip(pairs, features)]
+        # A thing lies in one place as a sentence states it: of a name's places, the likeliest stands.
+        place = {}
+        for p, c in scored:
+            if c.relation == "locatedIn" and p >= THRESHOLD:
+                at = (c.head.start, c.head.end)
+                place[at] = max(place.get(at, 0.0), p)
         best: dict[tuple[str, str, str], tuple[float, Candidate]] = {}
-        for c, f in zip(pairs, features):
-            p = self.probability(f)
-            if p < THRESHOLD:
+        for p, c in scored:
+            if p < THRESHOLD or c.relation == "locatedIn" and p < place[(c.head.start, c.head.end)]:
                 continue
             key = (c.head.text if c.head else subject, c.relation, c.tail.text)
             if key not in best or p > best[key][0]:

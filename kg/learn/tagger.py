@@ -26,6 +26,8 @@ def labels_for(length: int, spans: list[Span]) -> list[str]:
 
 def spans_of(labels: list[str], offset: int = 0) -> list[Span]:
     """The spans a label sequence marks; an I- without its B- opens a span of its own type."""
+    if labels.count(OUTSIDE) == len(labels):
+        return []  # most sentences' characters, and some whole sentences, are outside every name
     spans, start, typ = [], None, None
     for i, label in enumerate(labels + [OUTSIDE]):
         inside = label.startswith("I-") and typ == label[2:]
