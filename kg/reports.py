@@ -91,7 +91,7 @@ def _heading_lines(text: str, simple: str) -> list[tuple[str, str]]:
     """(as written, simplified) of the lines before the body: markup and blank lines dropped."""
     lines = []
     for written, line in zip(text.splitlines(), simple.splitlines()):
-        written, line = (" ".join(_MARKUP.sub(" ", s).split()).lstrip("#").strip() for s in (written, line))
+        written, line = (" ".join(_MARKUP.sub(" ", s).split()).lstrip("#").strip().lstrip("—─").strip() for s in (written, line))
         if not line:
             continue
         if line.startswith(_BODY_OPENERS) or len(line) > 2 * MAX_TITLE or len(lines) == HEADING_LINES:
