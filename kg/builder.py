@@ -25,6 +25,7 @@ from rdflib.namespace import DCTERMS
 
 from . import linking, rdf, store
 from .annotation import to_annotation
+from .convert import simplified_for_matching
 from .consistency import consistent, refusal_annotation, refusal_row, refused_tsv
 from .documents import MAX_BYTES, Skipped, Source, find_sources, output_stem, read_document, unreadable
 from .errors import GraphError, InputError, SkippedError
@@ -32,6 +33,7 @@ from .extractor import Extractor, _default_extractor
 from .iri import document_iri
 from .knowledge import Knowledge
 from .model import ENTITY_TYPES, Document, Extraction
+from .reports import Report, read_report, sentence_tense
 from .resolve import EntityTable, ResolvedFact
 from .vocab import KGO
 from .writing import Commit, write_text_atomic
@@ -50,6 +52,7 @@ class BuildResult:
     updated: bool = False  # an --update: `documents` were added or replaced, `in_build` is the build's total
     in_build: int = 0
     refused: Counter = field(default_factory=Counter)  # facts not written, by reason (kg.consistency.REASONS)
+    without_year: int = 0  # documents of the build whose year could not be read (no dcterms:date)
 
 
 @dataclass
@@ -60,9 +63,23 @@ class KnowledgeGraph:
     facts: list[ResolvedFact] = field(default_factory=list)
     # doc id → (source, cited sentences, subject IRIs, (sentence index, IRI) of names without a fact)
     documents: dict[str, tuple] = field(default_factory=dict)
+    # doc id → (what the report states of itself, its issuer's IRI or None); (doc id, sentence index) → tense
+    reports: dict[str, tuple[Report, str | None]] = field(default_factory=dict)
+    tenses: dict[tuple[str, int], str] = field(default_factory=dict)
 
-    def add(self, extraction: Extraction) -> None:
+    def add(self, extraction: Extraction, report: Report | None = None, tenses: dict[int, str] | None = None) -> None:
+        """Take in one document's extraction, with its report metadata and its sentences' tenses (sentence index → tense) when read."""
         facts = self.table.add(extraction)
+        doc_id = extraction.doc.id
+        if report is not None:
+            issuer = None
+            if report.issuer:  # its division, and the divisions above it, are nodes of the document's graph
+                for div in self.table.knowledge.chain(report.issuer):
+                    self.table.division_iri(div.code)
+                issuer = self.table.division_iri(report.issuer)
+            self.reports[doc_id] = (report, issuer)
+        for index, tense in (tenses or {}).items():
+            self.tenses[(doc_id, index)] = tense
         named = self._named_without_fact(extraction, facts)
         cited = {f.sentence for f in facts} | {index for index, _ in named}
         sentences = tuple(s for s in extraction.sentences if s.index in cited)
@@ -92,8 +109,10 @@ class KnowledgeGraph:
         for doc_id in sorted(self.documents):
             source, sentences, subjects, named = self.documents[doc_id]
             rdf.add_document(graph, doc_id, source, sentences, subjects, terms, named=named)
+        for doc_id, (report, issuer) in sorted(self.reports.items()):
+            rdf.add_report(graph, doc_id, report, issuer, terms)
         for fact in self.facts:
-            rdf.add_fact(graph, fact, terms)
+            rdf.add_fact(graph, fact, terms, tense=self.tenses.get((fact.doc_id, fact.sentence)))
         return graph
 
     def to_networkx(self) -> nx.MultiDiGraph:
@@ -142,14 +161,28 @@ def process(doc: Document, extractor: Extractor) -> DocumentOutput:
     """
     extraction, refused = consistent(extractor.extract(doc), extractor.knowledge)
     kg = KnowledgeGraph(EntityTable(extractor.knowledge))
-    kg.add(extraction)
+    report = read_report(doc.text, extractor.knowledge)
+    kg.add(extraction, report, fact_tenses(extraction, extractor))
     quads = kg.to_rdf(rdf.NQuads(document_iri(doc.id)), rdf.NTRIPLES)
     annotation = to_annotation(extraction)
+    annotation["report"] = report.as_dict()  # what the report states of itself (kg/reports.py)
     if refused:  # what was read but not written, and why: kept with the rest of what was read
         annotation["refused"] = [refusal_annotation(r, extraction) for r in refused]
     text = json.dumps(annotation, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
     rows = tuple(refusal_row(doc.id, entry) for entry in annotation.get("refused", ()))
     return DocumentOutput(doc.id, len(doc.text), text, quads.text(), rows)
+
+
+def fact_tenses(extraction: Extraction, extractor: Extractor) -> dict[int, str]:
+    """Sentence index → "done" or "planned", for the sentences facts are read from whose words say so plainly."""
+    cited = {f.sentence for f in extraction.facts}
+    tenses = {}
+    for s in extraction.sentences:
+        if s.index in cited:
+            text = simplified_for_matching(s.text) or s.text
+            if tense := sentence_tense([t.text for t in extractor.segmenter.tokens(text)], extractor.knowledge):
+                tenses[s.index] = tense
+    return tenses
 
 
 def process_path(path: Path | str | Source, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
@@ -243,6 +276,7 @@ def build(
                 result.triples = store.count(built)
                 result.entities, result.relations = _counts(built)
                 result.in_build = store.count(built, str(RDF.type), str(KGO.Document))
+                result.without_year = result.in_build - store.count(built, str(DCTERMS.date))
             # after the hold for tests, before graph.ttl and graph.html: documents, then the store
             commit.defer(lambda: _place_documents(staging, out, shards, update))
             commit.defer(lambda: _swap_store(out, new_store))

@@ -166,6 +166,7 @@ def summary(result) -> str:
     lines.append("entities   " + ", ".join(f"{t} {n}" for t, n in sorted(result.entities.items())) + f" (total {sum(result.entities.values())})")
     lines.append("relations  " + ", ".join(f"{r} {n}" for r, n in sorted(result.relations.items())) + f" (total {sum(result.relations.values())})")
     lines.append(f"triples    {result.triples}")
+    lines.append(f"years      {result.in_build - result.without_year} documents with a year, {result.without_year} without (a year the report does not state is left out)")
     lines.append(refused_line(result.refused))
     for kind, path in result.outputs.items():
         lines.append(f"wrote      {path}")

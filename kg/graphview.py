@@ -23,6 +23,8 @@ def networkx_from_rdf(graph: Graph) -> nx.MultiDiGraph:
     """
     out = nx.MultiDiGraph()
     names = {doc: str(name) for doc, name in graph.subject_objects(DCTERMS.identifier)}
+    # each document's report year, where it was read (dcterms:date): the view's year filter and sources
+    out.graph["years"] = {names[doc]: str(year)[:4] for doc, year in graph.subject_objects(DCTERMS.date) if doc in names}
     for node, cls in graph.subject_objects(RDF.type):
         if cls in _TYPES:
             out.add_node(str(node), label=str(graph.value(node, RDFS.label) or node), type=_TYPES[cls],

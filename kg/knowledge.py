@@ -31,6 +31,8 @@ CUE_SECTIONS = (
     "built_marker", "brand_not_first", "brand_not_last", "city_own_opener", "capacity_start", "place_char",
     "not_item_ending", "investment_opener", "threshold",
 )
+# reports.txt: what a report's heading and its sentences' tense are read from (kg/reports.py)
+REPORT_SECTIONS = ("report_kind", "plan_heading", "review_heading", "far_heading", "done", "planned", "negation")
 
 # Where a rule id acts (rules.tsv's stage column, joined by +): it finds names, it reads facts, or it
 # labels rows of a knowledge file (or a reading the code weighs) without being carried by either.
@@ -148,6 +150,14 @@ class Knowledge:
     investment_openers: tuple[str, ...] = ()  # 总投资: a clause continuing the one before with its investment
     thresholds: tuple[str, ...] = ()  # 以上: an amount that is a threshold
     relative_openers: tuple[str, ...] = ()  # 市, 县: 市人民医院 is the report's own city's
+    # reports.txt: a report's kind, its year's headings and its sentences' tense (see the file's header)
+    report_kinds: tuple[str, ...] = ()  # 政府工作报告, 发展综述 (longest first)
+    plan_headings: tuple[str, ...] = ()  # 工作安排: 二、2023年工作安排 names the year planned for
+    review_headings: tuple[str, ...] = ()  # 回顾: 一、2022年工作回顾 names a past year
+    far_headings: tuple[str, ...] = ()  # 远景: 2035年远景目标 names a far goal's year
+    done_words: frozenset[str] = field(default=frozenset())  # 建成, 完成: a sentence reporting done
+    planned_words: frozenset[str] = field(default=frozenset())  # 将, 力争: a sentence planning
+    tense_negations: frozenset[str] = field(default=frozenset())  # 未: 未完成 is not done
     # head_of is asked about every token of every document: the same words, again and again
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -422,6 +432,7 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
     by_name = _index(divisions, "name")
     categories = load_sections(data_dir / "categories.txt", CATEGORY_SECTIONS)
     cues = load_sections(data_dir / "cues.txt", CUE_SECTIONS)
+    reports = load_sections(data_dir / "reports.txt", REPORT_SECTIONS)
     return Knowledge(
         divisions=divisions,
         by_name=by_name,
@@ -482,6 +493,13 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         not_item_endings=tuple(cues["not_item_ending"]),
         investment_openers=tuple(cues["investment_opener"]),
         thresholds=tuple(cues["threshold"]),
+        report_kinds=tuple(sorted(reports["report_kind"], key=len, reverse=True)),
+        plan_headings=tuple(reports["plan_heading"]),
+        review_headings=tuple(reports["review_heading"]),
+        far_headings=tuple(reports["far_heading"]),
+        done_words=frozenset(reports["done"]),
+        planned_words=frozenset(reports["planned"]),
+        tense_negations=frozenset(reports["negation"]),
     )
 
 

@@ -12,6 +12,7 @@ from .errors import GraphError, QueryError
 from .iri import GAZETTEER, document_iri, sentence_iri, statement_iri
 from .model import ENTITY_TYPES, Sentence
 from .parameters import parameter_terms
+from .reports import Report
 from .resolve import Entity, ResolvedFact
 from .vocab import KGO
 from .writing import atomic_path
@@ -71,9 +72,13 @@ class V:
     """The vocabulary terms the add_* functions write, looked up once (a namespace's attribute
     look-up runs Python code, and a build makes tens of thousands of triples)."""
 
+    dcterms_date = DCTERMS.date
     dcterms_identifier = DCTERMS.identifier
+    dcterms_issued = DCTERMS.issued
     dcterms_source = DCTERMS.source
+    dcterms_spatial = DCTERMS.spatial
     dcterms_title = DCTERMS.title
+    dcterms_type = DCTERMS.type
     kgo_Document = KGO.Document
     kgo_Investment = KGO.Investment
     kgo_Sentence = KGO.Sentence
@@ -91,6 +96,7 @@ class V:
     kgo_sentenceIndex = KGO.sentenceIndex
     kgo_startChar = KGO.startChar
     kgo_subjectOf = KGO.subjectOf
+    kgo_tense = KGO.tense
     kgo_text = KGO.text
     kgo_wording = KGO.wording
     prov_Entity = PROV.Entity
@@ -102,7 +108,9 @@ class V:
     rdf_type = RDF.type
     rdfs_label = RDFS.label
     skos_altLabel = SKOS.altLabel
+    xsd_date = XSD.date
     xsd_decimal = XSD.decimal
+    xsd_gYear = XSD.gYear
 
 
 ENTITY_CLASSES = {kind: KGO[kind] for kind in ENTITY_TYPES}
@@ -148,8 +156,26 @@ def add_document(graph: Graph, doc_id: str, source: str, sentences: Iterable[Sen
         graph.add((iri(entity), iri(V.kgo_namedIn), iri(sentence_iri(doc_id, index))))
 
 
-def add_fact(graph: Graph, fact: ResolvedFact, terms=RDFLIB) -> None:
-    """The fact as a triple, and as an rdf:Statement that says where it was read (PROV-O)."""
+def add_report(graph: Graph, doc_id: str, report: Report, issuer_iri: str | None, terms=RDFLIB) -> None:
+    """What the report states of itself (kg.reports.Report), in Dublin Core terms (see ontology/kg.ttl); what it does not state is left out."""
+    iri, literal = terms.iri, terms.literal
+    doc = iri(document_iri(doc_id))
+    if report.title:
+        graph.add((doc, iri(V.dcterms_title), literal(report.title, lang="zh")))
+    if report.year is not None:
+        graph.add((doc, iri(V.dcterms_date), literal(f"{report.year:04d}", datatype=V.xsd_gYear)))
+    if report.date:
+        graph.add((doc, iri(V.dcterms_issued), literal(report.date, datatype=V.xsd_date)))
+    if report.kind:
+        graph.add((doc, iri(V.dcterms_type), literal(report.kind, lang="zh")))
+    if issuer_iri:
+        graph.add((doc, iri(V.dcterms_spatial), iri(issuer_iri)))
+        graph.add((iri(issuer_iri), iri(V.kgo_subjectOf), doc))
+
+
+def add_fact(graph: Graph, fact: ResolvedFact, terms=RDFLIB, tense: str | None = None) -> None:
+    """The fact as a triple, and as an rdf:Statement that says where it was read (PROV-O); `tense`,
+    "done" or "planned", when its sentence states one (kg.reports.sentence_tense)."""
     iri, literal = terms.iri, terms.literal
     subject = iri(fact.subject)
     source = iri(sentence_iri(fact.doc_id, fact.sentence))
@@ -162,6 +188,8 @@ def add_fact(graph: Graph, fact: ResolvedFact, terms=RDFLIB) -> None:
         graph.add((node, iri(V.kgo_wording), literal(amount.wording)))
         graph.add((node, iri(V.prov_wasDerivedFrom), source))
         graph.add((node, iri(V.kgo_rule), literal(fact.rule)))
+        if tense:
+            graph.add((node, iri(V.kgo_tense), literal(tense)))
         return
     predicate, obj = iri(PREDICATES[fact.predicate]), iri(fact.object)
     graph.add((subject, predicate, obj))
@@ -173,6 +201,8 @@ def add_fact(graph: Graph, fact: ResolvedFact, terms=RDFLIB) -> None:
     graph.add((statement, iri(V.prov_wasDerivedFrom), source))
     graph.add((statement, iri(V.kgo_rule), literal(fact.rule)))
     graph.add((statement, iri(V.kgo_basis), literal(fact.basis)))
+    if tense:
+        graph.add((statement, iri(V.kgo_tense), literal(tense)))
 
 
 def decimal_lexical(value: Decimal) -> str:

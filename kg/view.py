@@ -85,6 +85,7 @@ $note_html
 <span id="kg-legend">$legend_html</span>
 <span id="kg-filters">$relations_html
 <select id="kg-doc" title="按文档筛选 / filter by document"><option value="">全部文档 (all documents)</option>$documents_html</select>
+$years_html
 $isolated_html</span>
 </div>
 <div id="kg-main"><div id="kg-network"></div>
@@ -151,6 +152,7 @@ _APP_JS = r"""(function () {
   var typeBoxes = document.querySelectorAll("#kg-legend input[data-type]");
   var relBoxes = document.querySelectorAll("#kg-filters input[data-relation]");
   var docSelect = document.getElementById("kg-doc");
+  var yearSelect = document.getElementById("kg-year") || {value: ""};
   var isolatedBox = document.getElementById("kg-isolated") || {checked: true};
   function unchecked(list, attr) {
     var off = {};
@@ -161,9 +163,11 @@ _APP_JS = r"""(function () {
     var offTypes = unchecked(typeBoxes, "data-type");
     var offRels = unchecked(relBoxes, "data-relation");
     var doc = docSelect.value === "" ? null : Number(docSelect.value);
+    var year = yearSelect.value === "" ? null : yearSelect.value;
     var hidden = {};
     nodes.update(data.nodes.map(function (n) {
       hidden[n.id] = !!offTypes[n.kgType] || (doc !== null && n.kgDocs.indexOf(doc) < 0) ||
+                     (year !== null && (n.kgYears || []).indexOf(year) < 0) ||
                      (!!n.kgIsolated && !isolatedBox.checked);
       return {id: n.id, hidden: hidden[n.id]};
     }));
@@ -174,6 +178,7 @@ _APP_JS = r"""(function () {
   typeBoxes.forEach(function (cb) { cb.addEventListener("change", applyFilter); });
   relBoxes.forEach(function (cb) { cb.addEventListener("change", applyFilter); });
   docSelect.addEventListener("change", applyFilter);
+  if (yearSelect.addEventListener) { yearSelect.addEventListener("change", applyFilter); }
   if (isolatedBox.addEventListener) { isolatedBox.addEventListener("change", applyFilter); }
   var dimmed = false;
   var labelled = [];
@@ -276,9 +281,10 @@ def render_html(graph: "networkx.MultiDiGraph", path: pathlib.Path | str, *, tit
     kept = _select_nodes(graph, max_nodes)
     documents = _documents(graph, kept)
     net = _build_network(graph, kept, documents)
+    years = sorted({y for n in net.nodes for y in n.get("kgYears", ())})
     omitted = Omitted(total=graph.number_of_nodes() if total is None else total, capped=graph.number_of_nodes(),
                       capped_edges=graph.number_of_edges(), selection=selection)
-    page = _page(net, title=title, omitted=omitted, documents=documents)
+    page = _page(net, title=title, omitted=omitted, documents=documents, years=years)
     _write_atomic(path, page)
     return path
 
@@ -319,10 +325,12 @@ def _build_network(graph: "networkx.MultiDiGraph", kept: list, documents: list[s
     labels = {n: _label(n, graph.nodes[n]) for n in kept}
     isolated = isolated_nodes(graph, kept)
     doc_index = {doc: i for i, doc in enumerate(documents)}
+    doc_years = graph.graph.get("years") or {}
     positions = layout_positions(graph, kept) if len(kept) > PHYSICS_MAX_NODES else {}
     for n in kept:
-        options = _node_options(n, graph.nodes[n], labels[n], graph.degree(n), _place_chain_tip(graph, n))
+        options = _node_options(n, graph.nodes[n], labels[n], graph.degree(n), _place_chain_tip(graph, n), doc_years)
         options["kgDocs"] = sorted({doc_index[d] for d in _node_documents(graph.nodes[n])})
+        options["kgYears"] = sorted({doc_years[d] for d in _node_documents(graph.nodes[n]) if d in doc_years})
         if n in isolated:  # hidden until the page's "unconnected" box is ticked
             options["kgIsolated"] = options["hidden"] = True
         if n in positions:
@@ -443,7 +451,7 @@ def _sorted_edges(graph: "networkx.MultiDiGraph", labels: dict) -> list[tuple[An
     return [(u, v, d) for u, v, _k, d in rows]
 
 
-def _node_options(node: Any, attrs: dict, label: str, degree: int, place: list) -> dict:
+def _node_options(node: Any, attrs: dict, label: str, degree: int, place: list, years: dict | None = None) -> dict:
     """vis-network options of one node: style by type, size by degree, tooltip and search data."""
     kind = node_type(attrs)
     colour, shape, _symbol, _zh = TYPE_STYLES[kind]
@@ -455,7 +463,7 @@ def _node_options(node: Any, attrs: dict, label: str, degree: int, place: list) 
         "size": min(60, 12 + round(4 * math.sqrt(degree))),
         "kgType": kind,
         "kgNames": [label, *aliases],
-        "kgTip": _node_tip(node, attrs, kind, label, aliases, place),
+        "kgTip": _node_tip(node, attrs, kind, label, aliases, place, years or {}),
     }
 
 
@@ -464,8 +472,11 @@ def _node_documents(attrs: dict) -> set[str]:
     return {doc for doc, _ in _sources(attrs.get("sources")) if doc} | set(_texts(attrs.get("documents")))
 
 
-def _node_tip(node: Any, attrs: dict, kind: str, label: str, aliases: list[str], place: list) -> list[list[str]]:
-    """Tooltip lines [heading, text] of a node; plain text, turned into DOM text nodes in the page."""
+def _node_tip(node: Any, attrs: dict, kind: str, label: str, aliases: list[str], place: list,
+              years: dict | None = None) -> list[list[str]]:
+    """Tooltip lines [heading, text] of a node; plain text, turned into DOM text nodes in the page. Each
+    source names its document and, where read, the report's year (`years`: document → year)."""
+    years = years or {}
     lines = [["类型 Type", f"{kind}（{TYPE_STYLES[kind][3]}）"], ["名称 Name", label]]
     if aliases:
         lines.append(["别名 Aliases", "、".join(aliases)])
@@ -473,7 +484,8 @@ def _node_tip(node: Any, attrs: dict, kind: str, label: str, aliases: list[str],
     lines.extend(["数据 Fact", fact] for fact in _texts(attrs.get("facts")))
     sources = list(_sources(attrs.get("sources")))
     for doc, sentence in sources[:MAX_SOURCES]:
-        lines.append([f"来源 《{doc}》" if doc else "来源 Source", _shorten(sentence)])
+        year = f" {years[doc]}年" if doc in years else ""
+        lines.append([f"来源 《{doc}》{year}" if doc else "来源 Source", _shorten(sentence)])
     if len(sources) > MAX_SOURCES:
         lines.append(["来源 Sources", f"另有 {len(sources) - MAX_SOURCES} 条 (+{len(sources) - MAX_SOURCES} more)"])
     cited = {doc for doc, _ in sources}
@@ -528,7 +540,7 @@ def _vis_options(n_nodes: int, *, physics: bool = True, edge_labels: bool = True
     return options
 
 
-def _page(net: Network, *, title: str, omitted: Omitted, documents: list[str]) -> str:
+def _page(net: Network, *, title: str, omitted: Omitted, documents: list[str], years: list[str] = ()) -> str:
     """The complete HTML page of a pyvis Network, with vis-network inlined and no external reference."""
     shown, shown_edges = len(net.nodes), len(net.edges)
     data = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "edgeFontSize": EDGE_FONT_SIZE,
@@ -543,6 +555,8 @@ def _page(net: Network, *, title: str, omitted: Omitted, documents: list[str]) -
         isolated_html=(f'<label id="kg-isolated-box"><input type="checkbox" id="kg-isolated"> 显示 {isolated} 个孤立节点 '
                        f'(show {isolated} unconnected nodes)</label>' if isolated else ""),
         documents_html="".join(f'<option value="{i}">{html.escape(doc)}</option>' for i, doc in enumerate(documents)),
+        years_html=(f'<select id="kg-year" title="按报告年份筛选 / filter by report year"><option value="">全部年份 (all years)</option>'
+                    + "".join(f'<option value="{html.escape(y)}">{html.escape(y)}年</option>' for y in years) + "</select>") if years else "",
         data_json=script_json(data),
         vis_css=_inline_safe(_vis_asset("vis-network.css"), "style"),
         vis_js=_inline_safe(_vis_asset("vis-network.min.js"), "script"),

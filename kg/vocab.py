@@ -41,3 +41,4 @@ class KGO(DefinedNamespace):
     rule: URIRef
     basis: URIRef
     subjectOf: URIRef
+    tense: URIRef

@@ -249,3 +249,35 @@ def test_browser_unconnected_nodes_hidden_behind_a_toggle_and_first_view_on_the_
     assert page.is_checked("#kg-isolated") and not page.evaluate("id => kgView.nodes.get(id).hidden", isolated[0])
     assert opened.errors == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def two_years_page(browser, corpus, tmp_path_factory):
+    from kg import build
+
+    out = tmp_path_factory.mktemp("two-years")
+    build([corpus / "其他地市" / "长治市-2022.txt", corpus / "其他地市" / "长治市-2023.txt"], out)
+    opened = Opened(browser, out / "graph.html")
+    yield opened
+    opened.page.close()
+
+
+def test_browser_year_filter_keeps_the_nodes_of_that_years_report(two_years_page):
+    page = two_years_page.page
+    assert two_years_page.errors == []
+    assert page.evaluate("() => [...document.querySelectorAll('#kg-year option')].map(o => o.value)") == ["", "2022", "2023"]
+    page.check("#kg-isolated")  # unconnected nodes shown: the year is then the only filter hiding nodes
+    total = page.evaluate("() => kgView.nodes.length")
+    for year in ("2022", "2023"):
+        page.select_option("#kg-year", year)
+        shown = page.evaluate("() => kgView.nodes.get().filter(n => !n.hidden).map(n => n.kgYears)")
+        hidden = page.evaluate("() => kgView.nodes.get().filter(n => n.hidden).map(n => n.kgYears)")
+        assert shown and hidden and len(shown) + len(hidden) == total
+        assert all(year in years for years in shown) and not any(year in years for years in hidden)
+    page.select_option("#kg-year", "")
+    assert page.evaluate("() => kgView.nodes.get().filter(n => n.hidden).length") == 0
+    # every source sentence names its report's year
+    node = page.evaluate("() => kgView.nodes.get().find(n => n.kgYears.length === 2).id")
+    page.evaluate("id => { kgView.network.selectNodes([id]); kgView.network.body.emitter.emit('selectNode', {nodes: [id]}); }", node)
+    details = page.locator("#kg-details").text_content()
+    assert "《长治市-2022.txt》 2022年" in details or "《长治市-2023.txt》 2023年" in details

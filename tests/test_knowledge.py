@@ -84,7 +84,9 @@ def test_knowledge_section_given_twice_is_an_error(tmp_path):
     ("triggers.tsv", lambda lines: [line for line in lines if not line.startswith("investment\t")],
      r"triggers\.tsv:\d+: no rows of relation investment"),
     ("cues.txt", lambda lines: lines + ["[published_verb]", "颁布"], r"cues\.txt:\d+: unknown section \[published_verb\]"),
-], ids=["plain-list-has-no-sections", "triggers-name-a-missing-relation", "cues-are-closed"])
+    ("reports.txt", lambda lines: [line for line in lines if line != "[planned]"],
+     r"reports\.txt:\d+: word '将' before any \[section\]|reports\.txt:\d+: missing section\(s\) \[planned\]"),
+], ids=["plain-list-has-no-sections", "triggers-name-a-missing-relation", "cues-are-closed", "report-cues-are-closed"])
 def test_knowledge_closed_files_name_what_is_wrong(tmp_path, name, change, message):
     data = _copy_with(tmp_path, name, change)
     with pytest.raises(KnowledgeError, match=message):

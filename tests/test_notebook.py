@@ -25,3 +25,25 @@ def test_notebook_builds_the_folder_it_is_given_and_answers(tmp_path, seed_paths
     assert (tmp_path / "build" / "graph.html").exists() and (tmp_path / "build" / "explore.ipynb").exists()
     assert {p.name for p in (tmp_path / "build" / "shards").iterdir()} == \
         {f"more%2F{p.stem}.nq" for p in seed_paths[:2]} | {f"{p.stem}.nq" for p in seed_paths[2:]}
+
+
+def test_notebook_follows_a_city_across_its_reports(tmp_path, corpus):
+    """Two years of one city's reports: the city is followed, its counts by year and type tabled and plotted."""
+    import json
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for year in (2022, 2023):
+        shutil.copy(corpus / "其他地市" / f"长治市-{year}.txt", reports)
+    env = {"KG_INPUT": str(reports), "KG_OUT": str(tmp_path / "build"), "PATH": str(Path(sys.executable).parent)}
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "run_notebook.py")], capture_output=True, text=True,
+                          env={**__import__("os").environ, **env}, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    counts = [line.split() for line in done.stdout.splitlines() if line.endswith("长治市") and line[:4] in ("2022", "2023")]
+    counts = [row for row in counts if len(row) == 4 and row[2].isdigit()]  # the table of counts: year, type, n, city
+    assert {row[0] for row in counts} == {"2022", "2023"} and {row[1] for row in counts} >= {"Project", "Program", "Place"}
+    assert "planned-then-done:" in done.stdout and "projects-by-year:" in done.stdout
+    cells = json.loads((tmp_path / "build" / "explore.ipynb").read_text(encoding="utf-8"))["cells"]
+    plots = [o for c in cells if c["cell_type"] == "code" and "plt.show" in "".join(c["source"]) for o in c["outputs"]
+             if "image/png" in o.get("data", {})]
+    assert len(plots) == 1

@@ -162,6 +162,14 @@ def _crafted(g):
     documents = sorted(g.subjects(RDF.type, KGO.Document))
     drop(documents[0], DCTERMS.identifier)                                       # no identifier
     g.add((documents[1], DCTERMS.identifier, Literal("another.txt")))            # two identifiers
+    g.add((documents[2], DCTERMS.title, Literal("一", lang="zh")))
+    g.add((documents[2], DCTERMS.title, Literal("二", lang="zh")))                # two titles
+    g.add((documents[3], DCTERMS.date, Literal("2023")))                         # a year that is no xsd:gYear
+    g.add((documents[3], DCTERMS.issued, Literal("2023年3月")))                   # a date that is no xsd:date
+    g.add((documents[4], DCTERMS.spatial, programs[12]))                         # an issuer that is no place
+    g.add((documents[4], DCTERMS.type, Literal("report", lang="en")))            # a kind not in Chinese
+    g.add((statements[6], KGO.tense, Literal("maybe")))                          # a tense neither done nor planned
+    g.add((programs[13], KGO.tense, Literal("done")))                            # a tense on no fact read from a sentence
     return g
 
 
