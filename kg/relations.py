@@ -289,7 +289,7 @@ _OPENING_SLACK = 2  # 的 and the name it qualifies: a word such as 一批 or �
 
 def _qualified(projects: list[Mention], mentions: list[Mention], text: str, start: int, end: int) -> Mention | None:
     """The project an amount belongs to: in 总投资X亿元的A, the name its 的-phrase opens (none when
-    that name is not a project's); in A总投资X亿元, the name before it; never a neighbour further
+    that name is neither a project nor a landmark being built); in A总投资X亿元, the name before it; never a neighbour further
     along a list (…的A、总投资Y亿元的B)."""
     if text.startswith("的", end):
         opened = [m for m in mentions if end < m.start <= end + 1 + _OPENING_SLACK]
@@ -297,7 +297,8 @@ def _qualified(projects: list[Mention], mentions: list[Mention], text: str, star
             return None
         first = min(m.start for m in opened)
         name = max((m for m in opened if m.start == first), key=lambda m: m.end)
-        return name if name.type == "Project" else None
+        # a landmark being built (总投资20亿元的某某城市广场) is what the money is for, as a project is
+        return name if name.type == "Project" or name.type == "Place" and name.subtype == "Landmark" else None
     preceding = [p for p in projects if p.end <= start]
     if preceding:
         return max(preceding, key=lambda p: p.end)

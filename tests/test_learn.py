@@ -52,9 +52,12 @@ def _bounds(span):
 def test_learn_labels_and_spans_round_trip():
     spans = [Span(0, 3, "Place"), Span(3, 6, "Place"), Span(8, 12, "Program")]
     labels = labels_for(14, spans)
-    assert labels[:4] == ["B-Place", "I-Place", "I-Place", "B-Place"]
+    assert labels[:4] == ["B-Place", "I-Place", "E-Place", "B-Place"]
     assert spans_of(labels) == spans
+    assert labels_for(3, [Span(1, 2, "Company")]) == ["O", "S-Company", "O"]  # a name of one character
+    assert spans_of(["O", "S-Company", "O"]) == [Span(1, 2, "Company")]
     assert spans_of(["I-Company", "I-Company", "O"]) == [Span(0, 2, "Company")]  # a stray I- opens a span
+    assert spans_of(["B-Place", "I-Place", "B-Project", "E-Project"]) == [Span(0, 2, "Place"), Span(2, 4, "Project")]  # cut by the next B-
 
 
 @pytest.fixture(scope="module")

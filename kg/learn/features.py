@@ -93,7 +93,7 @@ def _class_of(ch: str) -> str:
 
 
 def _token_features(feats: list[list[str]], tokens: list[Token]) -> None:
-    previous = BOS
+    before = previous = BOS
     last = len(tokens) - 1
     for index, token in enumerate(tokens):
         word, start, end = token.text, token.start, token.end
@@ -111,9 +111,10 @@ def _token_features(feats: list[list[str]], tokens: list[Token]) -> None:
                 for pos in range(start + 1, end - 1):
                     feats[pos].extend((this, *middle))
             feats[end - 1].extend((this, "wp=E" + tag, "wl=E" + size))
-        feats[start].extend(("w-1=" + previous, "w-1|w=" + previous + "|" + word))
-        feats[end - 1].extend(("w+1=" + following, "w|w+1=" + word + "|" + following))
-        previous = word
+        after = tokens[index + 2].text if index + 1 < last else EOS
+        feats[start].extend(("w-1=" + previous, "w-1|w=" + previous + "|" + word, "w-2=" + before, "p-1=" + word_tag(previous)))
+        feats[end - 1].extend(("w+1=" + following, "w|w+1=" + word + "|" + following, "w+2=" + after, "p+1=" + word_tag(following)))
+        before, previous = previous, word
 
 
 def _quote_features(feats: list[list[str]], text: str) -> None:

@@ -22,7 +22,7 @@ from .tagger import Tagger
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "model"
 MINED = Path(__file__).resolve().parent.parent / "data" / "mined"
-FORMAT = 1  # bumped when features change: a model trained on other features is refused
+FORMAT = 2  # bumped when features change: a model trained on other features is refused
 OUTER, INNER, PAIRS, META = "outer.crfsuite", "inner.crfsuite", "relations.crfsuite", "model.json"
 FILES = (OUTER, INNER, PAIRS, META)
 _OPENING = frozenset("“‘「『《〈")

@@ -86,23 +86,29 @@ def pair_features(c: Candidate, text: str, mentions_in_sentence: list[Mention], 
         if ("", rel, tail.text) in rule_facts:
             f.append("rulefact")
         return f
-    f += ["ht=" + rel + head.type + tail.type, "hrule=" + rel + head.rule.split(".")[0]]
+    f += ["ht=" + rel + head.type + tail.type, "hrule=" + rel + head.rule.split(".")[0],
+          "hlast=" + rel + head.type + head.text[-1:]]
     if head.start <= tail.start and tail.end <= head.end:
-        f += ["tail_in_head", "tail_in_head_at=" + ("start" if tail.start == head.start else "inner"), "tin=" + rel + head.type]
+        f += ["tail_in_head", "tail_in_head_at=" + rel + ("start" if tail.start == head.start else "inner"), "tin=" + rel + head.type]
     elif tail.start <= head.start and head.end <= tail.end:
-        f.append("head_in_tail")
+        f.append("head_in_tail=" + rel)
     else:
         first, second = (head, tail) if head.start < tail.start else (tail, head)
         between = text[first.end:second.start]
-        f.append("order=" + ("ht" if head.start < tail.start else "th"))
-        f.append("gap=" + _bucket(len(between)))
+        order = rel + ("ht" if head.start < tail.start else "th")
+        gap = _bucket(len(between))
+        f.append("order=" + order)
+        f.append("gap=" + order + gap)
         if len(between) <= 4:
-            f.append("between=" + between)
-        f += ["punct=" + p for p in _PUNCT if p in between]
+            f.append("between=" + order + between)
+        f += ["punct=" + rel + p for p in _PUNCT if p in between]
         f += ["trig=" + w for w in triggers.get(rel, ()) if w in between]
         inside = sum(1 for m in mentions_in_sentence if first.end <= m.start and m.end <= second.start)
-        f.append("names_between=" + str(min(inside, 3)))
-        f.append("hb1=" + text[max(head.start - 1, s.start):head.start])
+        same = sum(1 for m in mentions_in_sentence if first.end <= m.start and m.end <= second.start and m.type == tail.type)
+        f.append("names_between=" + order + str(min(inside, 3)))
+        f.append("same_between=" + order + str(min(same, 2)))
+        f.append("hb1=" + rel + text[max(head.start - 1, s.start):head.start])
+        f.append("ha1=" + rel + text[head.end:head.end + 1])
     if (head.text, rel, tail.text) in rule_facts:
         f.append("rulefact")
     return f

@@ -9,33 +9,44 @@ from ..model import ENTITY_TYPES
 from .gold import Span
 
 OUTSIDE = "O"
-LABELS = (OUTSIDE,) + tuple(f"{p}-{t}" for t in ENTITY_TYPES for p in "BI")
+LABELS = (OUTSIDE,) + tuple(f"{p}-{t}" for t in ENTITY_TYPES for p in "BIES")
 # L1 keeps the model small (most character n-grams get no weight); L2 smooths the rest.
 TRAINING = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
 
 
 def labels_for(length: int, spans: list[Span]) -> list[str]:
-    """B-/I-type labels of a text of `length` characters holding `spans` (which do not overlap)."""
+    """B-/I-/E-/S-type labels of a text of `length` characters holding `spans` (which do not overlap):
+    a name's first, inner and last character, or S- for a name of one character."""
     labels = [OUTSIDE] * length
     for span in spans:
+        if span.end - span.start == 1:
+            labels[span.start] = "S-" + span.type
+            continue
         labels[span.start] = "B-" + span.type
-        for k in range(span.start + 1, span.end):
+        for k in range(span.start + 1, span.end - 1):
             labels[k] = "I-" + span.type
+        labels[span.end - 1] = "E-" + span.type
     return labels
 
 
 def spans_of(labels: list[str], offset: int = 0) -> list[Span]:
-    """The spans a label sequence marks; an I- without its B- opens a span of its own type."""
+    """The spans a label sequence marks. A name runs from its B- (or a stray I-/E-) to its E-; a
+    name left open by an O or another type's label ends there."""
     if labels.count(OUTSIDE) == len(labels):
-        return []  # most sentences' characters, and some whole sentences, are outside every name
+        return []
     spans, start, typ = [], None, None
     for i, label in enumerate(labels + [OUTSIDE]):
-        inside = label.startswith("I-") and typ == label[2:]
-        if start is not None and not inside:
+        mark, kind = label[:1], label[2:]
+        if start is not None and (mark in "OBS" or kind != typ):
             spans.append(Span(offset + start, offset + i, typ))
             start = typ = None
-        if label != OUTSIDE and not inside:
-            start, typ = i, label[2:]
+        if mark == "S":
+            spans.append(Span(offset + i, offset + i + 1, kind))
+        elif mark == "E":
+            spans.append(Span(offset + (i if start is None else start), offset + i + 1, kind))
+            start = typ = None
+        elif mark in "BI" and start is None:
+            start, typ = i, kind
     return spans
 
 
