@@ -49,6 +49,14 @@ def _bounds(span):
     return span.start, span.end
 
 
+def test_learn_trimmed_takes_in_the_other_mark_of_a_quote_the_name_closes_or_opens():
+    text = "打造“老城区”文化中心，培育专精特新“小巨人”企业"
+    closes = text.index("老城区")
+    opens = text.index("专精特新")
+    assert text[slice(*_bounds(trimmed(text, Span(closes, closes + 8, "Project"))))] == "“老城区”文化中心"
+    assert text[slice(*_bounds(trimmed(text, Span(opens, opens + 8, "Program"))))] == "专精特新“小巨人”"
+
+
 def test_learn_labels_and_spans_round_trip():
     spans = [Span(0, 3, "Place"), Span(3, 6, "Place"), Span(8, 12, "Program")]
     labels = labels_for(14, spans)

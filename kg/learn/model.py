@@ -178,7 +178,18 @@ def trimmed(text: str, span: Span) -> Span | None:
         end -= 1
     if end - start < 2 or all(ch in QUOTES for ch in text[start:end]):
         return None
+    # a quote the name closes (老城区”文化中心) or opens (“五城联创”行动) takes in its other mark
+    inside = text[start:end]
+    if start > 0 and text[start - 1] in _OPENING and _unpaired(inside, _CLOSING, _OPENING):
+        start -= 1
+    if end < len(text) and text[end] in _CLOSING and _unpaired(inside, _OPENING, _CLOSING):
+        end += 1
     return Span(start, end, span.type)
+
+
+def _unpaired(name: str, marks: frozenset, partners: frozenset) -> bool:
+    """Does `name` hold more of `marks` than of their `partners`?"""
+    return sum(ch in marks for ch in name) > sum(ch in partners for ch in name)
 
 
 def _closes(text: str, start: int, end: int) -> bool:
