@@ -69,14 +69,14 @@ def test_corpus_the_shanxi_reports_are_the_last_four_of_each_city(shanxi_build):
     assert all(p.stem.rsplit("-", 1)[0].endswith("市") for p in reports)
 
 
-def test_corpus_shanxi_build_conforms_and_refuses_what_the_gazetteer_contradicts(shanxi_build, knowledge):
+def test_corpus_shanxi_build_conforms_and_reads_no_division_where_the_gazetteer_does_not_put_it(shanxi_build, knowledge):
     out, result, _ = shanxi_build
     _assert_sound(out, result, knowledge)
-    # a province put inside one of its own cities (…山西分中心落地晋城 read as 山西 in 晋城) is refused
-    lower = [r for r in _refused_rows(out) if r["reason"] == "lower"]
-    assert lower, "no division was refused a place under a lower one"
-    for row in lower:
-        assert row["contradicts_gazetteer"] == "yes" and row["head"] in row["text"] and row["tail"] in row["text"]
+    # the learned classifier leaves a division's place to the gazetteer (吕梁 in 黄河流域, 山西 in 晋城 were
+    # read once): nothing is left for the build to refuse as contradicting it; refusals of other kinds stay
+    rows = _refused_rows(out)
+    assert not [r for r in rows if r["contradicts_gazetteer"] == "yes"], [r for r in rows if r["contradicts_gazetteer"] == "yes"][:3]
+    assert rows and all(r["reason"] not in CONTRADICTIONS for r in rows)
 
 
 def test_corpus_shanxi_store_validates_on_the_command_line(shanxi_build):
