@@ -277,7 +277,7 @@ def _outputs(files: list[Source], extractor: Extractor, jobs: int, engine: str, 
              max_bytes: int) -> Iterator[DocumentOutput | Skipped]:
     if engine == "dask":
         from .engines import dask_outputs
-        return dask_outputs(files, extractor.knowledge, process, scheduler=scheduler, workers=jobs, max_bytes=max_bytes)
+        return dask_outputs(files, extractor, process, scheduler=scheduler, workers=jobs, max_bytes=max_bytes)
     if engine != "local":
         raise InputError(f"unknown engine {engine!r}; choose local or dask")
     return extract_all(files, extractor, jobs, max_bytes=max_bytes)

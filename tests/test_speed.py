@@ -1,0 +1,64 @@
+"""A speed change changes no output: the fast paths give the bytes the reference paths give, on the
+seeds and on 50 reports of the corpus — one process against worker processes against a Dask
+cluster, the learned model and the rules alone."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from kg import Extractor, build
+from kg.documents import find_files
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    """graph.ttl, every shard and every extraction JSON of a build, by name."""
+    files = {"graph.ttl": (out / "graph.ttl").read_bytes()}
+    for folder in ("shards", "extract"):
+        files |= {f"{folder}/{p.name}": p.read_bytes() for p in sorted((out / folder).iterdir())}
+    return files
+
+
+def _assert_same(reference: Path, other: Path) -> None:
+    a, b = _outputs(reference), _outputs(other)
+    assert sorted(a) == sorted(b)
+    differing = [name for name in a if a[name] != b[name]]
+    assert not differing, f"{other} differs from {reference} in {differing[:5]}"
+
+
+@pytest.fixture(scope="module")
+def corpus_sample(corpus) -> list[Path]:
+    """50 real reports: the shortest 50 of 300 drawn as bench/speed.py and bench/whole.py draw them."""
+    files = find_files([corpus])
+    random.Random(0).shuffle(files)
+    return sorted(sorted(files[:300], key=lambda p: (p.stat().st_size, p.name))[:50])
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    return Extractor(model=None)
+
+
+@pytest.mark.parametrize("engine, jobs", [("local", 2), ("dask", 2)])
+@pytest.mark.parametrize("mode", ["model", "rules"])
+def test_speed_seeds_build_the_same_bytes_in_one_process_and_many(seed_paths, extractor, rules_only, mode, engine, jobs, tmp_path):
+    if engine == "dask":
+        pytest.importorskip("dask.distributed")
+    chosen = extractor if mode == "model" else rules_only
+    build(seed_paths, tmp_path / "one", extractor=chosen, html=False)
+    build(seed_paths, tmp_path / "many", extractor=chosen, html=False, engine=engine, jobs=jobs)
+    _assert_same(tmp_path / "one", tmp_path / "many")
+
+
+@pytest.mark.parametrize("mode", ["model", "rules"])
+def test_speed_corpus_sample_builds_the_same_bytes_in_one_process_two_and_on_dask(corpus_sample, extractor, rules_only, mode, tmp_path):
+    pytest.importorskip("dask.distributed")
+    chosen = extractor if mode == "model" else rules_only
+    one = build(corpus_sample, tmp_path / "one", extractor=chosen, html=False)
+    assert one.documents == 50 and one.triples > 50_000
+    build(corpus_sample, tmp_path / "dask", extractor=chosen, html=False, engine="dask", jobs=2)
+    _assert_same(tmp_path / "one", tmp_path / "dask")
+    if mode == "model":  # worker processes forked from this one (the rules alone: the seeds' test above)
+        build(corpus_sample, tmp_path / "two", extractor=chosen, html=False, jobs=2)
+        _assert_same(tmp_path / "one", tmp_path / "two")
