@@ -1,6 +1,6 @@
 """A speed change changes no output: the fast paths give the bytes the reference paths give, on the
 seeds and on 50 reports of the corpus — one process against worker processes against a Dask
-cluster, the learned model and the rules alone."""
+cluster, the learned model and the rules alone, the dictionaries from the cache against parsed."""
 from __future__ import annotations
 
 import random
@@ -10,6 +10,7 @@ import pytest
 
 from kg import Extractor, build
 from kg.documents import find_files
+from kg.segment import Segmenter, _general_dictionary, _make_word_table, _parse_general_dictionary, _word_table
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
@@ -62,3 +63,28 @@ def test_speed_corpus_sample_builds_the_same_bytes_in_one_process_two_and_on_das
     if mode == "model":  # worker processes forked from this one (the rules alone: the seeds' test above)
         build(corpus_sample, tmp_path / "two", extractor=chosen, html=False, jobs=2)
         _assert_same(tmp_path / "one", tmp_path / "two")
+
+
+def test_speed_cached_dictionaries_are_the_parsed_ones(extractor):
+    """The dictionaries a process loads from the cache equal those parsed from jieba's files, float
+    for float (so the same words: tests/test_extract.py checks them against jieba.lcut)."""
+    words = tuple(extractor.knowledge.domain_words())
+    table, single = _word_table(words)  # made and cached by the session's extractor, or now
+    fresh_table, fresh_single = _make_word_table(words)
+    assert single == fresh_single and table == fresh_table
+    assert _general_dictionary() == _parse_general_dictionary()
+
+
+def test_speed_cache_follows_its_inputs_and_survives_a_broken_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    table, _ = _word_table(("甲乙丙丁戊己庚",))
+    assert table["甲乙丙丁戊己庚"] is not None and table["甲乙丙"] is None  # the word, and a fragment that only starts it
+    first = sorted(tmp_path.glob("words-*.marshal"))
+    assert len(first) == 1
+    other, _ = _word_table(("甲乙丙丁戊己辛",))  # other words: another file, not the first one's table
+    assert "甲乙丙丁戊己庚" not in other and len(list(tmp_path.glob("words-*.marshal"))) == 2
+    first[0].write_bytes(b"not marshal data")  # a damaged cache is made again, not trusted
+    again, _ = _word_table(("甲乙丙丁戊己庚",))
+    assert again == table
+    segmenter = Segmenter(("甲乙丙丁戊己庚",))
+    assert [t.text for t in segmenter.tokens("在甲乙丙丁戊己庚，ok 2024")][:3] == ["在", "甲乙丙丁戊己庚", "，"]
