@@ -14,12 +14,13 @@ import multiprocessing
 import os
 import shutil
 import signal
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import RDF, RDFS, XSD
 from rdflib.namespace import DCTERMS
 
@@ -36,6 +37,9 @@ from .resolve import EntityTable, ResolvedFact
 from .vocab import KGO
 from .writing import Commit, write_text_atomic
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 @dataclass
 class BuildResult:
@@ -50,6 +54,11 @@ class BuildResult:
     updated: bool = False  # an --update: `documents` were added or replaced, `in_build` is the build's total
     in_build: int = 0
     refused: Counter = field(default_factory=Counter)  # facts not written, by reason (kg.consistency.REASONS)
+    # where the wall time went: moments (time.time()) of the build's steps, in order — start, ready
+    # (dictionaries loaded), first and last (documents written), loaded (the store's last load
+    # ended), linked, turtle (graph.ttl and graph.html written), counted, end (outputs in place) —
+    # and store_load, the seconds the store's loads took (beside the extraction, mostly)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,6 +107,8 @@ class KnowledgeGraph:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """Entities as nodes, relations as edges, with the attributes the HTML view shows."""
+        import networkx as nx  # imported here: a build that writes no view does not need it
+
         graph = nx.MultiDiGraph()
         sentences = {(doc_id, s.index): s.text.strip() for doc_id, (_, ss, _, _) in self.documents.items() for s in ss}
         for entity in self.table.entities():
@@ -205,6 +216,8 @@ def build(
     except OSError as exc:  # --out names a file, or a folder we may not write
         raise GraphError(f"{out}: cannot write: {exc.strerror or exc}") from None
     result = BuildResult(updated=update)
+    mark = result.timings.setdefault
+    mark("start", time.time())
     new_store = out / ".store.new"
     shutil.rmtree(new_store, ignore_errors=True)
     refused: dict[str, tuple] = {}  # document → its rows of refused.tsv
@@ -216,6 +229,7 @@ def build(
         # left out of the cyclic collector's full passes, which went through them again and again
         # (0.17 s of a 7 s build of 30 reports); forked workers then do not copy their pages either.
         gc.freeze()
+        mark("ready", time.time())
         # the store loads in a thread of its own while documents are extracted (here, or in worker
         # processes, or on a cluster): pyoxigraph parses without holding the GIL, so that work goes
         # to another core instead of coming after the last document
@@ -231,18 +245,25 @@ def build(
                     refused[output.doc_id] = output.refused
                     loader.add(output.nquads.encode())
                     result.documents += 1
+                    mark("first", time.time())
                 if on_document:
                     on_document(output)
             for shard in _kept_shards(shards, staging, update):
                 loader.add(shard.read_bytes())
+            mark("last", time.time())
+        mark("loaded", time.time())
+        result.timings["store_load"] = loader.seconds
         with Commit() as commit:
             with store.opened(new_store) as built:  # opened once: each opening costs as much as the counts
                 linking.link_short_names(built)  # across reports: 恒信 in one, 芜湖恒信…有限公司 (恒信) in another
+                mark("linked", time.time())
                 _write_views(out, built, result, html, commit)
+                mark("turtle", time.time())
                 _write_refused(out, staging, refused, update, result, commit)
                 result.triples = store.count(built)
                 result.entities, result.relations = _counts(built)
                 result.in_build = store.count(built, str(RDF.type), str(KGO.Document))
+                mark("counted", time.time())
             # after the hold for tests, before graph.ttl and graph.html: documents, then the store
             commit.defer(lambda: _place_documents(staging, out, shards, update))
             commit.defer(lambda: _swap_store(out, new_store))
@@ -251,6 +272,7 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(new_store, ignore_errors=True)
     result.outputs["store"] = out / "store"
+    mark("end", time.time())
     return result
 
 

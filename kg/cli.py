@@ -13,6 +13,8 @@ EXIT_ERROR = 2
 EXIT_SKIPPED = 3
 EXIT_INTERRUPTED = 130  # the shell's code for a SIGINT
 EXIT_BUG = 70  # EX_SOFTWARE: kg itself failed; exit 1 is kg validate's alone
+# `kg build` writes where its wall time went (BuildResult.timings) as JSON to this file when set (bench/whole.py)
+TIMINGS_ENV = "KG_TIMINGS"
 
 
 def _fail(exc: KGError) -> None:
@@ -116,11 +118,22 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engi
     except KeyboardInterrupt:
         click.echo("kg: interrupted; the previous outputs are as they were", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    _write_timings(result.timings)
     click.echo(summary(result))
     for skipped in result.skipped:
         click.echo(f"kg: skipped {skipped.reason}", err=True)
     if result.skipped:
         sys.exit(EXIT_SKIPPED)
+
+
+def _write_timings(timings: dict[str, float]) -> None:
+    import json
+    import os
+
+    from .writing import write_text_atomic
+
+    if os.environ.get(TIMINGS_ENV):
+        write_text_atomic(os.environ[TIMINGS_ENV], json.dumps(timings, indent=1) + "\n")
 
 
 class _progress:

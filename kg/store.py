@@ -24,6 +24,7 @@ import contextlib
 import queue
 import re
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -129,6 +130,7 @@ class ShardLoader:
         self._size = self._handed = 0
         self._error: Exception | None = None
         self._stop = False
+        self.seconds = 0.0  # wall seconds spent in loads, in whichever thread
         self._queue: queue.Queue | None = None
         if background:
             self._queue = queue.Queue(maxsize=1)  # one chunk waiting, one loading: memory stays bounded
@@ -186,7 +188,9 @@ class ShardLoader:
         self._queue.put(chunk)
 
     def _load(self, chunk: bytes) -> None:
+        start = time.perf_counter()
         load_nquads(self._store, chunk, self._path, lenient=self._lenient)
+        self.seconds += time.perf_counter() - start
 
     def _run(self) -> None:
         while (chunk := self._queue.get()) is not None:
