@@ -121,13 +121,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=int(os.environ.get("KG_BENCH_RUNS", 3)))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--modes", default=os.environ.get("KG_BENCH_MODES", "model,rules"),
+                        help="which builds: model (the default, learned model), rules (--rules-only), or both")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     paths = [str(p) for p in sample(corpus_folder(args.corpus, scratch), args.reports)]
     chars = sum(len(Path(p).read_text(encoding="utf-8", errors="replace")) for p in paths)
     j = args.jobs
     cases = {"jieba.lcut": [sys.executable, "-c", JIEBA, *paths]}
-    for mode, extra in (("", []), (" --rules-only", ["--rules-only"])):
+    modes = [m for m in ((""), (" --rules-only")) if ("rules" if m else "model") in args.modes.split(",")]
+    for mode, extra in ((m, m.split()) for m in modes):
         cases[f"kg -j 1{mode}"] = [*KG, "--jobs", "1", *extra, *paths]
         cases[f"kg -j {j}{mode}"] = [*KG, "--jobs", str(j), *extra, *paths]
         if not args.no_dask:
@@ -145,11 +148,11 @@ def main() -> None:
                 command = [*command, "--out", str(out)]
             results[name].append(run(command, scratch / "timings.json" if name.startswith("kg") else None))
             print(f"  run {round_ + 1}: {name:22} {results[name][-1]['wall']:7.1f} s", flush=True)
-        for mode in ("", " --rules-only"):  # -j 1, -j J and Dask wrote the same bytes
+        for mode in modes:  # -j 1, -j J and Dask wrote the same bytes
             builds = [outs[n] for n in outs if n.endswith(mode) and (mode or "--rules-only" not in n)]
             identical &= all(same_outputs(builds[0], other) for other in builds[1:])
         subprocess.run(["rm", "-rf", *map(str, outs.values())], check=True)
-    report(results, chars, j, identical, args)
+    report(results, chars, j, identical, args, modes)
     subprocess.run(["rm", "-rf", str(scratch)], check=True)
 
 
@@ -157,11 +160,11 @@ def median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
-def report(results: dict[str, list[dict]], chars: int, j: int, identical: bool, args) -> None:
+def report(results: dict[str, list[dict]], chars: int, j: int, identical: bool, args, modes: list[str]) -> None:
     print(f"\n{'':22} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}   (medians; peak: RSS summed over the processes)")
     for name, runs in results.items():
         print(f"{name:22} {median(runs, 'wall'):8.1f} {median(runs, 'cpu'):8.1f} {median(runs, 'peak_mb'):8.0f}")
-    phases = [k for k in results["kg -j 1"][0] if k not in ("wall", "cpu", "peak_mb")]
+    phases = [k for k in results[f"kg -j 1{modes[0]}"][0] if k not in ("wall", "cpu", "peak_mb")]
     kg_names = [n for n in results if n.startswith("kg")]
     print("\nwhere kg's wall time goes (s, medians; store load runs beside the extraction, in a thread)")
     print(f"{'':18}" + "".join(f"{n.removeprefix('kg ').replace('--rules-only', 'rules'):>11}" for n in kg_names))
@@ -169,7 +172,7 @@ def report(results: dict[str, list[dict]], chars: int, j: int, identical: bool, 
         print(f"{phase:18}" + "".join(f"{median(results[n], phase):11.1f}" for n in kg_names))
     jieba = median(results["jieba.lcut"], "wall")
     print("\nbars of issue 15")
-    for mode in ("", " --rules-only"):
+    for mode in modes:
         one, many = results[f"kg -j 1{mode}"], results[f"kg -j {j}{mode}"]
         label = mode.strip() or "default (learned model)"
         print(f"{label}:")
