@@ -2,8 +2,9 @@
 
 Documents stream through: each is read, extracted, resolved and written (OUT/extract/<doc>.json and
 OUT/shards/<doc>.nq, its own named graph) before the next, in one process or many; nothing of a
-document stays in memory after it is written. The shards are then bulk-loaded into OUT/store/
-(Oxigraph) and the union of the graphs is written as OUT/graph.ttl.
+document stays in memory after it is written. Their union is bulk-loaded into OUT/store/ (Oxigraph)
+as the documents come, linked across documents, and written as OUT/graph.ttl; each document's own
+named graph is its shard (the store holds the union alone: a third of the load's work).
 """
 from __future__ import annotations
 
@@ -233,7 +234,9 @@ def build(
         # the store loads in a thread of its own while documents are extracted (here, or in worker
         # processes, or on a cluster): pyoxigraph parses without holding the GIL, so that work goes
         # to another core instead of coming after the last document
-        with store.ShardLoader(new_store, union=True, background=True, lenient=True) as loader:
+        # only the union, into the default graph: what every query, graph.ttl and the view read (the
+        # documents' named graphs too would be three times the load's CPU; they are the shards)
+        with store.ShardLoader(new_store, union=True, named=False, background=True, lenient=True) as loader:
             for output in _outputs(files, extractor, jobs, engine, scheduler, max_bytes):
                 if isinstance(output, Skipped):
                     if strict:  # unreadable since the check above
@@ -318,9 +321,8 @@ def _kept_shards(shards: Path, staging: Path, update: bool) -> list[Path]:
 
 def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: Commit) -> None:
     """graph.ttl (the union graph, from the new store: open, or its folder) and graph.html, to be put in place by `commit`."""
-    prefixes = {prefix: str(ns) for prefix, ns in rdf.PREFIXES.items()} | {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
     with commit.path(out / "graph.ttl") as turtle:
-        store.write_turtle(new_store, turtle, prefixes)
+        store.write_turtle(new_store, turtle, turtle_prefixes())
     result.outputs["turtle"] = out / "graph.ttl"
     if html:
         from .graphview import networkx_from_rdf
@@ -329,6 +331,11 @@ def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: 
         with commit.path(out / "graph.html") as tmp:
             render_html(networkx_from_rdf(graph), tmp, title="kg")
         result.outputs["html"] = out / "graph.html"
+
+
+def turtle_prefixes() -> dict[str, str]:
+    """The prefixes graph.ttl is written with."""
+    return {prefix: str(ns) for prefix, ns in rdf.PREFIXES.items()} | {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
 
 
 def _write_refused(out: Path, staging: Path, refused: dict[str, tuple], update: bool, result: BuildResult, commit: Commit) -> None:

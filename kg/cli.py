@@ -81,8 +81,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engi
           model_dir: Path | None, rules_only: bool) -> None:
     """Build the graph of the .txt reports in PATHS (files or folders).
 
-    Writes OUT/graph.ttl, OUT/store/ (an Oxigraph store, one named graph per document),
-    OUT/graph.html, OUT/extract/<doc>.json and OUT/shards/<doc>.nq. A file that cannot be read
+    Writes OUT/graph.ttl, OUT/store/ (an Oxigraph store of the graph), OUT/graph.html,
+    OUT/extract/<doc>.json and OUT/shards/<doc>.nq (each document's named graph). A file that cannot be read
     is named with the reason and skipped (exit code 3). Ctrl-C stops the build and leaves the
     previous outputs as they were (exit 130).
 

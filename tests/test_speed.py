@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import Extractor, build
+from kg import Extractor, build, linking, store
+from kg.builder import turtle_prefixes
 from kg.documents import find_files
 from kg.segment import Segmenter, _general_dictionary, _make_word_table, _parse_general_dictionary, _word_table
 
@@ -41,6 +42,22 @@ def rules_only():
     return Extractor(model=None)
 
 
+def _assert_turtle_as_from_a_full_store(out: Path, tmp_path: Path) -> None:
+    """graph.ttl as the build wrote it (from a store holding the union alone) is byte for byte the one
+    written, as before, from a store holding every document's named graph and their union."""
+    full = tmp_path / "full-store"
+    store.bulk_load(full, sorted((out / "shards").glob("*.nq")), union=True)
+    with store.opened(full) as loaded:
+        assert len(list(loaded.named_graphs())) == len(list((out / "shards").glob("*.nq")))
+        linking.link_short_names(loaded)
+        store.write_turtle(loaded, tmp_path / "reference.ttl", turtle_prefixes())
+    assert (out / "graph.ttl").read_bytes() == (tmp_path / "reference.ttl").read_bytes()
+
+
+def test_speed_seeds_graph_is_the_one_a_full_store_writes(seed_build, tmp_path):
+    _assert_turtle_as_from_a_full_store(seed_build[0], tmp_path)
+
+
 @pytest.mark.parametrize("engine, jobs", [("local", 2), ("dask", 2)])
 @pytest.mark.parametrize("mode", ["model", "rules"])
 def test_speed_seeds_build_the_same_bytes_in_one_process_and_many(seed_paths, extractor, rules_only, mode, engine, jobs, tmp_path):
@@ -58,6 +75,7 @@ def test_speed_corpus_sample_builds_the_same_bytes_in_one_process_two_and_on_das
     chosen = extractor if mode == "model" else rules_only
     one = build(corpus_sample, tmp_path / "one", extractor=chosen, html=False)
     assert one.documents == 50 and one.triples > 50_000
+    _assert_turtle_as_from_a_full_store(tmp_path / "one", tmp_path)
     build(corpus_sample, tmp_path / "dask", extractor=chosen, html=False, engine="dask", jobs=2)
     _assert_same(tmp_path / "one", tmp_path / "dask")
     if mode == "model":  # worker processes forked from this one (the rules alone: the seeds' test above)
