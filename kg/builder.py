@@ -36,7 +36,7 @@ from .knowledge import Knowledge
 from .model import ENTITY_TYPES, Document, Extraction
 from .resolve import EntityTable, ResolvedFact
 from .vocab import KGO
-from .writing import Commit, write_text_atomic
+from .writing import Commit, Staging, write_text_atomic
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -222,6 +222,7 @@ def build(
     new_store = out / ".store.new"
     shutil.rmtree(new_store, ignore_errors=True)
     refused: dict[str, tuple] = {}  # document → its rows of refused.tsv
+    staged = Staging()  # the documents' JSON and shards, synced to disk by a thread beside the build
     try:
         extractor = extractor or (_default_extractor() if knowledge is None else Extractor(knowledge))  # jieba loads once per process
         if engine == "local":
@@ -243,8 +244,8 @@ def build(
                         raise SkippedError([output])
                     result.skipped.append(output)
                 else:
-                    write_text_atomic(staging / "extract" / f"{output_stem(output.doc_id)}.json", output.annotation)
-                    write_text_atomic(staging / _shard_name(output.doc_id), output.nquads)
+                    staged.write_text(staging / "extract" / f"{output_stem(output.doc_id)}.json", output.annotation)
+                    staged.write_text(staging / _shard_name(output.doc_id), output.nquads)
                     refused[output.doc_id] = output.refused
                     loader.add(output.nquads.encode())
                     result.documents += 1
@@ -254,6 +255,7 @@ def build(
             for shard in _kept_shards(shards, staging, update):
                 loader.add(shard.read_bytes())
             mark("last", time.time())
+        staged.close()
         mark("loaded", time.time())
         result.timings["store_load"] = loader.seconds
         with Commit() as commit:
@@ -271,6 +273,7 @@ def build(
             commit.defer(lambda: _place_documents(staging, out, shards, update))
             commit.defer(lambda: _swap_store(out, new_store))
     finally:
+        staged.close(check=False)  # its thread ended before the staging folder goes (a no-op after close())
         gc.unfreeze()  # the host process's collector as it was
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(new_store, ignore_errors=True)
