@@ -505,8 +505,9 @@ def serve(graph: Path, port: int, writable: bool, timeout: int, max_result_bytes
 def export(graph: Path, fmt: str, out_file: Path) -> None:
     """Export GRAPH (a graph file, store or build folder) in another RDF format.
 
-    From a store, N-Quads and TriG keep its named graphs (one per document); JSON-LD has a
-    compact @context (kgo, rdf, rdfs, xsd, skos, prov, dcterms).
+    From a store, N-Quads and TriG keep the named graphs it holds (a build's store holds their
+    union; its documents' graphs are its shards/*.nq); JSON-LD has a compact @context (kgo, rdf,
+    rdfs, xsd, skos, prov, dcterms).
 
     \b
     Example:
