@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT := build
 
-.PHONY: demo test install install-test browser notebook clean
+.PHONY: demo test bench install install-test browser notebook clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ notebook: install-test
 
 test: install-test
 	$(BIN)/python -m pytest -q
+
+# Whole-command timings (bench/whole.py): kg build against bare jieba.lcut, -j 1 against -j 2 and Dask.
+# KG_BENCH_CORPUS=FOLDER (default: ../shared/corpus unpacked), KG_BENCH_REPORTS (300), KG_BENCH_RUNS (3)
+bench: install-test
+	$(BIN)/python bench/whole.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -2,8 +2,9 @@
 
 Documents stream through: each is read, extracted, resolved and written (OUT/extract/<doc>.json and
 OUT/shards/<doc>.nq, its own named graph) before the next, in one process or many; nothing of a
-document stays in memory after it is written. The shards are then bulk-loaded into OUT/store/
-(Oxigraph) and the union of the graphs is written as OUT/graph.ttl.
+document stays in memory after it is written. Their union is bulk-loaded into OUT/store/ (Oxigraph)
+as the documents come, linked across documents, and written as OUT/graph.ttl; each document's own
+named graph is its shard (the store holds the union alone: a third of the load's work).
 """
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ import multiprocessing
 import os
 import shutil
 import signal
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
 from rdflib import RDF, RDFS, XSD
 from rdflib.namespace import DCTERMS
 
@@ -36,8 +37,7 @@ from .model import ENTITY_TYPES, Document, Extraction
 from .reports import Report, read_report, sentence_tense
 from .resolve import EntityTable, ResolvedFact
 from .vocab import KGO
-from .writing import Commit, write_text_atomic
-
+from .writing import Commit, Staging, write_text_atomic
 
 @dataclass
 class BuildResult:
@@ -53,6 +53,11 @@ class BuildResult:
     in_build: int = 0
     refused: Counter = field(default_factory=Counter)  # facts not written, by reason (kg.consistency.REASONS)
     without_year: int = 0  # documents of the build whose year could not be read (no dcterms:date)
+    # where the wall time went: moments (time.time()) of the build's steps, in order — start, ready
+    # (dictionaries loaded), first and last (documents written), loaded (the store's last load
+    # ended), linked, turtle (graph.ttl and graph.html written), counted, end (outputs in place) —
+    # and store_load, the seconds the store's loads took (beside the extraction, mostly)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -113,31 +118,6 @@ class KnowledgeGraph:
             rdf.add_report(graph, doc_id, report, issuer, terms)
         for fact in self.facts:
             rdf.add_fact(graph, fact, terms, tense=self.tenses.get((fact.doc_id, fact.sentence)))
-        return graph
-
-    def to_networkx(self) -> nx.MultiDiGraph:
-        """Entities as nodes, relations as edges, with the attributes the HTML view shows."""
-        graph = nx.MultiDiGraph()
-        sentences = {(doc_id, s.index): s.text.strip() for doc_id, (_, ss, _, _) in self.documents.items() for s in ss}
-        for entity in self.table.entities():
-            graph.add_node(entity.iri, label=entity.label, type=entity.type, aliases=sorted(entity.aliases), sources=[], facts=[],
-                           documents=sorted(entity.documents))
-        for child, parent in self.table.division_links():
-            graph.add_edge(child, parent, label="locatedIn")
-        for fact in self.facts:
-            source = (fact.doc_id, sentences.get((fact.doc_id, fact.sentence), ""))
-            for end in (fact.subject, fact.object):  # both ends of a fact were read from its sentence
-                if end and end in graph and source not in graph.nodes[end]["sources"]:
-                    graph.nodes[end]["sources"].append(source)
-            if fact.predicate == "investment":
-                node["facts"].append(f"投资 {fact.amount.wording}")
-            elif not graph.has_edge(fact.subject, fact.object, key=fact.predicate):
-                graph.add_edge(fact.subject, fact.object, key=fact.predicate, label=fact.predicate)
-        for doc_id, (_, _, _, named) in sorted(self.documents.items()):
-            for index, iri in named:
-                source = (doc_id, sentences.get((doc_id, index), ""))
-                if iri in graph and source not in graph.nodes[iri]["sources"]:
-                    graph.nodes[iri]["sources"].append(source)
         return graph
 
 
@@ -238,9 +218,12 @@ def build(
     except OSError as exc:  # --out names a file, or a folder we may not write
         raise GraphError(f"{out}: cannot write: {exc.strerror or exc}") from None
     result = BuildResult(updated=update)
+    mark = result.timings.setdefault
+    mark("start", time.time())
     new_store = out / ".store.new"
     shutil.rmtree(new_store, ignore_errors=True)
     refused: dict[str, tuple] = {}  # document → its rows of refused.tsv
+    staged = Staging()  # the documents' JSON and shards, synced to disk by a thread beside the build
     try:
         extractor = extractor or (_default_extractor() if knowledge is None else Extractor(knowledge))  # jieba loads once per process
         if engine == "local":
@@ -249,42 +232,55 @@ def build(
         # left out of the cyclic collector's full passes, which went through them again and again
         # (0.17 s of a 7 s build of 30 reports); forked workers then do not copy their pages either.
         gc.freeze()
+        mark("ready", time.time())
         # the store loads in a thread of its own while documents are extracted (here, or in worker
         # processes, or on a cluster): pyoxigraph parses without holding the GIL, so that work goes
         # to another core instead of coming after the last document
-        with store.ShardLoader(new_store, union=True, background=True, lenient=True) as loader:
+        # only the union, into the default graph: what every query, graph.ttl and the view read (the
+        # documents' named graphs too would be three times the load's CPU; they are the shards)
+        with store.ShardLoader(new_store, union=True, named=False, background=True, lenient=True) as loader:
             for output in _outputs(files, extractor, jobs, engine, scheduler, max_bytes):
                 if isinstance(output, Skipped):
                     if strict:  # unreadable since the check above
                         raise SkippedError([output])
                     result.skipped.append(output)
                 else:
-                    write_text_atomic(staging / "extract" / f"{output_stem(output.doc_id)}.json", output.annotation)
-                    write_text_atomic(staging / _shard_name(output.doc_id), output.nquads)
+                    staged.write_text(staging / "extract" / f"{output_stem(output.doc_id)}.json", output.annotation)
+                    staged.write_text(staging / _shard_name(output.doc_id), output.nquads)
                     refused[output.doc_id] = output.refused
                     loader.add(output.nquads.encode())
                     result.documents += 1
+                    mark("first", time.time())
                 if on_document:
                     on_document(output)
             for shard in _kept_shards(shards, staging, update):
                 loader.add(shard.read_bytes())
+            mark("last", time.time())
+        staged.close()
+        mark("loaded", time.time())
+        result.timings["store_load"] = loader.seconds
         with Commit() as commit:
             with store.opened(new_store) as built:  # opened once: each opening costs as much as the counts
                 linking.link_short_names(built)  # across reports: 恒信 in one, 芜湖恒信…有限公司 (恒信) in another
+                mark("linked", time.time())
                 _write_views(out, built, result, html, commit)
+                mark("turtle", time.time())
                 _write_refused(out, staging, refused, update, result, commit)
                 result.triples = store.count(built)
                 result.entities, result.relations = _counts(built)
                 result.in_build = store.count(built, str(RDF.type), str(KGO.Document))
                 result.without_year = result.in_build - store.count(built, str(DCTERMS.date))
+                mark("counted", time.time())
             # after the hold for tests, before graph.ttl and graph.html: documents, then the store
             commit.defer(lambda: _place_documents(staging, out, shards, update))
             commit.defer(lambda: _swap_store(out, new_store))
     finally:
+        staged.close(check=False)  # its thread ended before the staging folder goes (a no-op after close())
         gc.unfreeze()  # the host process's collector as it was
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(new_store, ignore_errors=True)
     result.outputs["store"] = out / "store"
+    mark("end", time.time())
     return result
 
 
@@ -311,7 +307,7 @@ def _outputs(files: list[Source], extractor: Extractor, jobs: int, engine: str, 
              max_bytes: int) -> Iterator[DocumentOutput | Skipped]:
     if engine == "dask":
         from .engines import dask_outputs
-        return dask_outputs(files, extractor.knowledge, process, scheduler=scheduler, workers=jobs, max_bytes=max_bytes)
+        return dask_outputs(files, extractor, process, scheduler=scheduler, workers=jobs, max_bytes=max_bytes)
     if engine != "local":
         raise InputError(f"unknown engine {engine!r}; choose local or dask")
     return extract_all(files, extractor, jobs, max_bytes=max_bytes)
@@ -330,9 +326,8 @@ def _kept_shards(shards: Path, staging: Path, update: bool) -> list[Path]:
 
 def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: Commit) -> None:
     """graph.ttl (the union graph, from the new store: open, or its folder) and graph.html, to be put in place by `commit`."""
-    prefixes = {prefix: str(ns) for prefix, ns in rdf.PREFIXES.items()} | {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
     with commit.path(out / "graph.ttl") as turtle:
-        store.write_turtle(new_store, turtle, prefixes)
+        store.write_turtle(new_store, turtle, turtle_prefixes())
     result.outputs["turtle"] = out / "graph.ttl"
     if html:
         from .graphview import networkx_from_rdf
@@ -341,6 +336,11 @@ def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: 
         with commit.path(out / "graph.html") as tmp:
             render_html(networkx_from_rdf(graph), tmp, title="kg")
         result.outputs["html"] = out / "graph.html"
+
+
+def turtle_prefixes() -> dict[str, str]:
+    """The prefixes graph.ttl is written with."""
+    return {prefix: str(ns) for prefix, ns in rdf.PREFIXES.items()} | {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
 
 
 def _write_refused(out: Path, staging: Path, refused: dict[str, tuple], update: bool, result: BuildResult, commit: Commit) -> None:

@@ -14,7 +14,6 @@ from typing import TypeVar
 from .documents import MAX_BYTES, Skipped, Source, read_document
 from .errors import InputError, KGError
 from .extractor import Extractor
-from .knowledge import Knowledge
 
 
 class EngineError(KGError):
@@ -26,11 +25,13 @@ class EngineError(KGError):
 Output = TypeVar("Output")
 
 
-def dask_outputs(files: Iterable[Path | Source], knowledge: Knowledge, process: Callable[[object, Extractor], Output], *,
+def dask_outputs(files: Iterable[Path | Source], extractor: Extractor, process: Callable[[object, Extractor], Output], *,
                  scheduler: str | None = None, workers: int = 1, window: int = 8,
                  max_bytes: int = MAX_BYTES) -> Iterator[Output | Skipped]:
     """`process(document, extractor)` of each document as they complete, at most `window` per worker in
-    flight (memory stays flat)."""
+    flight (memory stays flat). The extractor is sent to each worker once, as it pickles: its
+    knowledge, its segmenter's words and its model's folder (the build's --model or --rules-only);
+    the dictionaries and the model load on the worker, on its first document."""
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -45,7 +46,7 @@ def dask_outputs(files: Iterable[Path | Source], knowledge: Knowledge, process: 
     except OSError as exc:
         raise EngineError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
     try:
-        shared = client.scatter(knowledge, broadcast=True)
+        shared = client.scatter(extractor, broadcast=True)
         limit = window * max(1, len(client.scheduler_info()["workers"]))
         running = as_completed()
         for path in files:
@@ -66,13 +67,6 @@ def dask_outputs(files: Iterable[Path | Source], knowledge: Knowledge, process: 
             cluster.close()
 
 
-_EXTRACTORS: dict[int, Extractor] = {}
-
-
-def _process_on_worker(doc, knowledge: Knowledge, process: Callable[[object, Extractor], Output]) -> Output:
-    # one extractor per worker process and knowledge object: the segmenter's dictionary loads once
-    extractor = _EXTRACTORS.get(id(knowledge))
-    if extractor is None or extractor.knowledge is not knowledge:
-        _EXTRACTORS.clear()
-        extractor = _EXTRACTORS[id(knowledge)] = Extractor(knowledge)
+def _process_on_worker(doc, extractor: Extractor, process: Callable[[object, Extractor], Output]) -> Output:
+    # the worker keeps the scattered extractor: its dictionaries and model load once per worker
     return process(doc, extractor)

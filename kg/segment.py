@@ -1,15 +1,37 @@
 """The jieba adapter: a private tokenizer with kg's domain words, yielding tokens with offsets."""
 from __future__ import annotations
 
+import hashlib
 import logging
+import marshal
+import os
+import sys
+import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from math import log
+from pathlib import Path
 
-import jieba
-from jieba import finalseg
+def _import_jieba():
+    """jieba, imported without pkg_resources: jieba 0.42 reads its data files through it when it can
+    (importing it is a third of a second, a fifth of kg's start), and opens them beside its own
+    modules when it cannot, which reads the same files."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        return
+    sys.modules["pkg_resources"] = None  # an ImportError for jieba's `import pkg_resources`
+    try:
+        import jieba  # noqa: F401
+    finally:
+        del sys.modules["pkg_resources"]  # anyone else imports it as usual
 
+
+_import_jieba()
+import jieba  # noqa: E402
+from jieba import finalseg  # noqa: E402
+
+from .errors import GraphError
 from .model import Token
+from .writing import atomic_path
 
 _ABSENT = object()  # not in the dictionary, not even as the start of a word
 # A frequency high enough that jieba keeps a domain word whole against its general dictionary.
@@ -26,26 +48,18 @@ class Segmenter:
 
     def __init__(self, domain_words: Iterable[str] = ()):
         self._words = tuple(domain_words)
-        self._tokenizer: jieba.Tokenizer | None = None
+        self._loaded = False
         self._cache: dict[str, tuple[str, ...]] = {}
         self._table: dict[str, float | None] = {}
         self._single = 0.0
         self._hmm: dict[str, tuple[str, ...]] = {}
 
-    def _ready(self) -> jieba.Tokenizer:
+    def _ready(self) -> None:
         # Built lazily so a Segmenter pickles cheaply into worker processes.
-        if self._tokenizer is None:
-            tokenizer = jieba.Tokenizer()
-            tokenizer.initialize()
-            for word in self._words:
-                tokenizer.add_word(word, DOMAIN_FREQ)
-            logtotal = log(tokenizer.total)
-            # a word's log-probability as jieba computes it; None for a fragment that only starts words
-            self._table = {word: log(freq) - logtotal if freq else None for word, freq in tokenizer.FREQ.items()}
-            self._single = 0.0 - logtotal
-            self._tokenizer = tokenizer
-            _general_dictionary()  # loaded with the tokenizer, so forked workers inherit both
-        return self._tokenizer
+        if not self._loaded:
+            self._table, self._single = _word_table(self._words)
+            self._loaded = True
+            _general_dictionary()  # loaded with the table, so forked workers inherit both
 
     def __getstate__(self):
         return {"_words": self._words}
@@ -62,7 +76,7 @@ class Segmenter:
         >>> [t.text for t in Segmenter().tokens("大同市新荣区。大同市")]
         ['大同市', '新荣区', '。', '大同市']
         """
-        tokenizer = self._ready()
+        self._ready()
         cache = self._cache
         out: list[Token] = []
         append = out.append
@@ -74,7 +88,7 @@ class Segmenter:
             if words is None:
                 if len(cache) >= CACHE_BLOCKS:
                     cache.clear()
-                words = cache[block] = tuple(self._cut_han(block) if jieba.re_han_default.match(block) else tokenizer.cut(block))
+                words = cache[block] = tuple(self._cut_han(block) if jieba.re_han_default.match(block) else _cut_other(block))
             for word in words:
                 # Token(word, start, end) at half the cost: a frozen dataclass's __init__ goes through
                 # object.__setattr__ by name for each field, and a report has a token every two characters
@@ -141,7 +155,7 @@ class Segmenter:
         # recur across reports, and the HMM's answer depends on the run alone: remembered)
         if len(buf) == 1:
             words.append(buf)
-        elif not self._tokenizer.FREQ.get(buf):
+        elif self._table.get(buf) is None:  # jieba's `not FREQ.get(buf)`: no word, or only the start of one
             cut = self._hmm.get(buf)
             if cut is None:
                 if len(self._hmm) >= CACHE_BLOCKS:
@@ -150,6 +164,18 @@ class Segmenter:
             words.extend(cut)
         else:
             words.extend(buf)
+
+
+def _cut_other(block: str) -> list[str]:
+    """jieba's cut of a block that is not Chinese (punctuation, spaces, Latin letters and digits run
+    together): each whitespace run on its own, every other character alone; no dictionary."""
+    words: list[str] = []
+    for part in jieba.re_skip_default.split(block):
+        if jieba.re_skip_default.match(part):
+            words.append(part)
+        else:
+            words.extend(part)
+    return words
 
 
 # tokens() sets a Token's fields through their slots
@@ -166,13 +192,87 @@ _NOT_NAME_TAGS = frozenset({"v", "vd", "vn", "a", "ad", "an", "d", "m", "mq", "p
 
 @lru_cache(maxsize=1)
 def _general_dictionary() -> dict[str, tuple[int, str]]:
+    """jieba's general dictionary, word → (frequency, part of speech); from the cache once parsed."""
+    return _cached("general", b"", _parse_general_dictionary)
+
+
+def _parse_general_dictionary() -> dict[str, tuple[int, str]]:
     entries = {}
+    tags: dict[str, str] = {}
     with jieba.get_dict_file() as fh:
         for line in fh:
             parts = line.decode("utf-8").split()
             if len(parts) == 3:
-                entries[parts[0]] = (int(parts[1]), parts[2])
+                entries[parts[0]] = (int(parts[1]), tags.setdefault(parts[2], parts[2]))  # one string per tag
     return entries
+
+
+def _word_table(domain_words: tuple[str, ...]) -> tuple[dict[str, float | None], float]:
+    """jieba's dictionary with kg's domain words added (each at DOMAIN_FREQ), as the table _cut_han
+    walks: each word's log-probability as jieba computes it, None for a fragment that only starts
+    words; and a single character's fallback log-probability. From the cache once made."""
+    key = "\n".join(domain_words).encode("utf-8") + b"\n" + str(DOMAIN_FREQ).encode()
+    return _cached("words", key, lambda: _make_word_table(domain_words))
+
+
+def _make_word_table(domain_words: tuple[str, ...]) -> tuple[dict[str, float | None], float]:
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in domain_words:
+        tokenizer.add_word(word, DOMAIN_FREQ)
+    logtotal = log(tokenizer.total)
+    return {word: log(freq) - logtotal if freq else None for word, freq in tokenizer.FREQ.items()}, 0.0 - logtotal
+
+
+# The dictionaries are parsed once and kept in a cache file (marshal: the fastest load of plain
+# dicts); its name is a hash of what they are made from (jieba's version and dictionary file,
+# kg's domain words, this Python's marshal format), so a changed input is a new file. The folder:
+# $KG_CACHE_DIR, else $XDG_CACHE_HOME/kg or ~/.cache/kg, else the system's temporary folder.
+CACHE_ENV = "KG_CACHE_DIR"
+_CACHE_FORMAT = b"kg-segment-cache 1"
+
+
+def cache_folder() -> Path:
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kg"
+
+
+def _cached(kind: str, key: bytes, make):
+    """`make()`'s value, from the cache file for (`kind`, `key`) when there is one, else made and stored.
+    A file is trusted only when it holds its own name's digest: a damaged one is made again."""
+    digest = hashlib.sha256(_CACHE_FORMAT)
+    for part in (kind.encode(), key, jieba.__version__.encode(), sys.version.encode(), _dictionary_bytes()):
+        digest.update(len(part).to_bytes(8, "little") + part)
+    stamp = digest.hexdigest()
+    name = f"{kind}-{stamp[:24]}.marshal"
+    folders = (cache_folder(), Path(tempfile.gettempdir()) / "kg-cache")
+    for folder in folders:
+        try:
+            held = marshal.loads((folder / name).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            continue
+        if isinstance(held, tuple) and len(held) == 2 and held[0] == stamp:
+            return held[1]
+    value = make()
+    data = marshal.dumps((stamp, value))
+    for folder in folders:
+        try:  # a cache that cannot be written only costs the next run the parse
+            folder.mkdir(parents=True, exist_ok=True)
+            with atomic_path(folder / name) as tmp:
+                tmp.write_bytes(data)
+            break
+        except (OSError, GraphError):
+            continue
+    return value
+
+
+@lru_cache(maxsize=1)
+def _dictionary_bytes() -> bytes:
+    """What identifies jieba's dictionary file: its content's hash (5 MB hashed in about 10 ms)."""
+    with jieba.get_dict_file() as fh:
+        return hashlib.sha256(fh.read()).digest()
 
 
 def common_word(word: str) -> bool:

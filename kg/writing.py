@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -100,6 +102,41 @@ def write_text_atomic(path: Path | str, text: str) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+class Staging:
+    """Files written into a build's own staging folder (removed whole if the build fails, so each file
+    is written in place), each synced to disk by a thread of its own: the build does not wait on the
+    disk once per file (600 fsyncs for 300 documents). `close()` waits for the last sync."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue()
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, name="kg-staging-sync", daemon=True)
+        self._thread.start()
+
+    def write_text(self, path: Path, text: str) -> None:
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise GraphError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        self._queue.put(path)
+
+    def close(self, *, check: bool = True) -> None:
+        """Wait until every file written is on disk; with `check`, a GraphError if one could not be synced."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if check and self._error is not None:
+            raise GraphError(f"{self._error.filename}: cannot write: {self._error.strerror or self._error}")
+
+    def _run(self) -> None:
+        while (path := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    _fsync(path)
+                except OSError as exc:
+                    self._error = exc
 
 
 class Commit:

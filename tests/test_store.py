@@ -105,8 +105,8 @@ def test_store_replace_graph_replaces_one_documents_statements(tmp_path):
 
 
 def test_store_query_over_a_build_counts_each_triple_once(seed_build):
-    """A build's store holds each document's named graph and their union in the default graph:
-    a query sees each triple once, as in graph.ttl."""
+    """A build's store holds the union of its documents' graphs in the default graph: a query sees
+    each triple once, as in graph.ttl."""
     out, result = seed_build
     sparql = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     _, from_store = store.query(out / "store", sparql)

@@ -1,0 +1,108 @@
+"""A speed change changes no output: the fast paths give the bytes the reference paths give, on the
+seeds and on 50 reports of the corpus — one process against worker processes against a Dask
+cluster, the learned model and the rules alone, the dictionaries from the cache against parsed."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from kg import Extractor, build, linking, store
+from kg.builder import turtle_prefixes
+from kg.documents import find_files
+from kg.segment import Segmenter, _general_dictionary, _make_word_table, _parse_general_dictionary, _word_table
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    """graph.ttl, every shard and every extraction JSON of a build, by name."""
+    files = {"graph.ttl": (out / "graph.ttl").read_bytes()}
+    for folder in ("shards", "extract"):
+        files |= {f"{folder}/{p.name}": p.read_bytes() for p in sorted((out / folder).iterdir())}
+    return files
+
+
+def _assert_same(reference: Path, other: Path) -> None:
+    a, b = _outputs(reference), _outputs(other)
+    assert sorted(a) == sorted(b)
+    differing = [name for name in a if a[name] != b[name]]
+    assert not differing, f"{other} differs from {reference} in {differing[:5]}"
+
+
+@pytest.fixture(scope="module")
+def corpus_sample(corpus) -> list[Path]:
+    """50 real reports: the shortest 50 of 300 drawn as bench/speed.py and bench/whole.py draw them."""
+    files = find_files([corpus])
+    random.Random(0).shuffle(files)
+    return sorted(sorted(files[:300], key=lambda p: (p.stat().st_size, p.name))[:50])
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    return Extractor(model=None)
+
+
+def _assert_turtle_as_from_a_full_store(out: Path, tmp_path: Path) -> None:
+    """graph.ttl as the build wrote it (from a store holding the union alone) is byte for byte the one
+    written, as before, from a store holding every document's named graph and their union."""
+    full = tmp_path / "full-store"
+    store.bulk_load(full, sorted((out / "shards").glob("*.nq")), union=True)
+    with store.opened(full) as loaded:
+        assert len(list(loaded.named_graphs())) == len(list((out / "shards").glob("*.nq")))
+        linking.link_short_names(loaded)
+        store.write_turtle(loaded, tmp_path / "reference.ttl", turtle_prefixes())
+    assert (out / "graph.ttl").read_bytes() == (tmp_path / "reference.ttl").read_bytes()
+
+
+def test_speed_seeds_graph_is_the_one_a_full_store_writes(seed_build, tmp_path):
+    _assert_turtle_as_from_a_full_store(seed_build[0], tmp_path)
+
+
+@pytest.mark.parametrize("engine, jobs", [("local", 2), ("dask", 2)])
+@pytest.mark.parametrize("mode", ["model", "rules"])
+def test_speed_seeds_build_the_same_bytes_in_one_process_and_many(seed_paths, extractor, rules_only, mode, engine, jobs, tmp_path):
+    if engine == "dask":
+        pytest.importorskip("dask.distributed")
+    chosen = extractor if mode == "model" else rules_only
+    build(seed_paths, tmp_path / "one", extractor=chosen, html=False)
+    build(seed_paths, tmp_path / "many", extractor=chosen, html=False, engine=engine, jobs=jobs)
+    _assert_same(tmp_path / "one", tmp_path / "many")
+
+
+@pytest.mark.parametrize("mode", ["model", "rules"])
+def test_speed_corpus_sample_builds_the_same_bytes_in_one_process_two_and_on_dask(corpus_sample, extractor, rules_only, mode, tmp_path):
+    pytest.importorskip("dask.distributed")
+    chosen = extractor if mode == "model" else rules_only
+    one = build(corpus_sample, tmp_path / "one", extractor=chosen, html=False)
+    assert one.documents == 50 and one.triples > 50_000
+    _assert_turtle_as_from_a_full_store(tmp_path / "one", tmp_path)
+    build(corpus_sample, tmp_path / "dask", extractor=chosen, html=False, engine="dask", jobs=2)
+    _assert_same(tmp_path / "one", tmp_path / "dask")
+    if mode == "model":  # worker processes forked from this one (the rules alone: the seeds' test above)
+        build(corpus_sample, tmp_path / "two", extractor=chosen, html=False, jobs=2)
+        _assert_same(tmp_path / "one", tmp_path / "two")
+
+
+def test_speed_cached_dictionaries_are_the_parsed_ones(extractor):
+    """The dictionaries a process loads from the cache equal those parsed from jieba's files, float
+    for float (so the same words: tests/test_extract.py checks them against jieba.lcut)."""
+    words = tuple(extractor.knowledge.domain_words())
+    table, single = _word_table(words)  # made and cached by the session's extractor, or now
+    fresh_table, fresh_single = _make_word_table(words)
+    assert single == fresh_single and table == fresh_table
+    assert _general_dictionary() == _parse_general_dictionary()
+
+
+def test_speed_cache_follows_its_inputs_and_survives_a_broken_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    table, _ = _word_table(("甲乙丙丁戊己庚",))
+    assert table["甲乙丙丁戊己庚"] is not None and table["甲乙丙"] is None  # the word, and a fragment that only starts it
+    first = sorted(tmp_path.glob("words-*.marshal"))
+    assert len(first) == 1
+    other, _ = _word_table(("甲乙丙丁戊己辛",))  # other words: another file, not the first one's table
+    assert "甲乙丙丁戊己庚" not in other and len(list(tmp_path.glob("words-*.marshal"))) == 2
+    first[0].write_bytes(b"not marshal data")  # a damaged cache is made again, not trusted
+    again, _ = _word_table(("甲乙丙丁戊己庚",))
+    assert again == table
+    segmenter = Segmenter(("甲乙丙丁戊己庚",))
+    assert [t.text for t in segmenter.tokens("在甲乙丙丁戊己庚，ok 2024")][:3] == ["在", "甲乙丙丁戊己庚", "，"]
