@@ -121,7 +121,6 @@ class KnowledgeGraph:
         return graph
 
 
-
 @dataclass(frozen=True, slots=True)
 class DocumentOutput:
     """What one document adds to a build: its extraction JSON and its named graph as N-Quads."""
