@@ -6,6 +6,7 @@ import re
 from ..knowledge import Knowledge, extends_at
 from ..model import Mention
 from ..trace import MentionTrace
+from .gazetteer import resolve_divisions
 
 
 class _NoTrace:
@@ -122,8 +123,6 @@ def append(text: str, found: list[Mention], proposed: list[Mention], knowledge: 
 
 def settle_divisions(text: str, found: list[Mention], proposed: list[Mention], knowledge: Knowledge, trace: MentionTrace | None) -> list[Mention]:
     """A short form, or a name several divisions share, stands only when the document's other places settle it."""
-    from .gazetteer import resolve_divisions
-
     places = resolve_divisions(proposed, knowledge)
     if trace:
         settled = {(m.start, m.end) for m in places}

@@ -17,7 +17,7 @@ from ..knowledge import Knowledge
 from ..model import ENTITY_TYPES, Fact, Mention
 from .features import Lexicon, character_features
 from .gold import QUOTES, Span
-from .pairs import PairClassifier, features_of
+from .pairs import Candidate, PairClassifier, features_of
 from .tagger import Tagger
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "model"
@@ -112,7 +112,7 @@ class LearnedModel:
         return learned + [f for f in rule_facts if f.relation == "investment" or f.basis != "text"]
 
 
-def _gazetteer_decides(c, knowledge: Knowledge) -> bool:
+def _gazetteer_decides(c: Candidate, knowledge: Knowledge) -> bool:
     """Where a division lies is the gazetteer's to say, not the classifier's: the text states it
     only where the parent is written right before the child (荆州市江陵县). Elsewhere the link is the
     gazetteer's (gazetteer.chain), or wrong (a city inside its own province's program, a region, a
@@ -120,7 +120,7 @@ def _gazetteer_decides(c, knowledge: Knowledge) -> bool:
     head, tail = c.head, c.tail
     if c.relation != "locatedIn" or head is None or not head.code:
         return False
-    adjacent = tail.code and tail.end == head.start
+    adjacent = bool(tail.code) and tail.end == head.start
     return not (adjacent and any(d.code == tail.code for d in knowledge.chain(head.code)[1:]))
 
 
