@@ -9,15 +9,19 @@ named graph is its shard (the store holds the union alone: a third of the load's
 from __future__ import annotations
 
 import bisect
+import contextlib
 import gc
 import json
 import multiprocessing
 import os
 import shutil
 import signal
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,7 +226,8 @@ def build(
     new_store = out / ".store.new"
     shutil.rmtree(new_store, ignore_errors=True)
     refused: dict[str, tuple] = {}  # document → its rows of refused.tsv
-    staged = Staging()  # the documents' JSON and shards, synced to disk by a thread beside the build
+    staged = None
+    workers = contextlib.ExitStack()
     try:
         extractor = extractor or (_default_extractor() if knowledge is None else Extractor(knowledge))  # jieba loads once per process
         if engine == "local":
@@ -231,6 +236,9 @@ def build(
         # left out of the cyclic collector's full passes, which went through them again and again
         # (0.17 s of a 7 s build of 30 reports); forked workers then do not copy their pages either.
         gc.freeze()
+        # the worker processes start before this build's own threads (worker_pool says why)
+        pool = workers.enter_context(worker_pool(extractor, jobs)) if engine == "local" and jobs > 1 else None
+        staged = Staging()  # the documents' JSON and shards, synced to disk by a thread beside the build
         mark("ready", time.time())
         # the store loads in a thread of its own while documents are extracted (here, or in worker
         # processes, or on a cluster): pyoxigraph parses without holding the GIL, so that work goes
@@ -238,7 +246,7 @@ def build(
         # only the union, into the default graph: what every query, graph.ttl and the view read (the
         # documents' named graphs too would be three times the load's CPU; they are the shards)
         with store.ShardLoader(new_store, union=True, named=False, background=True, lenient=True) as loader:
-            for output in _outputs(files, extractor, jobs, engine, scheduler, max_bytes):
+            for output in _outputs(files, extractor, jobs, engine, scheduler, max_bytes, pool):
                 if isinstance(output, Skipped):
                     if strict:  # unreadable since the check above
                         raise SkippedError([output])
@@ -252,6 +260,7 @@ def build(
                     mark("first", time.time())
                 if on_document:
                     on_document(output)
+            workers.close()  # their memory back before the store's last load and graph.ttl
             for shard in _kept_shards(shards, staging, update):
                 loader.add(shard.read_bytes())
             mark("last", time.time())
@@ -274,7 +283,9 @@ def build(
             commit.defer(lambda: _place_documents(staging, out, shards, update))
             commit.defer(lambda: _swap_store(out, new_store))
     finally:
-        staged.close(check=False)  # its thread ended before the staging folder goes (a no-op after close())
+        workers.close()
+        if staged is not None:
+            staged.close(check=False)  # its thread ended before the staging folder goes (a no-op after close())
         gc.unfreeze()  # the host process's collector as it was
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(new_store, ignore_errors=True)
@@ -303,13 +314,13 @@ def _resolved(path: str) -> str:
 
 
 def _outputs(files: list[Source], extractor: Extractor, jobs: int, engine: str, scheduler: str | None,
-             max_bytes: int) -> Iterator[DocumentOutput | Skipped]:
+             max_bytes: int, pool: ProcessPoolExecutor | None) -> Iterator[DocumentOutput | Skipped]:
     if engine == "dask":
         from .engines import dask_outputs
         return dask_outputs(files, extractor, process, scheduler=scheduler, workers=jobs, max_bytes=max_bytes)
     if engine != "local":
         raise InputError(f"unknown engine {engine!r}; choose local or dask")
-    return extract_all(files, extractor, jobs, max_bytes=max_bytes)
+    return extract_all(files, extractor, jobs, max_bytes=max_bytes, pool=pool)
 
 
 def _shard_name(doc_id: str) -> str:
@@ -402,33 +413,60 @@ def _counts(built) -> tuple[Counter, Counter]:
 
 
 def extract_all(files: Iterable[Path | Source], extractor: Extractor, jobs: int = 1, window: int = 4,
-                max_bytes: int = MAX_BYTES) -> Iterator[DocumentOutput | Skipped]:
-    """Processed documents in input order; in `jobs` worker processes when > 1.
+                max_bytes: int = MAX_BYTES, pool: ProcessPoolExecutor | None = None) -> Iterator[DocumentOutput | Skipped]:
+    """Processed documents in input order; in `jobs` worker processes when > 1 (or in `pool`, from
+    worker_pool: a build opens it before its own threads start).
 
-    At most `window` documents per worker are in flight, so memory does not grow with the input
-    (Pool.imap would read the whole input ahead).
+    At most `window` documents per worker are in flight, so memory does not grow with the input.
+    A worker that dies (killed, out of memory) ends the build with a GraphError, not a hang.
     """
-    if jobs <= 1:
+    if pool is None and jobs <= 1:
         for path in files:
             yield process_path(path, extractor, max_bytes)
         return
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(worker_pool(extractor, jobs))
+        pending: deque[Future] = deque()
+        try:
+            for path in files:
+                pending.append(pool.submit(_process_in_worker, path, max_bytes))
+                if len(pending) >= window * max(jobs, 1):
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        except BrokenProcessPool:
+            raise GraphError("a worker process died (killed, or out of memory?); the build stopped") from None
+        finally:
+            for future in pending:  # an interrupted or failed build: what has not started never runs
+                future.cancel()
+
+
+@contextlib.contextmanager
+def worker_pool(extractor: Extractor, jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """`jobs` worker processes, each holding `extractor`, started now.
+
+    A process with no other thread (the kg command) forks them: they share its loaded dictionaries
+    and model (copy-on-write) and start at once. Anywhere else (a notebook, a test run, a build with
+    its threads started) a fork could copy a lock that another thread holds and hang the worker, so
+    they start from a clean server process (forkserver) and load the extractor themselves.
+    """
     global _WORKER
-    if "fork" in multiprocessing.get_all_start_methods():
-        # forked workers share the parent's loaded dictionary (copy-on-write): no start-up per worker
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         extractor.segmenter.tokens("")
         extractor.model  # noqa: B018 — the learned model too, loaded before the fork
         _WORKER = extractor
-        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(None,))
+        context, shipped = multiprocessing.get_context("fork"), None
     else:
-        pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_start_worker, initargs=(extractor,))
-    with pool:
-        pending: deque = deque()
-        for path in files:
-            pending.append(pool.apply_async(_process_in_worker, (path, max_bytes)))
-            if len(pending) >= window * jobs:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        context, shipped = multiprocessing.get_context(method), extractor
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(shipped,))
+    try:
+        for started in [pool.submit(os.getpid) for _ in range(jobs)]:  # the workers start here, not at the first document
+            started.result()
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 _WORKER: Extractor | None = None
@@ -437,8 +475,9 @@ _WORKER: Extractor | None = None
 def _start_worker(extractor: Extractor | None) -> None:
     global _WORKER  # one extractor per worker process, built once (inherited when forked)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a stop ends the worker, whatever handler its parent had
     if extractor is not None:
-        _WORKER = extractor  # a spawned worker's copy: its model loads there on first use
+        _WORKER = extractor  # a started worker's copy: its model loads there on first use
 
 
 def _process_in_worker(path: Path | Source, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:

@@ -146,6 +146,8 @@ class _progress:
     def __init__(self, total: int, quiet: bool):
         from tqdm import tqdm
 
+        # no monitor thread: a build with --jobs forks its workers only from a process without other threads
+        tqdm.monitor_interval = 0
         self.bar = tqdm(total=total, unit="doc", disable=quiet or not sys.stderr.isatty(), file=sys.stderr)
         self.chars = 0
 

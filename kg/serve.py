@@ -64,8 +64,16 @@ def serve(source: Path | str, port: int = DEFAULT_PORT, *, writable: bool = Fals
     source = store.graph_source(source)  # a build folder stands for its store
     # Ctrl-C and a service manager's stop both end in the same clean exit; SIGINT is set explicitly
     # because a shell starts background jobs with it ignored
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler), signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return _serve(source, port, writable, timeout, max_result_bytes, max_query_bytes, on_ready)
+    finally:  # the caller's handlers back (serve may run inside a longer-lived process)
+        signal.signal(signal.SIGINT, before[0])
+        signal.signal(signal.SIGTERM, before[1])
+
+
+def _serve(source: Path, port: int, writable: bool, timeout: int, max_result_bytes: int, max_query_bytes: int,
+           on_ready: Callable[[str, Path], None] | None) -> int:
     with _location(source) as location:
         with store.opened(location, read_only=True) as db:
             union = not store.holds_union(db)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import shutil
 
 import pytest
@@ -106,6 +107,7 @@ def bad_arguments(tmp_path, graph):
 
 def test_every_command_on_bad_arguments_exits_2_with_one_line_and_no_traceback(runner, seed_build, tmp_path):
     out, _ = seed_build
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     for args in bad_arguments(tmp_path, out / "graph.ttl"):
         result = runner.invoke(main, args)
         assert result.exception is None or isinstance(result.exception, SystemExit), (args, repr(result.exception))
@@ -114,6 +116,8 @@ def test_every_command_on_bad_arguments_exits_2_with_one_line_and_no_traceback(r
         if "kg: error" in result.output:  # kg's own errors are one line; click's usage errors have its usage lines
             assert len(result.output.strip().splitlines()) == 1, (args, result.output)
             assert "Errno" not in result.output and ".tmp" not in result.output, (args, result.output)
+    # kg serve, run here in-process, put this process's signal handlers back as they were
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
 
 
 def test_the_real_command_on_bad_arguments_prints_no_traceback(seed_build, tmp_path):

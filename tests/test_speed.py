@@ -3,13 +3,18 @@ seeds and on 50 reports of the corpus — one process against worker processes a
 cluster, the learned model and the rules alone, the dictionaries from the cache against parsed."""
 from __future__ import annotations
 
+import os
 import random
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from kg import Extractor, build, linking, store
-from kg.builder import turtle_prefixes
+from kg.errors import GraphError
+from kg.builder import extract_all, turtle_prefixes, worker_pool
 from kg.documents import find_files
 from kg.segment import Segmenter, _general_dictionary, _make_word_table, _parse_general_dictionary, _word_table
 
@@ -81,6 +86,25 @@ def test_speed_corpus_sample_builds_the_same_bytes_in_one_process_two_and_on_das
     if mode == "model":  # worker processes forked from this one (the rules alone: the seeds' test above)
         build(corpus_sample, tmp_path / "two", extractor=chosen, html=False, jobs=2)
         _assert_same(tmp_path / "one", tmp_path / "two")
+
+
+def test_speed_the_command_forks_its_workers_and_builds_the_same_bytes(seed_build, tmp_path):
+    """`kg build --jobs 2`, a process with no other thread, forks its workers (in this test process,
+    with threads of its own, they start from a fork server): the same outputs either way."""
+    out = tmp_path / "cli"
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "build", *map(str, sorted(Path("seeds").resolve().glob("*.txt"))),
+                           "--out", str(out), "--jobs", "2", "--no-html", "-q"], capture_output=True, text=True, timeout=600,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    _assert_same(seed_build[0], out)
+
+
+def test_speed_a_worker_that_dies_stops_the_build_with_an_error_not_a_hang(seed_paths, extractor):
+    with worker_pool(extractor, 2) as pool:
+        for pid in list(pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        with pytest.raises(GraphError, match="worker process died"):
+            list(extract_all(seed_paths * 4, extractor, 2, pool=pool))
 
 
 def test_speed_cached_dictionaries_are_the_parsed_ones(extractor):
