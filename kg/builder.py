@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import gc
 import json
 import multiprocessing
@@ -37,8 +38,8 @@ from .errors import GraphError, InputError, SkippedError
 from .extractor import Extractor, _default_extractor
 from .iri import document_iri
 from .knowledge import Knowledge
-from .model import ENTITY_TYPES, Document, Extraction
-from .reports import Report, read_report, sentence_tense
+from .model import ENTITY_TYPES, Document, Extraction, Fact
+from .reports import Report, clause_tense, read_report, sentence_tense
 from .resolve import EntityTable, ResolvedFact
 from .vocab import KGO
 from .writing import Commit, Staging, write_text_atomic
@@ -72,12 +73,11 @@ class KnowledgeGraph:
     facts: list[ResolvedFact] = field(default_factory=list)
     # doc id → (source, cited sentences, subject IRIs, (sentence index, IRI) of names without a fact)
     documents: dict[str, tuple] = field(default_factory=dict)
-    # doc id → (what the report states of itself, its issuer's IRI or None); (doc id, sentence index) → tense
+    # doc id → (what the report states of itself, its issuer's IRI or None)
     reports: dict[str, tuple[Report, str | None]] = field(default_factory=dict)
-    tenses: dict[tuple[str, int], str] = field(default_factory=dict)
 
-    def add(self, extraction: Extraction, report: Report | None = None, tenses: dict[int, str] | None = None) -> None:
-        """Take in one document's extraction, with its report metadata and its sentences' tenses (sentence index → tense) when read."""
+    def add(self, extraction: Extraction, report: Report | None = None) -> None:
+        """Take in one document's extraction (its facts dated: see `dated`), with its report metadata when read."""
         facts = self.table.add(extraction)
         doc_id = extraction.doc.id
         if report is not None:
@@ -87,8 +87,6 @@ class KnowledgeGraph:
                     self.table.division_iri(div.code)
                 issuer = self.table.division_iri(report.issuer)
             self.reports[doc_id] = (report, issuer)
-        for index, tense in (tenses or {}).items():
-            self.tenses[(doc_id, index)] = tense
         named = self._named_without_fact(extraction, facts)
         cited = {f.sentence for f in facts} | {index for index, _ in named}
         sentences = tuple(s for s in extraction.sentences if s.index in cited)
@@ -121,7 +119,7 @@ class KnowledgeGraph:
         for doc_id, (report, issuer) in sorted(self.reports.items()):
             rdf.add_report(graph, doc_id, report, issuer, terms)
         for fact in self.facts:
-            rdf.add_fact(graph, fact, terms, tense=self.tenses.get((fact.doc_id, fact.sentence)))
+            rdf.add_fact(graph, fact, terms, tense=fact.tense)
         return graph
 
 
@@ -145,7 +143,7 @@ def process(doc: Document, extractor: Extractor) -> DocumentOutput:
     extraction, refused = consistent(extractor.extract(doc), extractor.knowledge)
     kg = KnowledgeGraph(EntityTable(extractor.knowledge))
     report = read_report(doc.text, extractor.knowledge)
-    kg.add(extraction, report, fact_tenses(extraction, extractor))
+    kg.add(dated(extraction, extractor), report)
     quads = kg.to_rdf(rdf.NQuads(document_iri(doc.id)), rdf.NTRIPLES)
     annotation = to_annotation(extraction)
     annotation["report"] = report.as_dict()  # what the report states of itself (kg/reports.py)
@@ -156,16 +154,38 @@ def process(doc: Document, extractor: Extractor) -> DocumentOutput:
     return DocumentOutput(doc.id, len(doc.text), text, quads.text(), rows)
 
 
-def fact_tenses(extraction: Extraction, extractor: Extractor) -> dict[int, str]:
-    """Sentence index → "done" or "planned", for the sentences facts are read from whose words say so plainly."""
-    cited = {f.sentence for f in extraction.facts}
-    tenses = {}
-    for s in extraction.sentences:
-        if s.index in cited:
-            text = simplified_for_matching(s.text) or s.text
-            if tense := sentence_tense([t.text for t in extractor.segmenter.tokens(text)], extractor.knowledge):
-                tenses[s.index] = tense
-    return tenses
+def dated(extraction: Extraction, extractor: Extractor) -> Extraction:
+    """The extraction with each fact read from the text given the tense its clause states plainly
+    ("done" or "planned", kg.reports.clause_tense); the others are left without."""
+    sentences = {s.index: s for s in extraction.sentences}
+    read: dict[int, tuple[str, list]] = {}  # sentence index → its text for matching and its tokens
+    facts = []
+    for fact in extraction.facts:
+        sentence = sentences.get(fact.sentence) if fact.basis == "text" else None
+        if sentence is None:
+            facts.append(fact)
+            continue
+        if fact.sentence not in read:
+            text = simplified_for_matching(sentence.text) or sentence.text
+            read[fact.sentence] = (text, extractor.segmenter.tokens(text))
+        text, tokens = read[fact.sentence]
+        at = _where_stated(sentence.text, fact)
+        if at is None or len(text) != len(sentence.text):
+            tense = sentence_tense([t.text for t in tokens], extractor.knowledge)
+        else:
+            tense = clause_tense(text, tokens, at, extractor.knowledge)
+        facts.append(dataclasses.replace(fact, tense=tense) if tense else fact)
+    return dataclasses.replace(extraction, facts=tuple(facts))
+
+
+def _where_stated(sentence: str, fact: Fact) -> int | None:
+    """Where the fact's project or program (what a tense is said of: 某市 implements 某工程 is dated by
+    the programme's clause), else its head, else its tail, is written in its sentence."""
+    dated_first = [name for name, kind in ((fact.head, fact.head_type), (fact.tail, fact.tail_type)) if kind in ("Project", "Program")]
+    for name in (*dated_first, fact.head, fact.tail):
+        if name and (at := sentence.find(name)) >= 0:
+            return at
+    return None
 
 
 def process_path(path: Path | str | Source, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:

@@ -81,6 +81,7 @@ class Fact:
     rule: str
     basis: str = "text"
     amount: Amount | None = None
+    tense: str | None = None  # "done" or "planned" where its clause says so plainly (kg.reports.clause_tense)
 
 
 @dataclass(frozen=True, slots=True)

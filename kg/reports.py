@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from .convert import simplified_for_matching
 from .knowledge import Knowledge
+from .model import Token
 
 HEADING_LINES = 8  # the title, the date line, the speaker …: read before the body starts
 MAX_TITLE = 80  # characters: a longer first line is a paragraph, not a title
 MAX_HEADING = 60  # characters of a numbered section heading (二、2023年工作安排)
 _BODY_OPENERS = ("各位代表", "同志们")  # the address that opens the body: the heading lines end there
 _SENTENCE_END = "。！？；：!?;:"
+CLAUSE_MARKS = "，,；;"  # what ends a clause inside a sentence, for the tense of each fact
 _MARKUP = re.compile(r"<[^>]*>")
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _DIGITS_SPACED = re.compile(r"(?<=[0-9])\s+(?=[0-9])")
@@ -198,13 +200,38 @@ def sentence_tense(words: Sequence[str], knowledge: Knowledge) -> str | None:
     >>> sentence_tense(["项目", "尚未", "完成"], k), sentence_tense(["将", "确保", "完成"], k)
     (None, None)
     """
+    return _tense([(word, True) for word in words], knowledge)
+
+
+def clause_tense(text: str, tokens: Sequence[Token], at: int, knowledge: Knowledge) -> str | None:
+    """The tense of what the clause of `text` holding position `at` says, where plain (`tokens`
+    are jieba's, of `text`). A sentence often reports one thing done and another begun (某路建成通车，
+    某线开工建设), so a done word counts only inside the clause; a planned word counts anywhere in the
+    sentence, since a plan names its targets with done words (启动某工程，开工建设某湖，力争…建成).
+
+    >>> from kg import default_knowledge
+    >>> from kg.segment import Segmenter
+    >>> k, text = default_knowledge(), "东环路建成通车，地铁1号线开工建设"
+    >>> tokens = Segmenter().tokens(text)
+    >>> clause_tense(text, tokens, 0, k), clause_tense(text, tokens, text.index("地铁"), k)
+    ('done', None)
+    """
+    start = max(text.rfind(mark, 0, at) for mark in CLAUSE_MARKS) + 1
+    ends = [i for i in (text.find(mark, at) for mark in CLAUSE_MARKS) if i >= 0]
+    end = min(ends) if ends else len(text)
+    return _tense([(t.text, start <= t.start < end) for t in tokens], knowledge)
+
+
+def _tense(words: Sequence[tuple[str, bool]], knowledge: Knowledge) -> str | None:
+    """The tense of (word, whether a done word there counts) in order: None unless only one tense is said."""
     done = planned = False
     previous = ""
-    for word in words:
+    for word, counts in words:
         if word in knowledge.done_words:
-            if previous in knowledge.tense_negations:
-                return None
-            done = True
+            if counts:
+                if previous in knowledge.tense_negations:
+                    return None
+                done = True
         elif word in knowledge.planned_words:
             planned = True
         if not word.isspace():

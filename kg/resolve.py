@@ -35,6 +35,7 @@ class ResolvedFact:
     rule: str
     basis: str
     amount: Amount | None = None
+    tense: str | None = None
 
 
 _PHASE = re.compile(r"[一二三四五六七八九十\d]+期")  # 一期工程, 二期: a phase of some project, not a name
@@ -89,7 +90,7 @@ class EntityTable:
             key = (subject.iri, f.relation, obj.iri if obj else None, f.amount.yuan if f.amount else None, f.sentence)
             if key not in stated:
                 stated.add(key)
-                facts.append(ResolvedFact(subject.iri, f.relation, obj.iri if obj else None, doc_id, f.sentence, f.rule, f.basis, f.amount))
+                facts.append(ResolvedFact(subject.iri, f.relation, obj.iri if obj else None, doc_id, f.sentence, f.rule, f.basis, f.amount, f.tense))
         return facts
 
     def entity_of(self, mention: Mention) -> Entity:

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from kg.builder import dated
+from kg.model import Document
 from kg.reports import read_report, sentence_tense
 
 
@@ -77,3 +79,15 @@ def test_reports_title_and_year_are_read_for_the_corpus(corpus, knowledge):
 ])
 def test_reports_sentence_tense_only_where_plain(knowledge, words, tense):
     assert sentence_tense(words, knowledge) == tense
+
+
+def test_reports_each_fact_takes_the_tense_of_its_own_clause(extractor):
+    """One sentence reports one project done and another begun: only the first is dated done; a
+    planned word dates what follows it; a fact the gazetteer states has no tense."""
+    doc = Document("t.txt", "大同市2023年政府工作报告\n去年，云冈区平旺乡文化中心项目建成投用，新荣区光伏产业园项目开工建设。"
+                            "今年将推进左云县恒达新材料有限公司扩建项目。")
+    tenses = {(f.head, f.basis): f.tense for f in dated(extractor.extract(doc), extractor).facts}
+    assert tenses[("云冈区平旺乡文化中心项目", "text")] == "done"
+    assert tenses[("新荣区光伏产业园项目", "text")] is None  # a sentence-wide reading called it done
+    assert tenses[("左云县恒达新材料有限公司扩建项目", "text")] == "planned"
+    assert tenses[("新荣区", "gazetteer")] is None
