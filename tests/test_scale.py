@@ -1,6 +1,7 @@
 """Builds at scale: streaming per-document shards, the store, --update, the Dask engine, --limit and Ctrl-C."""
 import shutil
 
+import psutil
 import pyoxigraph
 import pytest
 from click.testing import CliRunner
@@ -75,6 +76,23 @@ def test_scale_workers_read_ahead_only_a_bounded_window(seed_paths, extractor):
     assert first.doc_id == seed_paths[0].name
     assert len(consumed) <= 3  # a window of one document per worker, not the whole input
     outputs.close()
+
+
+def test_scale_interrupted_parallel_build_stops_its_workers_and_keeps_previous_outputs(seed_build, seed_paths, tmp_path):
+    out = _copy_build(seed_build[0], tmp_path / "out")
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and "store" not in p.parts}
+
+    def interrupt(_):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build(seed_paths * 4, out, html=False, jobs=2, on_document=interrupt)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and "store" not in p.parts}
+    assert after == before
+    here = psutil.Process()
+    workers = [c for c in here.children(recursive=True) if c.is_running() and c.status() != psutil.STATUS_ZOMBIE
+               and not (c.ppid() == here.pid and "forkserver" in " ".join(c.cmdline()))]  # the fork server itself stays
+    assert workers == []  # the pool was shut down with the build, not left running
 
 
 def test_scale_interrupted_build_leaves_previous_outputs_intact(seed_build, seed_paths, tmp_path):
