@@ -223,19 +223,23 @@ def clause_tense(text: str, tokens: Sequence[Token], at: int, knowledge: Knowled
 
 
 def _tense(words: Sequence[tuple[str, bool]], knowledge: Knowledge) -> str | None:
-    """The tense of (word, whether a done word there counts) in order: None unless only one tense is said."""
+    """The tense of (word, whether a done word there counts) in order: None unless only one tense is said.
+
+    A planned word plans only what follows it in its clause: at a clause's end it is a noun
+    (经过共同努力，…; 三年行动计划，…).
+    """
     done = planned = False
     previous = ""
-    for word, counts in words:
+    words = [(word, counts) for word, counts in words if not word.isspace()]
+    for index, (word, counts) in enumerate(words):
         if word in knowledge.done_words:
             if counts:
                 if previous in knowledge.tense_negations:
                     return None
                 done = True
-        elif word in knowledge.planned_words:
+        elif word in knowledge.planned_words and index + 1 < len(words) and words[index + 1][0][:1].isalnum():
             planned = True
-        if not word.isspace():
-            previous = word
+        previous = word
     if done == planned:
         return None
     return "done" if done else "planned"

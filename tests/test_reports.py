@@ -76,6 +76,10 @@ def test_reports_title_and_year_are_read_for_the_corpus(corpus, knowledge):
     (["计划", "完成", "投资", "100", "亿元"], None),  # both: not plain
     (["项目", "尚未", "完成"], None),  # a done word negated
     (["推进", "项目", "建设"], None),  # neither
+    (["经过", "全市", "共同", "努力", "，", "目标", "如期", "完成"], "done"),  # 努力 ending its clause is a noun, not a plan
+    (["实施", "三年", "行动", "计划", "，", "新建", "农村", "公路"], None),  # so is 计划
+    (["努力", "打造", "一流", "营商环境"], "planned"),
+    (["努力", "把", "太原", "建成", "文明城市"], None),  # an aim: a plan and a done word
 ])
 def test_reports_sentence_tense_only_where_plain(knowledge, words, tense):
     assert sentence_tense(words, knowledge) == tense
