@@ -85,14 +85,21 @@ def test_scale_interrupted_parallel_build_stops_its_workers_and_keeps_previous_o
     def interrupt(_):
         raise KeyboardInterrupt
 
+    before_children = {c.pid for c in _running_children()}
     with pytest.raises(KeyboardInterrupt):
         build(seed_paths * 4, out, html=False, jobs=2, on_document=interrupt)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and "store" not in p.parts}
     assert after == before
-    here = psutil.Process()
-    workers = [c for c in here.children(recursive=True) if c.is_running() and c.status() != psutil.STATUS_ZOMBIE
-               and not (c.ppid() == here.pid and "forkserver" in " ".join(c.cmdline()))]  # the fork server itself stays
+    workers = [c for c in _running_children() if c.pid not in before_children]
     assert workers == []  # the pool was shut down with the build, not left running
+
+
+def _running_children() -> list[psutil.Process]:
+    """This process's descendants that run, but for multiprocessing's own helpers (its fork server and
+    resource tracker: started once, they stay for the session)."""
+    here = psutil.Process()
+    return [c for c in here.children(recursive=True) if c.is_running() and c.status() != psutil.STATUS_ZOMBIE
+            and not (c.ppid() == here.pid and any(h in " ".join(c.cmdline()) for h in ("forkserver", "resource_tracker")))]
 
 
 def test_scale_interrupted_build_leaves_previous_outputs_intact(seed_build, seed_paths, tmp_path):
