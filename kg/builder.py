@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import dataclasses
 import gc
 import json
 import multiprocessing
@@ -31,15 +30,14 @@ from rdflib.namespace import DCTERMS
 
 from . import linking, rdf, store
 from .annotation import to_annotation
-from .convert import simplified_for_matching
 from .consistency import consistent, refusal_annotation, refusal_row, refused_tsv
 from .documents import MAX_BYTES, Skipped, Source, find_sources, output_stem, read_document, unreadable
 from .errors import GraphError, InputError, SkippedError
 from .extractor import Extractor, _default_extractor
 from .iri import document_iri
 from .knowledge import Knowledge
-from .model import ENTITY_TYPES, Document, Extraction, Fact
-from .reports import Report, clause_tense, read_report, sentence_tense
+from .model import ENTITY_TYPES, Document, Extraction
+from .reports import Report, dated, read_report
 from .resolve import EntityTable, ResolvedFact
 from .vocab import KGO
 from .writing import Commit, Staging, write_text_atomic
@@ -143,7 +141,7 @@ def process(doc: Document, extractor: Extractor) -> DocumentOutput:
     extraction, refused = consistent(extractor.extract(doc), extractor.knowledge)
     kg = KnowledgeGraph(EntityTable(extractor.knowledge))
     report = read_report(doc.text, extractor.knowledge)
-    kg.add(dated(extraction, extractor), report)
+    kg.add(dated(extraction, extractor.segmenter, extractor.knowledge), report)
     quads = kg.to_rdf(rdf.NQuads(document_iri(doc.id)), rdf.NTRIPLES)
     annotation = to_annotation(extraction)
     annotation["report"] = report.as_dict()  # what the report states of itself (kg/reports.py)
@@ -152,40 +150,6 @@ def process(doc: Document, extractor: Extractor) -> DocumentOutput:
     text = json.dumps(annotation, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
     rows = tuple(refusal_row(doc.id, entry) for entry in annotation.get("refused", ()))
     return DocumentOutput(doc.id, len(doc.text), text, quads.text(), rows)
-
-
-def dated(extraction: Extraction, extractor: Extractor) -> Extraction:
-    """The extraction with each fact read from the text given the tense its clause states plainly
-    ("done" or "planned", kg.reports.clause_tense); the others are left without."""
-    sentences = {s.index: s for s in extraction.sentences}
-    read: dict[int, tuple[str, list]] = {}  # sentence index → its text for matching and its tokens
-    facts = []
-    for fact in extraction.facts:
-        sentence = sentences.get(fact.sentence) if fact.basis == "text" else None
-        if sentence is None:
-            facts.append(fact)
-            continue
-        if fact.sentence not in read:
-            text = simplified_for_matching(sentence.text) or sentence.text
-            read[fact.sentence] = (text, extractor.segmenter.tokens(text))
-        text, tokens = read[fact.sentence]
-        at = _where_stated(sentence.text, fact)
-        if at is None or len(text) != len(sentence.text):
-            tense = sentence_tense([t.text for t in tokens], extractor.knowledge)
-        else:
-            tense = clause_tense(text, tokens, at, extractor.knowledge)
-        facts.append(dataclasses.replace(fact, tense=tense) if tense else fact)
-    return dataclasses.replace(extraction, facts=tuple(facts))
-
-
-def _where_stated(sentence: str, fact: Fact) -> int | None:
-    """Where the fact's project or program (what a tense is said of: 某市 implements 某工程 is dated by
-    the programme's clause), else its head, else its tail, is written in its sentence."""
-    dated_first = [name for name, kind in ((fact.head, fact.head_type), (fact.tail, fact.tail_type)) if kind in ("Project", "Program")]
-    for name in (*dated_first, fact.head, fact.tail):
-        if name and (at := sentence.find(name)) >= 0:
-            return at
-    return None
 
 
 def process_path(path: Path | str | Source, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:

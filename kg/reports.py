@@ -5,6 +5,7 @@ the cue words of kg/data/reports.txt; what cannot be read is left out (None), ne
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import unicodedata
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 
 from .convert import simplified_for_matching
 from .knowledge import Knowledge
-from .model import Token
+from .model import Extraction, Fact, Token
+from .segment import Segmenter
 
 HEADING_LINES = 8  # the title, the date line, the speaker …: read before the body starts
 MAX_TITLE = 80  # characters: a longer first line is a paragraph, not a title
@@ -243,3 +245,37 @@ def _tense(words: Sequence[tuple[str, bool]], knowledge: Knowledge) -> str | Non
     if done == planned:
         return None
     return "done" if done else "planned"
+
+
+def dated(extraction: Extraction, segmenter: Segmenter, knowledge: Knowledge) -> Extraction:
+    """The extraction with each fact read from the text given the tense its clause states plainly
+    ("done" or "planned", clause_tense); the others are left without."""
+    sentences = {s.index: s for s in extraction.sentences}
+    read: dict[int, tuple[str, list]] = {}  # sentence index → its text for matching and its tokens
+    facts = []
+    for fact in extraction.facts:
+        sentence = sentences.get(fact.sentence) if fact.basis == "text" else None
+        if sentence is None:
+            facts.append(fact)
+            continue
+        if fact.sentence not in read:
+            text = simplified_for_matching(sentence.text) or sentence.text
+            read[fact.sentence] = (text, segmenter.tokens(text))
+        text, tokens = read[fact.sentence]
+        at = _where_stated(sentence.text, fact)
+        if at is None or len(text) != len(sentence.text):
+            tense = sentence_tense([t.text for t in tokens], knowledge)
+        else:
+            tense = clause_tense(text, tokens, at, knowledge)
+        facts.append(dataclasses.replace(fact, tense=tense) if tense else fact)
+    return dataclasses.replace(extraction, facts=tuple(facts))
+
+
+def _where_stated(sentence: str, fact: Fact) -> int | None:
+    """Where the fact's project or program (what a tense is said of: 某市 implements 某工程 is dated by
+    the programme's clause), else its head, else its tail, is written in its sentence."""
+    dated_first = [name for name, kind in ((fact.head, fact.head_type), (fact.tail, fact.tail_type)) if kind in ("Project", "Program")]
+    for name in (*dated_first, fact.head, fact.tail):
+        if name and (at := sentence.find(name)) >= 0:
+            return at
+    return None

@@ -6,9 +6,8 @@ import re
 
 import pytest
 
-from kg.builder import dated
+from kg.reports import dated, read_report, sentence_tense
 from kg.model import Document
-from kg.reports import read_report, sentence_tense
 
 
 @pytest.mark.parametrize("text, title, year, year_from, date, issuer, kind", [
@@ -90,7 +89,7 @@ def test_reports_each_fact_takes_the_tense_of_its_own_clause(extractor):
     planned word dates what follows it; a fact the gazetteer states has no tense."""
     doc = Document("t.txt", "大同市2023年政府工作报告\n去年，云冈区平旺乡文化中心项目建成投用，新荣区光伏产业园项目开工建设。"
                             "今年将推进左云县恒达新材料有限公司扩建项目。")
-    tenses = {(f.head, f.basis): f.tense for f in dated(extractor.extract(doc), extractor).facts}
+    tenses = {(f.head, f.basis): f.tense for f in dated(extractor.extract(doc), extractor.segmenter, extractor.knowledge).facts}
     assert tenses[("云冈区平旺乡文化中心项目", "text")] == "done"
     assert tenses[("新荣区光伏产业园项目", "text")] is None  # a sentence-wide reading called it done
     assert tenses[("左云县恒达新材料有限公司扩建项目", "text")] == "planned"
