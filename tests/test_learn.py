@@ -12,7 +12,7 @@ from kg.cli import main
 from kg.errors import KnowledgeError
 from kg.evaluate import score_documents
 from kg.learn.gold import Span, load_gold, place_names
-from kg.learn.model import DEFAULT_MODEL, FILES, LearnedModel, trimmed
+from kg.learn.model import DEFAULT_MODEL, FILES, LearnedModel, merge, trimmed
 from kg.learn.tagger import labels_for, spans_of
 from kg.learn.train import prepare, train_model
 
@@ -124,6 +124,23 @@ def test_learn_shipped_model_loads_and_says_what_it_learned_from(knowledge):
 def test_learn_a_folder_that_is_not_a_model_is_refused(knowledge, tmp_path):
     with pytest.raises(KnowledgeError, match="not a kg model"):
         LearnedModel.load(tmp_path, knowledge)
+
+
+@pytest.mark.parametrize("text, project, expected", [
+    # corpus sentences: the gold names the institution or enterprise a project's name starts with
+    ("推进三亚中心医院改扩建。", "三亚中心医院改扩建", ("三亚中心医院", "Organization")),
+    ("建成河港集团健康大数据产业园。", "河港集团健康大数据产业园", ("河港集团", "Company")),
+    ("荆州中学新校区投入使用。", "荆州中学新校区", ("荆州中学", "Organization")),
+    # 大学城 is a place, not a university: no head word of an institution ends any start of this name
+    ("建设大学城变电站。", "大学城变电站", None),
+])
+def test_learn_merge_keeps_the_institution_or_enterprise_a_project_name_starts_with(knowledge, text, project, expected):
+    start = text.index(project)
+    outer = [Span(start, start + len(project), "Project")]
+    found = {(m.text, m.type, m.rule) for m in merge(text, outer, [], [], knowledge)}
+    assert (project, "Project", "learned.outer") in found
+    inner = {(name, kind) for name, kind, rule in found if rule == "learned.inner.headed"}
+    assert inner == ({expected} if expected else set())
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -134,13 +134,37 @@ def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Kno
     by_span = {(m.start, m.end, m.type): m for m in rules}
     coded = {m.text: m for m in rules if m.code}  # the divisions the rules settled in this document
     inner = [s for s in inner if _inner_name_stands(s, text, outer, by_span, knowledge)]
+    headed = _headed_prefixes(text, outer, knowledge)
     out = {}
-    for span, rule in [(s, "learned.outer") for s in outer] + [(s, "learned.inner") for s in inner]:
+    for span, rule in [(s, "learned.outer") for s in outer] + [(s, "learned.inner") for s in inner] + [(s, "learned.inner.headed") for s in headed]:
         key = (span.start, span.end, span.type)
         if key in out:
             continue
         out[key] = by_span.get(key) or _mention(text, span, rule, knowledge, coded)
     return sorted(out.values(), key=lambda m: (m.start, m.end, m.type))
+
+
+# The kinds of name a project's name may start with and that a head word closes: the institution
+# or enterprise the project is for or by (三亚中心医院改扩建, 河港集团健康大数据产业园).
+HEADED_PREFIX_TYPES = ("Organization", "Company")
+
+
+def _headed_prefixes(text: str, outer: list[Span], knowledge: Knowledge) -> list[Span]:
+    """For each project the outer tagger marked, the longest start of its name that a head word of
+    an institution or an enterprise ends, with two characters or more before the head: 三亚中心医院
+    in 三亚中心医院改扩建 (the gold names both; the inner tagger rarely finds the first, and
+    cross-validated this lifts Organization F1 0.519 → 0.533, Company 0.497 → 0.504)."""
+    spans = []
+    for span in outer:
+        if span.type != "Project":
+            continue
+        name = text[span.start:span.end]
+        for end in range(len(name) - 1, 2, -1):
+            head = knowledge.head_of(name[:end])
+            if head is not None and head.type in HEADED_PREFIX_TYPES and end - len(head.word) >= 2:
+                spans.append(Span(span.start, span.start + end, head.type))
+                break
+    return spans
 
 
 def _inner_name_stands(span: Span, text: str, outer: list[Span], rules: dict, knowledge: Knowledge) -> bool:

@@ -5,7 +5,8 @@ thing and a place; operatedBy: a project and a company; implements: an actor and
 names written inside another name among them, and the document's subject place with each program
 (most programs a report names are its own government's). A maximum-entropy classifier (CRFsuite
 on sequences of one item) weighs features of the pair: types, order, distance, the words and
-punctuation between, trigger words, what stands before each name, and whether a rule found the
+punctuation between (and, over a long stretch, the words it starts and ends with), trigger words,
+what stands before each name, the last two characters of each, and whether a rule found the
 same relation. A relation between two names holds when any of their pairs is classified so.
 """
 from __future__ import annotations
@@ -107,8 +108,12 @@ def pair_features(c: Candidate, text: str, mentions_in_sentence: list[Mention], 
         same = sum(1 for m in mentions_in_sentence if first.end <= m.start and m.end <= second.start and m.type == tail.type)
         f.append("names_between=" + order + str(min(inside, 3)))
         f.append("same_between=" + order + str(min(same, 2)))
+        if len(between) > 4:  # a long stretch between: the words it starts and ends with
+            f += ["bw_first=" + order + between[:2], "bw_last=" + order + between[-2:]]
         f.append("hb1=" + rel + text[max(head.start - 1, s.start):head.start])
+        f.append("hb2=" + rel + text[max(head.start - 2, s.start):head.start])
         f.append("ha1=" + rel + text[head.end:head.end + 1])
+    f += ["hhead=" + rel + head.type + head.text[-2:], "thead=" + rel + tail.type + tail.text[-2:]]
     if (head.text, rel, tail.text) in rule_facts:
         f.append("rulefact")
     return f
