@@ -12,10 +12,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import KnowledgeError
 from ..knowledge import Knowledge
 from ..model import ENTITY_TYPES, Fact, Mention
-from .features import Lexicon, character_features
+from .compiled import FeatureIndex
+from .features import Lexicon
 from .gold import QUOTES, Span
 from .pairs import Candidate, PairClassifier, features_of
 from .tagger import Tagger
@@ -75,6 +78,7 @@ class LearnedModel:
     lexicon: Lexicon
     meta: dict
     knowledge: Knowledge
+    index: FeatureIndex
 
     @classmethod
     def load(cls, folder: Path | str, knowledge: Knowledge) -> "LearnedModel":
@@ -85,14 +89,26 @@ class LearnedModel:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT:
             raise KnowledgeError(f"{meta_path}: model format {meta.get('format')}, this kg reads {FORMAT}: retrain with `kg train`")
-        return cls(Tagger(folder / OUTER), Tagger(folder / INNER), PairClassifier(folder / PAIRS), lexicon_for(knowledge), meta, knowledge)
+        outer, inner = Tagger.load(folder / OUTER), Tagger.load(folder / INNER)
+        lexicon = lexicon_for(knowledge)
+        index = FeatureIndex(outer.crf.attributes + inner.crf.attributes, lexicon)
+        outer.bind(index)
+        inner.bind(index)
+        return cls(outer, inner, PairClassifier(folder / PAIRS), lexicon, meta, knowledge, index)
 
     def spans(self, text: str, reading, subject: tuple[str, ...] = ()) -> tuple[list[Span], list[Span]]:
         """The names the outer tagger marks, sentence by sentence, and those the inner one marks inside them."""
-        feats = character_features(text, reading.tokens, reading.mentions, self.lexicon, home_of(subject, self.knowledge))
-        outer = [span for s in reading.sentences for span in self.outer.spans(feats[s.start:s.end], s.start)]
+        positions, rows = self.index.incidence(text, reading.tokens, reading.mentions, home_of(subject, self.knowledge))
+        n = len(text)
+        outer = self.outer.spans(n, positions, rows, [(s.start, s.end) for s in reading.sentences])
         outer = [span for span in (trimmed(text, s) for s in outer) if span]
-        inner = [span for s in outer for span in self.inner.spans(feats[s.start:s.end], s.start)]
+        if not outer:
+            return outer, []
+        inside = np.zeros(n, dtype=bool)
+        for span in outer:
+            inside[span.start:span.end] = True
+        kept = inside[positions]
+        inner = self.inner.spans(n, positions[kept], rows[kept], [(s.start, s.end) for s in outer])
         inner = [span for span in (trimmed(text, s) for s in inner) if span]
         return outer, inner
 

@@ -64,15 +64,18 @@ def candidates(mentions: list[Mention], sentences: tuple[Sentence, ...], has_sub
     return out
 
 
-def pair_features(c: Candidate, text: str, mentions_in_sentence: list[Mention], rule_facts: set, triggers: dict[str, tuple[str, ...]]) -> list[str]:
-    """What the classifier sees of one candidate."""
+def pair_features(c: Candidate, text: str, mentions_in_sentence: list[Mention], rule_facts: set, triggers: dict[str, tuple[str, ...]],
+                  seen: dict | None = None) -> list[str]:
+    """What the classifier sees of one candidate (`seen` keeps what a tail's pairs share, to be made once)."""
     tail, head, rel = c.tail, c.head, c.relation
     s = c.sentence
-    f = ["r=" + rel, "tt=" + rel + tail.type, "trule=" + rel + tail.rule.split(".")[0], "tlast=" + rel + tail.text[-1:],
-         "tlast2=" + rel + tail.text[-2:], "tb1=" + rel + text[max(tail.start - 1, s.start):tail.start],
-         "tb2=" + rel + text[max(tail.start - 2, s.start):tail.start], "ta1=" + rel + text[tail.end:tail.end + 1]]
-    if tail.start > s.start and text[tail.start - 1] in "“‘《":
-        f.append("tquoted")
+    key = (tail, rel, s.start)
+    shared = seen.get(key) if seen is not None else None
+    if shared is None:
+        shared = _tail_features(tail, rel, text, s.start)
+        if seen is not None:
+            seen[key] = shared
+    f = list(shared)
     if head is None:
         f.append("subject")
         others = [m for m in mentions_in_sentence if m.start < tail.start and m.type in ACTORS["implements"] and m is not tail]
@@ -119,6 +122,15 @@ def pair_features(c: Candidate, text: str, mentions_in_sentence: list[Mention], 
     return f
 
 
+def _tail_features(tail: Mention, rel: str, text: str, sentence_start: int) -> list[str]:
+    f = ["r=" + rel, "tt=" + rel + tail.type, "trule=" + rel + tail.rule.split(".")[0], "tlast=" + rel + tail.text[-1:],
+         "tlast2=" + rel + tail.text[-2:], "tb1=" + rel + text[max(tail.start - 1, sentence_start):tail.start],
+         "tb2=" + rel + text[max(tail.start - 2, sentence_start):tail.start], "ta1=" + rel + text[tail.end:tail.end + 1]]
+    if tail.start > sentence_start and text[tail.start - 1] in "“‘《":
+        f.append("tquoted")
+    return f
+
+
 def _bucket(n: int) -> str:
     return "0" if n == 0 else "1-3" if n <= 3 else "4-10" if n <= 10 else "11-30" if n <= 30 else "31+"
 
@@ -135,7 +147,8 @@ def features_of(text: str, mentions: list[Mention], sentences: tuple[Sentence, .
     starts = [s.start for s in sentences]
     for m in mentions:
         by_sentence.setdefault(bisect_left(starts, m.start + 1) - 1, []).append(m)
-    return pairs, [pair_features(c, text, by_sentence.get(c.sentence.index, []), facts, triggers) for c in pairs]
+    seen: dict = {}
+    return pairs, [pair_features(c, text, by_sentence.get(c.sentence.index, []), facts, triggers, seen) for c in pairs]
 
 
 def train_pairs(items: Iterable[tuple[list[str], str]], path: Path | str) -> None:
@@ -149,10 +162,13 @@ class PairClassifier:
     def __init__(self, path: Path | str):
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(path))
+        self._answers = YES in self._tagger.labels()  # a model trained on no positive pair never says yes
 
     def probability(self, features: list[str]) -> float:
+        if not self._answers:
+            return 0.0
         self._tagger.set([features])
-        return self._tagger.marginal(YES, 0) if YES in self._tagger.labels() else 0.0
+        return self._tagger.marginal(YES, 0)
 
     def facts(self, pairs: list[Candidate], features: list[list[str]], subject: str) -> list[Fact]:
         """One fact per relation between two names that some pair of theirs states."""

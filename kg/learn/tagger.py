@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pycrfsuite
 
 from ..model import ENTITY_TYPES
+from .crf import CrfWeights, emissions, marked_spans, read_crfsuite, viterbi
 from .gold import Span
 
 OUTSIDE = "O"
@@ -62,14 +64,35 @@ def train_tagger(sequences, path: Path | str, params: dict = TRAINING) -> None:
 
 
 class Tagger:
-    """A trained CRF, applied sentence by sentence."""
+    """A trained CRF, applied to the scores of a text's characters (`kg.learn.compiled` finds its
+    features as rows of a `FeatureIndex`, `kg.learn.crf` sums them and runs Viterbi)."""
 
-    def __init__(self, path: Path | str):
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(path))
+    def __init__(self, weights: CrfWeights):
+        self.crf = weights
+        self._rows: np.ndarray | None = None
+        self._kind_names = tuple(sorted({label[2:] for label in weights.labels if label != OUTSIDE}))
+        self._marks = np.array([0 if label == OUTSIDE else " BIES".index(label[0]) for label in weights.labels], dtype=np.int64)
+        self._kinds = np.array([-1 if label == OUTSIDE else self._kind_names.index(label[2:]) for label in weights.labels], dtype=np.int64)
 
-    def spans(self, features: list[list[str]], offset: int = 0) -> list[Span]:
-        """The spans the CRF marks in one sentence's character features."""
-        if not features:
+    @classmethod
+    def load(cls, path: Path | str) -> "Tagger":
+        return cls(read_crfsuite(path))
+
+    def bind(self, index) -> None:
+        """Weigh the rows of `index` (a FeatureIndex made with this CRF's attributes)."""
+        self._rows = index.weights(self.crf)
+
+    def spans(self, length: int, positions: np.ndarray, rows: np.ndarray, sequences: list[tuple[int, int]]) -> list[Span]:
+        """The spans the CRF marks in each [start, end) of a text of `length` characters whose
+        features are the (positions, rows) pairs."""
+        if not sequences:
             return []
-        return spans_of(self._tagger.tag(features), offset)
+        if self._rows is None:
+            raise RuntimeError("Tagger.bind(index) first")
+        scores = emissions(length, positions, rows, self._rows)
+        starts = np.array([s for s, _ in sequences], dtype=np.int64)
+        ends = np.array([e for _, e in sequences], dtype=np.int64)
+        best = viterbi(scores, starts, ends, self.crf.transitions)
+        found = marked_spans(best, starts, ends, self._marks, self._kinds)
+        kinds = self._kind_names
+        return [Span(start, end, kinds[kind]) for start, end, kind in found.tolist()]

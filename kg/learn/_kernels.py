@@ -1,0 +1,95 @@
+"""The CRF's two inner loops, compiled by numba (and cached beside this file, or in $NUMBA_CACHE_DIR).
+
+Imported only when a learned model tags text, so that a build with the rules alone never loads numba.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_LOWEST = -1.7976931348623157e308  # crfsuite's -FLOAT_MAX: any score beats it
+
+
+@njit(cache=True, nogil=True)
+def add_rows(length, positions, rows, weights):  # pragma: no cover - compiled
+    scores = np.zeros((length, weights.shape[1]))
+    for k in range(positions.shape[0]):
+        at = positions[k]
+        row = rows[k]
+        for label in range(weights.shape[1]):
+            scores[at, label] += weights[row, label]
+    return scores
+
+
+@njit(cache=True, nogil=True)
+def best_paths(scores, starts, ends, transitions):  # pragma: no cover - compiled
+    n, labels = scores.shape
+    out = np.full(n, -1, dtype=np.int64)
+    back = np.zeros((n, labels), dtype=np.int64)
+    current = np.empty(labels)
+    following = np.empty(labels)
+    for s in range(starts.shape[0]):
+        first, end = starts[s], ends[s]
+        if end <= first:
+            continue
+        for j in range(labels):
+            current[j] = scores[first, j]
+        for t in range(first + 1, end):
+            for j in range(labels):
+                best = _LOWEST
+                arg = 0
+                for i in range(labels):
+                    score = current[i] + transitions[i, j]
+                    if best < score:  # strictly: the first label of a tie stays, as in crfsuite
+                        best = score
+                        arg = i
+                following[j] = best + scores[t, j]
+                back[t, j] = arg
+            for j in range(labels):
+                current[j] = following[j]
+        best = _LOWEST
+        arg = 0
+        for j in range(labels):
+            if best < current[j]:
+                best = current[j]
+                arg = j
+        out[end - 1] = arg
+        for t in range(end - 1, first, -1):
+            arg = back[t, arg]
+            out[t - 1] = arg
+    return out
+
+
+@njit(cache=True, nogil=True)
+def marked_spans(best, starts, ends, marks, kinds):  # pragma: no cover - compiled
+    """tagger.spans_of over each sequence, on label numbers: `marks` holds each label's letter
+    (0 O, 1 B, 2 I, 3 E, 4 S) and `kinds` its type's number."""
+    found = []
+    for s in range(starts.shape[0]):
+        first, end = starts[s], ends[s]
+        open_at = -1
+        open_kind = -1
+        for i in range(first, end + 1):
+            if i < end:
+                mark = marks[best[i]]
+                kind = kinds[best[i]]
+            else:
+                mark = 0
+                kind = -1
+            if open_at >= 0 and (mark == 0 or mark == 1 or mark == 4 or kind != open_kind):
+                found.append((open_at, i, open_kind))
+                open_at = -1
+                open_kind = -1
+            if mark == 4:
+                found.append((i, i + 1, kind))
+            elif mark == 3:
+                found.append((i if open_at < 0 else open_at, i + 1, kind))
+                open_at = -1
+                open_kind = -1
+            elif (mark == 1 or mark == 2) and open_at < 0:
+                open_at = i
+                open_kind = kind
+    out = np.empty((len(found), 3), dtype=np.int64)
+    for k in range(len(found)):
+        out[k, 0], out[k, 1], out[k, 2] = found[k]
+    return out

@@ -1,0 +1,437 @@
+"""The tagger's features found as row numbers of a CRF's weights, with numpy, instead of as strings.
+
+`features.character_features` defines what the tagger sees of each character, as strings: that is
+what training uses. `FeatureIndex` finds the same features in a text for the attributes that some
+trained model weighs (any other feature has no weight and changes nothing): each as a pair
+(character position, row of the index), so that a CRF's score of each character is a sum of
+rows (`kg.learn.crf`). A test checks the two against each other on real reports.
+"""
+from __future__ import annotations
+
+import re
+from operator import attrgetter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import Mention, Token
+from ..segment import word_tag
+from .crf import CrfWeights
+from .features import BOS, EOS, MAX_LOOKUP, Lexicon, char_class
+
+# The characters each character template joins, by offset (features.character_features: c=, b-1=, t0=…).
+CHARACTERS = {"c": (0,), "c-1": (-1,), "c+1": (1,), "c-2": (-2,), "c+2": (2,),
+              "b-1": (-1, 0), "b+1": (0, 1), "b-2": (-2, -1), "b+2": (1, 2), "t0": (-1, 0, 1)}
+CLASSES = ("k", (0, -1, 1))  # the classes of the character and its two neighbours
+WORDS = ("w", "w-1", "w-2", "w+1", "w+2")
+WORD_PAIRS = ("w-1|w", "w|w+1")
+SPANS = ("hin", "li", "rI")  # features of the characters inside a head word, a listed name, a rule's mention
+_PAD = 2
+_BITS = 21  # a code point fits in 21 bits: three characters make one 63-bit key
+_BASE = 0x9E3779B97F4A7C15  # an odd multiplier: the substrings' polynomial hashes modulo 2^64
+_UNBASE = pow(_BASE, -1, 1 << 64)
+_QUOTE_EVENTS = re.compile("[“‘「『《〈”’」』》〉\n]")
+_TEXT, _START, _END = attrgetter("text"), attrgetter("start"), attrgetter("end")
+_OPENING, _CLOSING = frozenset("“‘「『《〈"), frozenset("”’」』》〉")
+
+
+class FeatureIndex:
+    """The attributes of one or more trained CRFs, each a row number, and the look-up tables that
+    find them in a text."""
+
+    def __init__(self, attributes: Iterable[str], lexicon: Lexicon):
+        self.attributes = tuple(sorted(set(attributes)))
+        self.lexicon = lexicon
+        row = {attribute: i for i, attribute in enumerate(self.attributes)}
+        self.empty = len(self.attributes)  # the zero row every weight matrix ends with
+        by_template: dict[str, dict[str, int]] = {}
+        for attribute, i in row.items():
+            template, _, value = attribute.partition("=")
+            by_template.setdefault(template, {})[value] = i
+        self._named = by_template
+        self._characters = {t: _keyed(by_template.get(t, {}), len(offsets)) for t, offsets in CHARACTERS.items()}
+        self._classes = _keyed(by_template.get(CLASSES[0], {}), 3)
+        self._words(by_template)
+        self._hashes = _name_hashes(lexicon)
+
+    def weights(self, crf: CrfWeights) -> np.ndarray:
+        """`crf`'s state weights as rows of this index (rows it does not weigh, and the last, are zero)."""
+        out = np.zeros((self.empty + 1, len(crf.labels)))
+        mine = {attribute: i for i, attribute in enumerate(self.attributes)}
+        rows = [mine[a] for a in crf.attributes]
+        out[rows] = crf.state
+        return out
+
+    def incidence(self, text: str, tokens: Sequence[Token], mentions: Sequence[Mention], home: str = "") -> tuple[np.ndarray, np.ndarray]:
+        """The features of each character of `text` that this index knows, as (positions, rows): the
+        same multiset, character by character, as `character_features` gives for these attributes."""
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self._character_features(text, parts)
+        self._token_features(tokens, parts)
+        self._quote_features(text, parts)
+        self._lookup_features(text, home, parts)
+        self._mention_features(mentions, parts)
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        positions = np.concatenate([p for p, _ in parts]).astype(np.int64, copy=False)
+        rows = np.concatenate([r for _, r in parts]).astype(np.int64, copy=False)
+        return positions, rows
+
+    # --- the characters around each one
+
+    def _character_features(self, text: str, parts: list) -> None:
+        n = len(text)
+        padded = _codes(BOS * _PAD + text + EOS * _PAD)
+        everywhere = np.arange(n)
+        # A report repeats its characters and pairs of them: each distinct one is looked up once.
+        for width in (1, 2, 3):
+            templates = [(t, offsets) for t, offsets in CHARACTERS.items() if len(offsets) == width and len(self._characters[t][0])]
+            if not templates:
+                continue
+            grams = _joined(padded, tuple(range(width)), len(padded) - width + 1, at=0)
+            distinct, which = np.unique(grams, return_inverse=True)
+            for template, offsets in templates:
+                keys, rows = self._characters[template]
+                found = _rows_of(distinct, keys, rows, self.empty)
+                start = _PAD + offsets[0]
+                _emit(everywhere, found[which[start:start + n]], self.empty, parts)
+        keys, rows = self._classes
+        if len(keys):
+            unique, inverse = np.unique(padded, return_inverse=True)
+            classes = np.array([ord(char_class(chr(c))) for c in unique], dtype=np.uint64)[inverse]
+            _look_up(_joined(classes, CLASSES[1], n), keys, rows, everywhere, parts)
+
+    # --- jieba's words
+
+    def _words(self, by_template: dict[str, dict[str, int]]) -> None:
+        vocabulary: dict[str, int] = {}
+
+        def word_id(word: str) -> int:
+            return vocabulary.setdefault(word, len(vocabulary) + 1)  # 0: a word no attribute names
+
+        singles = {t: {word_id(w): i for w, i in by_template.get(t, {}).items()} for t in WORDS}
+        pairs = {}
+        for template in WORD_PAIRS:
+            keyed = {}
+            for value, i in by_template.get(template, {}).items():
+                # "a|b|c" is the attribute of a|b then c and of a then b|c: the same string either way
+                for cut in [k for k, ch in enumerate(value) if ch == "|" and 0 < k < len(value) - 1]:
+                    keyed[(word_id(value[:cut]), word_id(value[cut + 1:]))] = i
+            pairs[template] = keyed
+        size = len(vocabulary) + 1
+        self._vocabulary, self._vocabulary_size = vocabulary, size
+        self._singles = {t: _table(size, ids, self.empty) for t, ids in singles.items()}
+        self._pairs = {t: _keyed_pairs(ids, size) for t, ids in pairs.items()}
+        tags: dict[str, int] = {}
+        kinds = {"wp": {}, "p-1": {}, "p+1": {}}
+        for template in kinds:
+            for value, i in by_template.get(template, {}).items():
+                tag = value[1:] if template == "wp" else value
+                kinds[template][(value[0] if template == "wp" else "", tags.setdefault(tag, len(tags) + 1))] = i
+        self._tags = tags
+        self._tag_rows = {t: np.full(len(tags) + 1, self.empty, dtype=np.int64) for t in ("p-1", "p+1")}
+        for t in ("p-1", "p+1"):
+            for (_, tag), i in kinds[t].items():
+                self._tag_rows[t][tag] = i
+        self._shape_rows = {kind: np.full(len(tags) + 1, self.empty, dtype=np.int64) for kind in "SBME"}
+        for (kind, tag), i in kinds["wp"].items():
+            if kind in self._shape_rows:
+                self._shape_rows[kind][tag] = i
+        self._length_rows = by_template.get("wl", {})
+
+    def _token_features(self, tokens: Sequence[Token], parts: list) -> None:
+        if not tokens:
+            return
+        vocabulary, tags, empty = self._vocabulary, self._tags, self.empty
+        count = len(tokens)
+        words = list(map(_TEXT, tokens))
+        distinct = list(dict.fromkeys(words))  # a report repeats its words: look each up once
+        which = dict(zip(distinct, range(len(distinct))))
+        order = np.fromiter(map(which.__getitem__, words), dtype=np.int64, count=count)
+        ids = np.array([vocabulary.get(w, 0) for w in distinct], dtype=np.int64)[order]
+        tag_ids = np.array([tags.get(word_tag(w), 0) for w in distinct], dtype=np.int64)[order]
+        starts = np.fromiter(map(_START, tokens), dtype=np.int64, count=count)
+        ends = np.fromiter(map(_END, tokens), dtype=np.int64, count=count)
+        lengths = ends - starts
+        bos, eos = vocabulary.get(BOS, 0), vocabulary.get(EOS, 0)
+        bos_tag, eos_tag = tags.get(word_tag(BOS), 0), tags.get(word_tag(EOS), 0)
+        previous = np.concatenate(([bos], ids[:-1]))
+        before = np.concatenate(([bos, bos], ids[:-2]))[:len(ids)]
+        following = np.concatenate((ids[1:], [eos]))
+        after = np.concatenate((ids[2:], [eos, eos]))[:len(ids)]
+        previous_tag = np.concatenate(([bos_tag], tag_ids[:-1]))
+        following_tag = np.concatenate((tag_ids[1:], [eos_tag]))
+        last = ends - 1
+        # every character of a word: w=
+        covered = np.repeat(starts - np.cumsum(np.concatenate(([0], lengths[:-1]))), lengths) + np.arange(lengths.sum())
+        _emit(covered, np.repeat(self._singles["w"][ids], lengths), empty, parts)
+        # the word's shape at each character: wp= (S, B, M, E with its tag) and wl= (S1, B2, B3, M3, E2, E3)
+        single, several = lengths == 1, lengths > 1
+        size = np.minimum(lengths, 3)
+        _emit(starts[single], self._shape_rows["S"][tag_ids[single]], empty, parts)
+        _emit(starts[several], self._shape_rows["B"][tag_ids[several]], empty, parts)
+        _emit(last[several], self._shape_rows["E"][tag_ids[several]], empty, parts)
+        long = lengths > 2
+        inner = np.repeat(starts[long] + 1 - np.cumsum(np.concatenate(([0], lengths[long][:-1] - 2))), lengths[long] - 2) + np.arange((lengths[long] - 2).sum())
+        _emit(inner, np.repeat(self._shape_rows["M"][tag_ids[long]], lengths[long] - 2), empty, parts)
+        lengths_rows = self._length_rows
+        for kind, where, at in (("S", single, starts), ("B", several, starts), ("E", several, last)):
+            for s in (1, 2, 3):
+                row = lengths_rows.get(f"{kind}{s}")
+                chosen = where & (size == s)
+                if row is not None and chosen.any():
+                    parts.append((at[chosen], np.full(int(chosen.sum()), row, dtype=np.int64)))
+        row = lengths_rows.get("M3")
+        if row is not None and len(inner):
+            parts.append((inner, np.full(len(inner), row, dtype=np.int64)))
+        # the words around: w-1=, w-2=, p-1=, w-1|w= at the first character; w+1=, w+2=, p+1=, w|w+1= at the last
+        _emit(starts, self._singles["w-1"][previous], empty, parts)
+        _emit(starts, self._singles["w-2"][before], empty, parts)
+        _emit(starts, self._tag_rows["p-1"][previous_tag], empty, parts)
+        _look_up(previous * self._vocabulary_size + ids, *self._pairs["w-1|w"], starts, parts)
+        _emit(last, self._singles["w+1"][following], empty, parts)
+        _emit(last, self._singles["w+2"][after], empty, parts)
+        _emit(last, self._tag_rows["p+1"][following_tag], empty, parts)
+        _look_up(ids * self._vocabulary_size + following, *self._pairs["w|w+1"], last, parts)
+
+    # --- quotation marks
+
+    def _quote_features(self, text: str, parts: list) -> None:
+        row = self._named.get("inq", {}).get("")
+        if row is None:
+            return
+        inside = np.zeros(len(text) + 1, dtype=np.int64)
+        depth, since = 0, 0
+        for match in _QUOTE_EVENTS.finditer(text):
+            i, ch = match.start(), match.group()
+            if depth and since < i:
+                inside[since] += 1
+                inside[i] -= 1
+            if ch in _CLOSING:
+                depth = max(depth - 1, 0)
+            if depth:
+                inside[i] += 1
+                inside[i + 1] -= 1
+            if ch in _OPENING:
+                depth += 1
+            elif ch == "\n":
+                depth = 0
+            since = i + 1
+        if depth and since < len(text):
+            inside[since] += 1
+            inside[len(text)] -= 1
+        at = np.flatnonzero(np.cumsum(inside[:-1]) > 0)
+        parts.append((at, np.full(len(at), row, dtype=np.int64)))
+
+    # --- head words ending at a character, known names starting at one
+
+    def _lookup_features(self, text: str, home: str, parts: list) -> None:
+        lexicon, named = self.lexicon, self._named
+        n = len(text)
+        if not n:
+            return
+        codes = _codes(text)
+        prefix, unpower = _prefix_hashes(codes)
+        province, city = home[:2], home[:4]
+        heads, names = self._hashes
+        # only where a head word's last character stands can one end; only where a name's first two stand can one start
+        can_end = _members(codes, heads.last)
+        ends: list[tuple[int, int, str]] = []  # (end, length, type) of the shortest head word ending there
+        chosen = np.zeros(n, dtype=bool)
+        for size, hashes in heads.by_size:
+            starts = can_end[can_end >= size - 1] - (size - 1)
+            for start in starts[_members(_hashes_at(prefix, unpower, starts, size), hashes)].tolist():
+                end = start + size - 1
+                if chosen[end]:
+                    continue
+                typ = lexicon.heads.get(text[start:start + size])
+                if typ:
+                    chosen[end] = True
+                    ends.append((end, size, typ))
+        can_start = _members((codes[:-1] << np.uint64(_BITS)) | codes[1:], names.first) if n > 1 else np.zeros(0, dtype=np.int64)
+        starts_found: list[tuple[int, int, str]] = []  # the longest known name starting at each character
+        taken = np.zeros(n, dtype=bool)
+        for size, hashes in names.by_size:
+            starts = can_start[can_start <= n - size]
+            for start in starts[_members(_hashes_at(prefix, unpower, starts, size), hashes)].tolist():
+                if taken[start]:
+                    continue
+                name = text[start:start + size]
+                typ = lexicon.names.get(name)
+                if typ:
+                    taken[start] = True
+                    starts_found.append((start, size, typ))
+        points: list[tuple[int, int]] = []
+        spans: list[tuple[int, int, int]] = []
+        for end, size, typ in ends:
+            _point(points, named, "he", typ, end)
+            _span(spans, named, "hin", typ, end - size + 1, end)
+        for start, size, typ in starts_found:
+            _point(points, named, "ls", typ, start)
+            codes = lexicon.places.get(text[start:start + size], ()) if province else ()
+            if codes:
+                near = "city" if any(c[:4] == city for c in codes) else "province" if any(c[:2] == province for c in codes) else "far"
+                _point(points, named, "home", near + typ, start)
+            _span(spans, named, "li", typ, start + 1, start + size - 1)
+            _point(points, named, "le", typ, start + size - 1)
+        _flush(points, spans, parts)
+
+    # --- the rules' mentions
+
+    def _mention_features(self, mentions: Sequence[Mention], parts: list) -> None:
+        named = self._named
+        points: list[tuple[int, int]] = []
+        spans: list[tuple[int, int, int]] = []
+        for m in mentions:
+            rule = m.rule.split(".")[0] if m.rule else "r"
+            _point(points, named, "rB", m.type, m.start)
+            _point(points, named, "rr", rule + m.type, m.start)
+            _span(spans, named, "rI", m.type, m.start + 1, m.end)
+            _point(points, named, "rE", m.type, m.end - 1)
+        _flush(points, spans, parts)
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+
+
+def _key(value: str) -> int:
+    key = 0
+    for ch in value:
+        key = key << _BITS | ord(ch)
+    return key
+
+
+def _keyed(values: dict[str, int], width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted keys of the values `width` characters long, and their rows."""
+    items = sorted((_key(v), i) for v, i in values.items() if len(v) == width)
+    return np.array([k for k, _ in items], dtype=np.uint64), np.array([i for _, i in items], dtype=np.int64)
+
+
+def _keyed_pairs(ids: dict[tuple[int, int], int], size: int) -> tuple[np.ndarray, np.ndarray]:
+    items = sorted((a * size + b, i) for (a, b), i in ids.items())
+    return np.array([k for k, _ in items], dtype=np.int64), np.array([i for _, i in items], dtype=np.int64)
+
+
+def _table(size: int, ids: dict[int, int], empty: int) -> np.ndarray:
+    table = np.full(size, empty, dtype=np.int64)
+    for word, i in ids.items():
+        table[word] = i
+    return table
+
+
+def _joined(padded: np.ndarray, offsets: tuple[int, ...], n: int, at: int = _PAD) -> np.ndarray:
+    """Each character's key for a template: the code points at `offsets` from it, 21 bits each."""
+    key = np.zeros(n, dtype=np.uint64)
+    for offset in offsets:
+        key = (key << np.uint64(_BITS)) | padded[at + offset:at + offset + n]
+    return key
+
+
+def _rows_of(keys: np.ndarray, table: np.ndarray, rows: np.ndarray, empty: int) -> np.ndarray:
+    """The row of each key in (table, rows), or `empty`."""
+    index = np.searchsorted(table, keys)
+    index[index == len(table)] = 0
+    return np.where(table[index] == keys, rows[index], empty)
+
+
+def _look_up(keys: np.ndarray, table: np.ndarray, rows: np.ndarray, at: np.ndarray, parts: list) -> None:
+    if not len(table) or not len(keys):
+        return
+    index = np.searchsorted(table, keys)
+    index[index == len(table)] = 0
+    hit = table[index] == keys
+    parts.append((at[hit], rows[index[hit]]))
+
+
+def _members(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """The indices of `values` found in the sorted array `table`."""
+    if not len(table):
+        return np.zeros(0, dtype=np.int64)
+    index = np.searchsorted(table, values)
+    index[index == len(table)] = 0
+    return np.flatnonzero(table[index] == values)
+
+
+def _emit(at: np.ndarray, rows: np.ndarray, empty: int, parts: list) -> None:
+    known = rows != empty
+    parts.append((at[known], rows[known]))
+
+
+def _point(points: list, named: dict, template: str, value: str, at: int) -> None:
+    row = named.get(template, {}).get(value)
+    if row is not None:
+        points.append((at, row))
+
+
+def _span(spans: list, named: dict, template: str, value: str, start: int, end: int) -> None:
+    row = named.get(template, {}).get(value)
+    if row is not None and start < end:
+        spans.append((start, end, row))
+
+
+def _flush(points: list, spans: list, parts: list) -> None:
+    if points:
+        at, rows = zip(*points)
+        parts.append((np.array(at, dtype=np.int64), np.array(rows, dtype=np.int64)))
+    if spans:
+        starts = np.array([s for s, _, _ in spans], dtype=np.int64)
+        lengths = np.array([e - s for s, e, _ in spans], dtype=np.int64)
+        rows = np.array([r for _, _, r in spans], dtype=np.int64)
+        at = np.repeat(starts - np.cumsum(np.concatenate(([0], lengths[:-1]))), lengths) + np.arange(lengths.sum())
+        parts.append((at, np.repeat(rows, lengths)))
+
+
+def _hash(word: str) -> int:
+    value, power = 0, 1
+    for ch in word:
+        value = (value + ord(ch) * power) % (1 << 64)
+        power = power * _BASE % (1 << 64)
+    return value
+
+
+@dataclass(frozen=True)
+class _Hashed:
+    """Words of one list by length (in the order they are tried), with the characters they end or start with."""
+
+    by_size: list[tuple[int, np.ndarray]]  # length → sorted hashes of the words that long
+    last: np.ndarray  # sorted code points of the words' last characters (head words)
+    first: np.ndarray  # sorted keys of the words' first two characters (names)
+
+
+def _name_hashes(lexicon: Lexicon) -> tuple[_Hashed, _Hashed]:
+    """The head words by length (shortest first) and the names (longest first), hashed."""
+    heads: dict[int, set[int]] = {}
+    for word in lexicon.heads:
+        if 1 <= len(word) <= MAX_LOOKUP:
+            heads.setdefault(len(word), set()).add(_hash(word))
+    names: dict[int, set[int]] = {}
+    for sizes in lexicon.name_sizes.values():
+        for size in sizes:
+            names.setdefault(size, set())
+    for name in lexicon.names:
+        if len(name) in names and name[:2] in lexicon.name_sizes:
+            names[len(name)].add(_hash(name))
+    as_array = lambda values: np.array(sorted(values), dtype=np.uint64)  # noqa: E731
+    return (_Hashed([(size, as_array(heads[size])) for size in sorted(heads)], as_array({ord(ch) for ch in lexicon.head_sizes}), as_array(())),
+            _Hashed([(size, as_array(names[size])) for size in sorted(names, reverse=True)], as_array(()),
+                    as_array({_key(start) for start in lexicon.name_sizes})))
+
+
+def _prefix_hashes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """prefix[i] = the hash of the first i characters as `_hash` computes it, and the inverse powers
+    of the base, so that the hash of text[i:i + k] is (prefix[i + k] - prefix[i]) * unpower[i]
+    (all modulo 2^64, as numpy's unsigned integers wrap)."""
+    n = len(codes)
+    base = np.full(n, _BASE, dtype=np.uint64)
+    base[:1] = 1
+    unbase = np.full(n + 1, _UNBASE, dtype=np.uint64)
+    unbase[0] = 1
+    prefix = np.zeros(n + 1, dtype=np.uint64)
+    prefix[1:] = np.cumsum(codes * np.cumprod(base, dtype=np.uint64), dtype=np.uint64)
+    return prefix, np.cumprod(unbase, dtype=np.uint64)
+
+
+def _hashes_at(prefix: np.ndarray, unpower: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
+    return (prefix[starts + size] - prefix[starts]) * unpower[starts]

@@ -1,0 +1,109 @@
+"""The CRF applied without crfsuite's string interface: features found as rows (kg.learn.compiled),
+scores summed and Viterbi run by kg.learn.crf, checked against crfsuite's own tagger and against the
+string features training uses, on real reports."""
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import numpy as np
+import pycrfsuite
+import pytest
+
+from kg.documents import find_files, read_document
+from kg.errors import KnowledgeError
+from kg.learn.compiled import FeatureIndex
+from kg.learn.crf import emissions, read_crfsuite, viterbi
+from kg.learn.features import Lexicon, character_features
+from kg.learn.model import DEFAULT_MODEL, INNER, OUTER, home_of, trimmed
+from kg.learn.tagger import spans_of
+from kg.relations import subject_places
+
+
+def _readings(extractor, paths):
+    for path in paths:
+        doc = read_document(path)
+        reading = extractor.reading(doc)
+        subject = subject_places(reading.mentions, extractor.knowledge, doc.id)
+        yield doc.text, reading, home_of(subject, extractor.knowledge)
+
+
+@pytest.fixture(scope="module")
+def sample(seed_paths, corpus):
+    """The seeds and twelve corpus reports drawn at random (seeded)."""
+    reports = sorted(find_files([corpus]))
+    return list(seed_paths) + random.Random(15).sample(reports, 12)
+
+
+def test_crf_features_found_as_rows_are_the_string_features_character_by_character(extractor, sample):
+    model = extractor.model
+    checked = 0
+    for text, reading, home in _readings(extractor, sample):
+        strings = character_features(text, reading.tokens, reading.mentions, model.lexicon, home)
+        # an index of every feature these strings hold, so that no template can go missing unseen
+        index = FeatureIndex({f for features in strings for f in features}, model.lexicon)
+        positions, rows = index.incidence(text, reading.tokens, reading.mentions, home)
+        found = Counter(zip(positions.tolist(), (index.attributes[r] for r in rows.tolist())))
+        expected = Counter((i, f) for i, features in enumerate(strings) for f in features)
+        assert found == expected, (text[:30], list((expected - found).items())[:5], list((found - expected).items())[:5])
+        checked += len(expected)
+    assert checked > 1_000_000
+
+
+def test_crf_tags_are_crfsuites_own_on_every_sentence_and_name(extractor, sample):
+    model = extractor.model
+    outer_crfsuite, inner_crfsuite = pycrfsuite.Tagger(), pycrfsuite.Tagger()
+    outer_crfsuite.open(str(DEFAULT_MODEL / OUTER))
+    inner_crfsuite.open(str(DEFAULT_MODEL / INNER))
+    names = 0
+    for text, reading, home in _readings(extractor, sample):
+        strings = character_features(text, reading.tokens, reading.mentions, model.lexicon, home)
+        sentences = [(s.start, s.end) for s in reading.sentences if s.end > s.start]
+        expected = [span for start, end in sentences for span in spans_of(outer_crfsuite.tag(strings[start:end]), start)]
+        positions, rows = model.index.incidence(text, reading.tokens, reading.mentions, home)
+        assert model.outer.spans(len(text), positions, rows, sentences) == expected
+        outer = [s for s in (trimmed(text, span) for span in expected) if s]
+        inner = [span for s in outer for span in spans_of(inner_crfsuite.tag(strings[s.start:s.end]), s.start)]
+        assert model.inner.spans(len(text), positions, rows, [(s.start, s.end) for s in outer]) == inner
+        names += len(expected)
+    assert names > 2000
+
+
+def test_crf_a_tie_goes_to_the_first_label_as_in_crfsuite(tmp_path):
+    # Characters whose features the model never saw score zero for every label: only the
+    # transitions decide, and where they tie too, crfsuite keeps the first label.
+    # Trained on sequences of one item, the model has no transition weights: every tie is complete.
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for features, label in ((["a"], "X"), (["b"], "Y"), (["c"], "X"), (["b", "d"], "Y")):
+        trainer.append([features], [label])
+    trainer.set_params({"c2": 1.0, "max_iterations": 20})
+    trainer.train(str(tmp_path / "toy.crfsuite"))
+    crfsuite = pycrfsuite.Tagger()
+    crfsuite.open(str(tmp_path / "toy.crfsuite"))
+    weights = read_crfsuite(tmp_path / "toy.crfsuite")
+    assert set(weights.labels) == {"X", "Y"} and {"a", "b", "c"} <= set(weights.attributes) and not weights.transitions.any()
+    index = FeatureIndex(weights.attributes, _empty_lexicon())
+    row = {a: i for i, a in enumerate(index.attributes)}
+    tags = []
+    for features in (["unseen"] * 4, ["a", "unseen", "unseen", "b"], ["c", "c", "a"], ["unseen"], ["d", "unseen"]):
+        positions = np.array([i for i, f in enumerate(features) if f in row], dtype=np.int64)
+        rows = np.array([row[f] for f in features if f in row], dtype=np.int64)
+        best = viterbi(emissions(len(features), positions, rows, index.weights(weights)),
+                       np.array([0]), np.array([len(features)]), weights.transitions)
+        assert [weights.labels[k] for k in best] == crfsuite.tag([[f] for f in features]), features
+        tags += [weights.labels[k] for k in best]
+    assert {"X", "Y"} <= set(tags)
+
+
+def _empty_lexicon() -> Lexicon:
+    return Lexicon.of({}, {})
+
+
+def test_crf_a_file_that_is_not_a_crfsuite_model_is_refused_with_its_name(tmp_path):
+    broken = tmp_path / "outer.crfsuite"
+    broken.write_bytes(b"lCRF" + b"\0" * 10)
+    with pytest.raises(KnowledgeError, match="outer.crfsuite"):
+        read_crfsuite(broken)
+    broken.write_bytes(b"not a model at all, but long enough to have a header of 48 bytes")
+    with pytest.raises(KnowledgeError, match="not a CRFsuite linear-chain model"):
+        read_crfsuite(broken)
