@@ -107,3 +107,31 @@ def test_crf_a_file_that_is_not_a_crfsuite_model_is_refused_with_its_name(tmp_pa
     broken.write_bytes(b"not a model at all, but long enough to have a header of 48 bytes")
     with pytest.raises(KnowledgeError, match="not a CRFsuite linear-chain model"):
         read_crfsuite(broken)
+
+
+def test_crf_pairs_skipped_without_crfsuite_are_below_its_threshold(extractor, sample):
+    from kg.extractor import rule_facts
+    from kg.learn.model import merge, trigger_words
+    from kg.learn.pairs import THRESHOLD, YES, features_of
+
+    model, knowledge = extractor.model, extractor.knowledge
+    classifier = model.pairs
+    skipped = kept = 0
+    for path in sample[:8]:
+        doc = read_document(path)
+        reading = extractor.reading(doc)
+        subject = subject_places(reading.mentions, knowledge, doc.id)
+        outer, inner = model.spans(doc.text, reading, subject)
+        mentions = merge(doc.text, outer, inner, reading.mentions, knowledge)
+        facts = rule_facts(doc.text, mentions, reading.sentences, subject, knowledge)
+        _, features = features_of(doc.text, mentions, reading.sentences, bool(subject), facts, trigger_words(knowledge))
+        for f in features:
+            classifier._tagger.set([f])
+            exact = classifier._tagger.marginal(YES, 0)
+            if classifier._surely_no(f):
+                skipped += 1
+                assert exact < THRESHOLD, f
+            else:
+                kept += 1
+                assert classifier.probability(f) == exact
+    assert skipped > 2 * kept > 0  # most pairs are far below the threshold (seven in ten on these reports)

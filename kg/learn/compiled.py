@@ -262,8 +262,8 @@ class FeatureIndex:
                 if typ:
                     taken[start] = True
                     starts_found.append((start, size, typ))
-        points: list[tuple[int, int]] = []
-        spans: list[tuple[int, int, int]] = []
+        points: list[int] = []  # position, row, position, row…
+        spans: list[int] = []  # start, end, row, start, end, row…
         for end, size, typ in ends:
             _point(points, named, "he", typ, end)
             _span(spans, named, "hin", typ, end - size + 1, end)
@@ -281,8 +281,8 @@ class FeatureIndex:
 
     def _mention_features(self, mentions: Sequence[Mention], parts: list) -> None:
         named = self._named
-        points: list[tuple[int, int]] = []
-        spans: list[tuple[int, int, int]] = []
+        points: list[int] = []  # position, row, position, row…
+        spans: list[int] = []  # start, end, row, start, end, row…
         for m in mentions:
             rule = m.rule.split(".")[0] if m.rule else "r"
             _point(points, named, "rB", m.type, m.start)
@@ -362,23 +362,23 @@ def _emit(at: np.ndarray, rows: np.ndarray, empty: int, parts: list) -> None:
 def _point(points: list, named: dict, template: str, value: str, at: int) -> None:
     row = named.get(template, {}).get(value)
     if row is not None:
-        points.append((at, row))
+        points += (at, row)
 
 
 def _span(spans: list, named: dict, template: str, value: str, start: int, end: int) -> None:
     row = named.get(template, {}).get(value)
     if row is not None and start < end:
-        spans.append((start, end, row))
+        spans += (start, end, row)
 
 
 def _flush(points: list, spans: list, parts: list) -> None:
     if points:
-        at, rows = zip(*points)
-        parts.append((np.array(at, dtype=np.int64), np.array(rows, dtype=np.int64)))
+        pairs = np.array(points, dtype=np.int64).reshape(-1, 2)
+        parts.append((pairs[:, 0], pairs[:, 1]))
     if spans:
-        starts = np.array([s for s, _, _ in spans], dtype=np.int64)
-        lengths = np.array([e - s for s, e, _ in spans], dtype=np.int64)
-        rows = np.array([r for _, _, r in spans], dtype=np.int64)
+        triples = np.array(spans, dtype=np.int64).reshape(-1, 3)
+        starts, rows = triples[:, 0], triples[:, 2]
+        lengths = triples[:, 1] - starts
         at = np.repeat(starts - np.cumsum(np.concatenate(([0], lengths[:-1]))), lengths) + np.arange(lengths.sum())
         parts.append((at, np.repeat(rows, lengths)))
 
