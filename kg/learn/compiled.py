@@ -236,11 +236,12 @@ class FeatureIndex:
         province, city = home[:2], home[:4]
         heads, names = self._hashes
         # only where a head word's last character stands can one end; only where a name's first two stand can one start
-        can_end = _members(codes, heads.last)
+        # (and only the lengths of the words that end or start so are tried there)
+        can_end, end_sizes = _found(codes, heads.last, heads.sizes)
         ends: list[tuple[int, int, str]] = []  # (end, length, type) of the shortest head word ending there
         chosen = np.zeros(n, dtype=bool)
         for size, hashes in heads.by_size:
-            starts = can_end[can_end >= size - 1] - (size - 1)
+            starts = can_end[(can_end >= size - 1) & (end_sizes >> np.uint64(size) & np.uint64(1) == 1)] - (size - 1)
             for start in starts[_members(_hashes_at(prefix, unpower, starts, size), hashes)].tolist():
                 end = start + size - 1
                 if chosen[end]:
@@ -249,11 +250,11 @@ class FeatureIndex:
                 if typ:
                     chosen[end] = True
                     ends.append((end, size, typ))
-        can_start = _members((codes[:-1] << np.uint64(_BITS)) | codes[1:], names.first) if n > 1 else np.zeros(0, dtype=np.int64)
+        can_start, start_sizes = _found((codes[:-1] << np.uint64(_BITS)) | codes[1:], names.first, names.sizes)
         starts_found: list[tuple[int, int, str]] = []  # the longest known name starting at each character
         taken = np.zeros(n, dtype=bool)
         for size, hashes in names.by_size:
-            starts = can_start[can_start <= n - size]
+            starts = can_start[(can_start <= n - size) & (start_sizes >> np.uint64(size) & np.uint64(1) == 1)]
             for start in starts[_members(_hashes_at(prefix, unpower, starts, size), hashes)].tolist():
                 if taken[start]:
                     continue
@@ -354,6 +355,16 @@ def _members(values: np.ndarray, table: np.ndarray) -> np.ndarray:
     return np.flatnonzero(table[index] == values)
 
 
+def _found(values: np.ndarray, table: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The indices of `values` found in the sorted array `table`, and the `sizes` of what they found."""
+    if not len(table) or not len(values):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    index = np.searchsorted(table, values)
+    index[index == len(table)] = 0
+    hit = np.flatnonzero(table[index] == values)
+    return hit, sizes[index[hit]]
+
+
 def _emit(at: np.ndarray, rows: np.ndarray, empty: int, parts: list) -> None:
     known = rows != empty
     parts.append((at[known], rows[known]))
@@ -398,6 +409,7 @@ class _Hashed:
     by_size: list[tuple[int, np.ndarray]]  # length → sorted hashes of the words that long
     last: np.ndarray  # sorted code points of the words' last characters (head words)
     first: np.ndarray  # sorted keys of the words' first two characters (names)
+    sizes: np.ndarray  # for each of `last` or `first`, the lengths of its words as bits (1 << length)
 
 
 def _name_hashes(lexicon: Lexicon) -> tuple[_Hashed, _Hashed]:
@@ -414,9 +426,11 @@ def _name_hashes(lexicon: Lexicon) -> tuple[_Hashed, _Hashed]:
         if len(name) in names and name[:2] in lexicon.name_sizes:
             names[len(name)].add(_hash(name))
     as_array = lambda values: np.array(sorted(values), dtype=np.uint64)  # noqa: E731
-    return (_Hashed([(size, as_array(heads[size])) for size in sorted(heads)], as_array({ord(ch) for ch in lexicon.head_sizes}), as_array(())),
-            _Hashed([(size, as_array(names[size])) for size in sorted(names, reverse=True)], as_array(()),
-                    as_array({_key(start) for start in lexicon.name_sizes})))
+    last = sorted((ord(ch), sum(1 << size for size in sizes)) for ch, sizes in lexicon.head_sizes.items())
+    first = sorted((_key(start), sum(1 << size for size in sizes)) for start, sizes in lexicon.name_sizes.items())
+    column = lambda pairs, k: np.array([pair[k] for pair in pairs], dtype=np.uint64)  # noqa: E731
+    return (_Hashed([(size, as_array(heads[size])) for size in sorted(heads)], column(last, 0), as_array(()), column(last, 1)),
+            _Hashed([(size, as_array(names[size])) for size in sorted(names, reverse=True)], as_array(()), column(first, 0), column(first, 1)))
 
 
 def _prefix_hashes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
