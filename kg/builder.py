@@ -20,7 +20,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,13 +255,14 @@ def build(
             with store.opened(new_store) as built:  # opened once: each opening costs as much as the counts
                 linking.link_short_names(built)  # across reports: 恒信 in one, 芜湖恒信…有限公司 (恒信) in another
                 mark("linked", time.time())
-                _write_views(out, built, result, html, commit)
-                mark("turtle", time.time())
-                _write_refused(out, staging, refused, update, result, commit)
-                result.triples = store.count(built)
-                result.entities, result.relations = _counts(built)
-                result.in_build = store.count(built, str(RDF.type), str(KGO.Document))
-                result.without_year = result.in_build - store.count(built, str(DCTERMS.date))
+                # The counts read the store while Oxigraph writes graph.ttl from it, both without the
+                # GIL: after the last document, only the longer of the two is waited for.
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-counts") as counter:
+                    counting = counter.submit(_build_counts, built)
+                    _write_views(out, built, result, html, commit)
+                    mark("turtle", time.time())
+                    _write_refused(out, staging, refused, update, result, commit)
+                    result.triples, result.entities, result.relations, result.in_build, result.without_year = counting.result()
                 mark("counted", time.time())
             # after the hold for tests, before graph.ttl and graph.html: documents, then the store
             commit.defer(lambda: _place_documents(staging, out, shards, update))
@@ -386,6 +387,13 @@ def _recover_store(out: Path) -> None:
     """A build killed between the two renames of _swap_store left no store/: the old one is put back."""
     if not (out / "store").exists() and (out / ".store.old").exists():
         os.replace(out / ".store.old", out / "store")
+
+
+def _build_counts(built) -> tuple[int, Counter, Counter, int, int]:
+    """Triples, entities by type, relations by kind, documents, and documents without a year, in the (open) store."""
+    entities, relations = _counts(built)
+    documents = store.count(built, str(RDF.type), str(KGO.Document))
+    return store.count(built), entities, relations, documents, documents - store.count(built, str(DCTERMS.date))
 
 
 def _counts(built) -> tuple[Counter, Counter]:
