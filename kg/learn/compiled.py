@@ -330,39 +330,36 @@ def _joined(padded: np.ndarray, offsets: tuple[int, ...], n: int, at: int = _PAD
     return key
 
 
+def _search(values: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `values` stands in the sorted array `table`, and whether it is there."""
+    if not len(table) or not len(values):
+        return np.zeros(len(values), dtype=np.int64), np.zeros(len(values), dtype=bool)
+    index = np.searchsorted(table, values)
+    index[index == len(table)] = 0
+    return index, table[index] == values
+
+
 def _rows_of(keys: np.ndarray, table: np.ndarray, rows: np.ndarray, empty: int) -> np.ndarray:
     """The row of each key in (table, rows), or `empty`."""
-    index = np.searchsorted(table, keys)
-    index[index == len(table)] = 0
-    return np.where(table[index] == keys, rows[index], empty)
+    index, hit = _search(keys, table)
+    return np.where(hit, rows[index], empty) if len(rows) else np.full(len(keys), empty, dtype=np.int64)
 
 
 def _look_up(keys: np.ndarray, table: np.ndarray, rows: np.ndarray, at: np.ndarray, parts: list) -> None:
-    if not len(table) or not len(keys):
-        return
-    index = np.searchsorted(table, keys)
-    index[index == len(table)] = 0
-    hit = table[index] == keys
-    parts.append((at[hit], rows[index[hit]]))
+    index, hit = _search(keys, table)
+    parts.append((at[hit], rows[index[hit]] if len(rows) else np.zeros(0, dtype=np.int64)))
 
 
 def _members(values: np.ndarray, table: np.ndarray) -> np.ndarray:
     """The indices of `values` found in the sorted array `table`."""
-    if not len(table):
-        return np.zeros(0, dtype=np.int64)
-    index = np.searchsorted(table, values)
-    index[index == len(table)] = 0
-    return np.flatnonzero(table[index] == values)
+    return np.flatnonzero(_search(values, table)[1])
 
 
 def _found(values: np.ndarray, table: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The indices of `values` found in the sorted array `table`, and the `sizes` of what they found."""
-    if not len(table) or not len(values):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
-    index = np.searchsorted(table, values)
-    index[index == len(table)] = 0
-    hit = np.flatnonzero(table[index] == values)
-    return hit, sizes[index[hit]]
+    index, hit = _search(values, table)
+    at = np.flatnonzero(hit)
+    return at, sizes[index[at]] if len(sizes) else np.zeros(0, dtype=np.uint64)
 
 
 def _emit(at: np.ndarray, rows: np.ndarray, empty: int, parts: list) -> None:

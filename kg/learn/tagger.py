@@ -35,23 +35,24 @@ def labels_for(length: int, spans: list[Span]) -> list[str]:
 
 def spans_of(labels: list[str], offset: int = 0) -> list[Span]:
     """The spans a label sequence marks. A name runs from its B- (or a stray I-/E-) to its E-; a
-    name left open by an O or another type's label ends there."""
+    name left open by an O or another type's label ends there. (The tagger cuts its own labels the
+    same way, with `marked_spans` on label numbers: this reads label strings through it.)"""
     if labels.count(OUTSIDE) == len(labels):
         return []
-    spans, start, typ = [], None, None
-    for i, label in enumerate(labels + [OUTSIDE]):
-        mark, kind = label[:1], label[2:]
-        if start is not None and (mark in "OBS" or kind != typ):
-            spans.append(Span(offset + start, offset + i, typ))
-            start = typ = None
-        if mark == "S":
-            spans.append(Span(offset + i, offset + i + 1, kind))
-        elif mark == "E":
-            spans.append(Span(offset + (i if start is None else start), offset + i + 1, kind))
-            start = typ = None
-        elif mark in "BI" and start is None:
-            start, typ = i, kind
-    return spans
+    names = sorted(set(labels))
+    kinds, marks, kind_of = label_codes(names)
+    best = np.array([names.index(label) for label in labels], dtype=np.int64)
+    found = marked_spans(best, np.array([0], dtype=np.int64), np.array([len(labels)], dtype=np.int64), marks, kind_of)
+    return [Span(offset + start, offset + end, kinds[kind]) for start, end, kind in found.tolist()]
+
+
+def label_codes(labels) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """For `marked_spans`: the types the labels name, and each label's letter (0 O, 1 B, 2 I, 3 E,
+    4 S) and type number."""
+    kinds = tuple(sorted({label[2:] for label in labels if label != OUTSIDE}))
+    marks = np.array([0 if label == OUTSIDE else " BIES".index(label[0]) for label in labels], dtype=np.int64)
+    kind_of = np.array([-1 if label == OUTSIDE else kinds.index(label[2:]) for label in labels], dtype=np.int64)
+    return kinds, marks, kind_of
 
 
 def train_tagger(sequences, path: Path | str, params: dict = TRAINING) -> None:
@@ -70,9 +71,7 @@ class Tagger:
     def __init__(self, weights: CrfWeights):
         self.crf = weights
         self._rows: np.ndarray | None = None
-        self._kind_names = tuple(sorted({label[2:] for label in weights.labels if label != OUTSIDE}))
-        self._marks = np.array([0 if label == OUTSIDE else " BIES".index(label[0]) for label in weights.labels], dtype=np.int64)
-        self._kinds = np.array([-1 if label == OUTSIDE else self._kind_names.index(label[2:]) for label in weights.labels], dtype=np.int64)
+        self._kind_names, self._marks, self._kinds = label_codes(weights.labels)
 
     @classmethod
     def load(cls, path: Path | str) -> "Tagger":
