@@ -28,7 +28,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD
 from rdflib.namespace import DCTERMS
 
-from . import linking, rdf, store
+from . import linking, rdf, store, turtle
 from .annotation import to_annotation
 from .consistency import consistent, refusal_annotation, refusal_row, refused_tsv
 from .documents import MAX_BYTES, Skipped, Source, find_sources, output_stem, read_document, unreadable
@@ -56,6 +56,8 @@ class BuildResult:
     in_build: int = 0
     refused: Counter = field(default_factory=Counter)  # facts not written, by reason (kg.consistency.REASONS)
     without_year: int = 0  # documents of the build whose year could not be read (no dcterms:date)
+    # where graph.ttl was written from: "documents" (their statements, kg/turtle.py), or "store: <why>"
+    turtle_source: str = ""
     # where the wall time went: moments (time.time()) of the build's steps, in order — start, ready
     # (dictionaries loaded), first and last (documents written), loaded (the store's last load
     # ended), linked, turtle (graph.ttl and graph.html written), counted, end (outputs in place) —
@@ -130,6 +132,7 @@ class DocumentOutput:
     annotation: str
     nquads: str
     refused: tuple[tuple[str, ...], ...] = ()  # rows of refused.tsv (see REFUSED_COLUMNS)
+    turtle_part: turtle.TurtlePart | None = None  # its statements as graph.ttl writes them (kg/turtle.py)
 
 
 def process(doc: Document, extractor: Extractor) -> DocumentOutput:
@@ -149,7 +152,8 @@ def process(doc: Document, extractor: Extractor) -> DocumentOutput:
         annotation["refused"] = [refusal_annotation(r, extraction) for r in refused]
     text = json.dumps(annotation, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
     rows = tuple(refusal_row(doc.id, entry) for entry in annotation.get("refused", ()))
-    return DocumentOutput(doc.id, len(doc.text), text, quads.text(), rows)
+    part = turtle.document_part(quads.triples(), turtle_prefixes())
+    return DocumentOutput(doc.id, len(doc.text), text, quads.text(), rows, part)
 
 
 def process_path(path: Path | str | Source, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
@@ -212,6 +216,8 @@ def build(
     refused: dict[str, tuple] = {}  # document → its rows of refused.tsv
     staged = None
     workers = contextlib.ExitStack()
+    # graph.ttl from the documents' statements, written where they were extracted (kg/turtle.py)
+    turtle_writer = turtle.TurtleWriter(turtle_prefixes())
     try:
         extractor = extractor or (_default_extractor() if knowledge is None else Extractor(knowledge))  # jieba loads once per process
         if engine == "local":
@@ -240,6 +246,7 @@ def build(
                     staged.write_text(staging / _shard_name(output.doc_id), output.nquads)
                     refused[output.doc_id] = output.refused
                     loader.add(output.nquads.encode())
+                    turtle_writer.add(output.turtle_part)
                     result.documents += 1
                     mark("first", time.time())
                 if on_document:
@@ -247,19 +254,20 @@ def build(
             workers.close()  # their memory back before the store's last load and graph.ttl
             for shard in _kept_shards(shards, staging, update):
                 loader.add(shard.read_bytes())
+                turtle_writer.give_up("an --update keeps documents extracted before it")
             mark("last", time.time())
         staged.close()
         mark("loaded", time.time())
         result.timings["store_load"] = loader.seconds
         with Commit() as commit:
             with store.opened(new_store) as built:  # opened once: each opening costs as much as the counts
-                linking.link_short_names(built)  # across reports: 恒信 in one, 芜湖恒信…有限公司 (恒信) in another
+                links = linking.link_short_names(built)  # across reports: 恒信 in one, 芜湖恒信…有限公司 (恒信) in another
                 mark("linked", time.time())
                 # The counts read the store while Oxigraph writes graph.ttl from it, both without the
                 # GIL: after the last document, only the longer of the two is waited for.
                 with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-counts") as counter:
                     counting = counter.submit(_build_counts, built)
-                    _write_views(out, built, result, html, commit)
+                    _write_views(out, built, result, html, commit, turtle_writer, links)
                     mark("turtle", time.time())
                     _write_refused(out, staging, refused, update, result, commit)
                     result.triples, result.entities, result.relations, result.in_build, result.without_year = counting.result()
@@ -319,15 +327,22 @@ def _kept_shards(shards: Path, staging: Path, update: bool) -> list[Path]:
     return [p for p in sorted(shards.glob("*.nq")) if p.name not in names] if update and shards.is_dir() else []
 
 
-def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: Commit) -> None:
-    """graph.ttl (the union graph, from the new store: open, or its folder) and graph.html, to be put in place by `commit`."""
-    with commit.path(out / "graph.ttl") as turtle:
-        store.write_turtle(new_store, turtle, turtle_prefixes())
+def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: Commit,
+                 writer: turtle.TurtleWriter | None = None, links: list[tuple[str, str]] = ()) -> None:
+    """graph.ttl (the union graph: from the documents' statements, or else from the new store, open
+    or its folder) and graph.html, to be put in place by `commit`."""
+    with commit.path(out / "graph.ttl") as turtle_path:
+        if writer is not None and writer.usable:
+            writer.write(turtle_path, links, str(RDFS.label))
+            result.turtle_source = "documents"
+        else:
+            store.write_turtle(new_store, turtle_path, turtle_prefixes())
+            result.turtle_source = f"store: {writer.unsupported if writer is not None else 'asked for'}"
     result.outputs["turtle"] = out / "graph.ttl"
     if html:
         from .graphview import networkx_from_rdf
         from .view import render_html
-        graph = rdf.load_graph(turtle)  # the temporary file: graph.ttl is not in place yet
+        graph = rdf.load_graph(turtle_path)  # the temporary file: graph.ttl is not in place yet
         with commit.path(out / "graph.html") as tmp:
             render_html(networkx_from_rdf(graph), tmp, title="kg")
         result.outputs["html"] = out / "graph.html"
@@ -335,7 +350,10 @@ def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: 
 
 def turtle_prefixes() -> dict[str, str]:
     """The prefixes graph.ttl is written with."""
-    return {prefix: str(ns) for prefix, ns in rdf.PREFIXES.items()} | {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
+    return dict(_TURTLE_PREFIXES)
+
+
+_TURTLE_PREFIXES = {prefix: str(ns) for prefix, ns in rdf.PREFIXES.items()} | {"rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
 
 
 def _write_refused(out: Path, staging: Path, refused: dict[str, tuple], update: bool, result: BuildResult, commit: Commit) -> None:

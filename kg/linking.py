@@ -50,10 +50,10 @@ def short_name_links(store: ox.Store) -> list[tuple[str, str]]:
     )
 
 
-def link_short_names(store: ox.Store) -> int:
+def link_short_names(store: ox.Store) -> list[tuple[str, str]]:
     """Merge each company known only by a short name into the one company it is short for, in the
-    default graph; return how many were merged."""
+    default graph; return the (short, full) IRI pairs merged."""
     links = short_name_links(store)
     for short, full in links:
         store.update(_MERGE.format(short=short, full=full, label=_RDFS_LABEL))
-    return len(links)
+    return links

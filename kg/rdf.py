@@ -239,14 +239,19 @@ class NQuads:
 
     def __init__(self, graph_iri: str):
         self._graph = f"<{graph_iri}>"
-        self._lines: set[str] = set()
+        self._triples: set[tuple[str, str, str]] = set()
 
     def add(self, triple: tuple[str, str, str]) -> None:
-        self._lines.add(f"{triple[0]} {triple[1]} {triple[2]} {self._graph} .\n")
+        self._triples.add(triple)
+
+    def triples(self) -> set[tuple[str, str, str]]:
+        """The (subject, predicate, object) N-Triples texts added, each once."""
+        return self._triples
 
     def text(self) -> str:
         """The lines sorted and without repeats: same graph, same bytes."""
-        return "".join(sorted(self._lines))
+        graph = self._graph
+        return "".join(sorted(f"{s} {p} {o} {graph} .\n" for s, p, o in self._triples))
 
 
 def serialize(graph: Graph, path: Path | str, fmt: str = "turtle") -> Path:
