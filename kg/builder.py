@@ -217,7 +217,7 @@ def build(
     staged = None
     workers = contextlib.ExitStack()
     # graph.ttl from the documents' statements, written where they were extracted (kg/turtle.py)
-    turtle_writer = turtle.TurtleWriter(turtle_prefixes())
+    turtle_writer = turtle.TurtleWriter(turtle_prefixes(), spill=staging / "graph.ttl.statements")
     try:
         extractor = extractor or (_default_extractor() if knowledge is None else Extractor(knowledge))  # jieba loads once per process
         if engine == "local":

@@ -27,9 +27,11 @@ whose parts would hold more memory than MEMORY_BUDGET. Tests compare both ways o
 """
 from __future__ import annotations
 
+import contextlib
+import mmap
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from itertools import chain, groupby, repeat
 from operator import itemgetter
@@ -58,21 +60,31 @@ class UnsupportedTerm(ValueError):
 @dataclass(frozen=True, slots=True)
 class TurtlePart:
     """One document's triples, ready for graph.ttl: its statements as Oxigraph writes them, and
-    what a merge with other documents' statements needs."""
+    what a merge with other documents' statements needs. A few flat byte strings: cheap to send
+    from a worker, to keep, and to write to a spill file."""
 
-    texts: tuple[str, ...] = ()  # the document's distinct terms, as N-Triples
-    keys: tuple[bytes, ...] = ()  # each term's key in Oxigraph's order
-    pieces: tuple[str, ...] = ()  # each term as Oxigraph's Turtle writes it (as a subject or object)
-    rows: bytes = b""  # (subject, predicate, object) numbers into `texts`, int32, sorted by keys
-    statements: tuple[str, ...] = ()  # one for each subject, in order
+    keys: bytes = b""  # each distinct term's key in Oxigraph's order, one after another
+    key_ends: bytes = b""  # int32: where each key ends in `keys`
+    pieces: bytes = b""  # each term as Oxigraph's Turtle writes it (as a subject or object), UTF-8, a newline after each
+    rows: bytes = b""  # int32 (subject, predicate, object) term numbers, sorted by their keys
+    statements: bytes = b""  # each subject's statement, UTF-8, in order
+    statement_ends: bytes = b""  # int64: where each statement ends in `statements`
     unsupported: str = ""  # why the document's terms could not be keyed
 
     def size(self) -> int:
-        """About how many characters the part holds."""
-        return sum(map(len, self.texts)) + sum(map(len, self.statements)) * 2 + 30 * len(self.texts)
+        """The bytes the part holds."""
+        return sum(len(field) for field in (self.keys, self.key_ends, self.pieces, self.rows, self.statements, self.statement_ends))
 
     def table(self) -> np.ndarray:
         return np.frombuffer(self.rows, dtype=np.int32).reshape(-1, 3)
+
+    def key_list(self) -> list[bytes]:
+        ends = np.frombuffer(self.key_ends, dtype=np.int32).tolist()
+        keys = self.keys
+        return [keys[start:end] for start, end in zip([0, *ends[:-1]], ends)]
+
+    def statement_ends_list(self) -> list[int]:
+        return [0, *np.frombuffer(self.statement_ends, dtype=np.int64).tolist()]
 
 
 def document_part(triples: Iterable[tuple[str, str, str]], prefixes: dict[str, str]) -> TurtlePart:
@@ -84,13 +96,15 @@ def document_part(triples: Iterable[tuple[str, str, str]], prefixes: dict[str, s
         infos = _terms(texts, prefixes)
     except ValueError as exc:  # UnsupportedTerm, or a term pyoxigraph itself refuses (kg's loads are lenient)
         return TurtlePart(unsupported=str(exc) or type(exc).__name__)
-    keys = tuple(info[0] for info in infos)
+    keys = [info[0] for info in infos]
     rank = np.empty(len(keys), dtype=np.int64)
     rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
     table = np.fromiter(map(number.__getitem__, chain.from_iterable(triples)), dtype=np.int32, count=3 * len(triples)).reshape(-1, 3)
     ranked = rank[table]
     table = table[np.lexsort((ranked[:, 2], ranked[:, 1], ranked[:, 0]))]
-    pieces = tuple(info[1] for info in infos)
+    pieces = [info[1] for info in infos]
+    if any("\n" in piece for piece in pieces):  # Oxigraph escapes newlines: never seen, but the pieces are newline-separated
+        return TurtlePart(unsupported="a term written with a line break")
     verbs = [info[2] for info in infos]
     subjects, predicates, objects = table[:, 0].tolist(), table[:, 1].tolist(), table[:, 2].tolist()
     new_subject = np.concatenate(([True], table[1:, 0] != table[:-1, 0])) if len(table) else np.zeros(0, dtype=bool)
@@ -103,9 +117,13 @@ def document_part(triples: Iterable[tuple[str, str, str]], prefixes: dict[str, s
              for s, p, o, first, next_predicate in zip(subjects, predicates, objects, new_subject.tolist(), new_predicate.tolist())]
     statements, start = [], 0
     for end in ends:
-        statements.append("".join(words[start:end + 1]) + " .\n")
+        statements.append(("".join(words[start:end + 1]) + " .\n").encode("utf-8"))
         start = end + 1
-    return TurtlePart(texts, keys, pieces, table.tobytes(), tuple(statements))
+    return TurtlePart(
+        keys=b"".join(keys), key_ends=np.cumsum(np.fromiter(map(len, keys), dtype=np.int32, count=len(keys)), dtype=np.int32).tobytes(),
+        pieces=("\n".join(pieces) + "\n").encode("utf-8"), rows=table.tobytes(),
+        statements=b"".join(statements),
+        statement_ends=np.cumsum(np.fromiter(map(len, statements), dtype=np.int64, count=len(statements)), dtype=np.int64).tobytes())
 
 
 def _statement(subject: str, pairs: list[tuple[str, str, object]]) -> str:
@@ -124,11 +142,20 @@ def _statement(subject: str, pairs: list[tuple[str, str, object]]) -> str:
 
 class TurtleWriter:
     """Gathers the documents' parts (`add`) and writes graph.ttl from them (`write`), with the
-    build's links (kg.linking) applied as the store applies them."""
+    build's links (kg.linking) applied as the store applies them.
 
-    def __init__(self, prefixes: dict[str, str]) -> None:
+    With `spill` (a file path; the caller removes it), a part's statements and its terms' Turtle
+    forms wait in that file, and memory keeps only its keys and rows (a tenth of it): graph.ttl
+    copies most statements from the file as they are, and reads back only the documents whose
+    statements it must write again.
+    """
+
+    def __init__(self, prefixes: dict[str, str], spill: Path | str | None = None) -> None:
         self.prefixes = prefixes
         self._parts: list[TurtlePart] = []
+        self._spill_path = Path(spill) if spill is not None else None
+        self._spill = None  # the open spill file, once a part came
+        self._offsets: list[tuple[int, int, int]] = []  # by document: where its statements, then its pieces, start in the spill file, and end
         self._size = 0
         self.unsupported = ""  # why graph.ttl cannot be written from the parts, once it cannot
 
@@ -142,17 +169,34 @@ class TurtleWriter:
         if part is None or part.unsupported:
             self.give_up(part.unsupported if part is not None else "a document came without its part")
             return
+        if self._spill_path is not None:
+            part = self._spilled(part)
         self._size += part.size()
         if self._size > MEMORY_BUDGET:
-            self.give_up(f"the parts would hold more than {MEMORY_BUDGET:,} characters")
+            self.give_up(f"the parts would hold more than {MEMORY_BUDGET:,} bytes")
             return
         self._parts.append(part)
+
+    def _spilled(self, part: TurtlePart) -> TurtlePart:
+        if self._spill is None:
+            self._spill = open(self._spill_path, "wb")  # noqa: SIM115 — open across add() calls; closed by write() or give_up()
+        start = self._spill.tell()
+        self._spill.write(part.statements)
+        self._spill.write(part.pieces)
+        self._offsets.append((start, start + len(part.statements), start + len(part.statements) + len(part.pieces)))
+        return replace(part, statements=b"", pieces=b"")
 
     def give_up(self, reason: str) -> None:
         """graph.ttl will be written from the store: `reason` says why."""
         if self.usable:
             self.unsupported = reason
-        self._parts = []
+        self._parts, self._offsets = [], []
+        self._close_spill()
+
+    def _close_spill(self) -> None:
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
 
     def write(self, out: Path | str, links: Iterable[tuple[str, str]] = (), label: str = "") -> None:
         """Write graph.ttl to `out`: each (short, full) IRI pair of `links` merged as kg.linking does
@@ -160,71 +204,109 @@ class TurtleWriter:
         it, become the full node's)."""
         if not self.usable:
             raise UnsupportedTerm(self.unsupported)
-        links = dict(links)
-        full_of = {f"<{short}>": f"<{full}>" for short, full in links.items()}
-        label = f"<{label}>"
+        full_of = {self._info(f"<{short}>")[0]: self._info(f"<{full}>")[:2] for short, full in links}
         header, _ = _rendered(["<urn:kg:render>"], self.prefixes)
-        with open(out, "w", encoding="utf-8", newline="\n") as sink:
-            batch: list[str] = []
-            for statement in self._statements(full_of, label):
+        self._close_spill()
+        with contextlib.ExitStack() as stack:
+            self._spilled_bytes = b""
+            if self._offsets and self._offsets[-1][2] > 0:
+                spill = stack.enter_context(open(self._spill_path, "rb"))
+                self._spilled_bytes = stack.enter_context(mmap.mmap(spill.fileno(), 0, access=mmap.ACCESS_READ))
+            term_keys = [part.key_list() for part in self._parts]
+            plan = self._plan(full_of, term_keys)
+            triples = self._merge_triples(plan, full_of, self._info(f"<{label}>")[0], term_keys)
+            sink = stack.enter_context(open(out, "wb"))
+            batch: list[bytes] = []
+            for step in plan:
                 if not batch and sink.tell() == 0:
-                    batch.append(header)  # an empty graph is an empty file, as Oxigraph writes it
-                batch.append(statement)
+                    batch.append(header.encode("utf-8"))  # an empty graph is an empty file, as Oxigraph writes it
+                if isinstance(step, tuple):
+                    batch.append(self._statement_bytes(*step))
+                else:
+                    batch.append(_merged_statement([t for run in step for t in triples[run[1], run[2]]]).encode("utf-8"))
                 if len(batch) >= 4096:
-                    sink.write("".join(batch))
+                    sink.write(b"".join(batch))
                     batch = []
-            sink.write("".join(batch))
+            sink.write(b"".join(batch))
+            self._spilled_bytes = b""
 
-    def _statements(self, full_of: dict[str, str], label: str) -> Iterator[str]:
-        """Every subject's statement, in the order of the subjects' keys."""
-        runs = []  # (subject key, document, statement number, first row, end row)
+    def _plan(self, full_of: dict[bytes, tuple[bytes, str]], term_keys: list[list[bytes]]) -> list:
+        """The subjects in the order of their keys: (document, first byte, end byte) of a statement
+        written as it came; the list of runs (key, document, statement number, first row, end row,
+        first byte, end byte) of a statement written again (stated by several documents, or
+        changed by a link)."""
+        runs = []
         touched: set[tuple[int, int]] = set()  # (document, statement number) that a link changes
         for doc, part in enumerate(self._parts):
             table = part.table()
             starts = np.flatnonzero(np.concatenate(([True], table[1:, 0] != table[:-1, 0]))) if len(table) else np.zeros(0, dtype=np.int64)
             ends = np.append(starts[1:], len(table))
-            keys = [part.keys[subject] for subject in table[starts, 0].tolist()]
-            shorts = [n for n, text in enumerate(part.texts) if text in full_of] if full_of else []
+            keys = [term_keys[doc][subject] for subject in table[starts, 0].tolist()]
+            shorts = [n for n, key in enumerate(term_keys[doc]) if key in full_of] if full_of else []
             if shorts:
-                runs_of_rows = np.repeat(np.arange(len(starts)), ends - starts)
-                named = np.isin(table[:, 2], shorts) | np.isin(table[:, 0], shorts)
-                touched.update((doc, number) for number in np.unique(runs_of_rows[named]).tolist())
-                for number, subject in enumerate(table[starts, 0].tolist()):
-                    if part.texts[subject] in full_of:  # its triples join the full node's statement
-                        keys[number] = self._info(full_of[part.texts[subject]])[0]
-            runs.extend(zip(keys, repeat(doc), range(len(keys)), starts.tolist(), ends.tolist()))
+                run_of_row = np.repeat(np.arange(len(starts)), ends - starts)
+                touched.update((doc, number) for number in np.unique(run_of_row[np.isin(table[:, 2], shorts) | np.isin(table[:, 0], shorts)]).tolist())
+                keys = [full_of[key][0] if key in full_of else key for key in keys]  # a short node's triples join the full node's
+            text_ends = part.statement_ends_list()
+            runs.extend(zip(keys, repeat(doc), range(len(keys)), starts.tolist(), ends.tolist(), text_ends[:-1], text_ends[1:]))
         runs.sort()
+        plan = []
         for _, group in groupby(runs, key=itemgetter(0)):
             group = list(group)
-            _, doc, number, _, _ = group[0]
-            if len(group) == 1 and (doc, number) not in touched:
-                yield self._parts[doc].statements[number]
-            else:
-                yield self._merged(group, full_of, label)
+            _, doc, number, _, _, text_start, text_end = group[0]
+            plan.append((doc, text_start, text_end) if len(group) == 1 and (doc, number) not in touched else group)
+        return plan
 
-    def _merged(self, group, full_of: dict[str, str], label: str) -> str:
-        """One subject's statement from several documents' triples, or changed by a link."""
+    def _merge_triples(self, plan: list, full_of: dict[bytes, tuple[bytes, str]], label: bytes,
+                       term_keys: list[list[bytes]]) -> dict[tuple[int, int], list]:
+        """For each (document, statement number) written again: its triples as (predicate key,
+        object key, subject, verb, object) in Turtle, links applied; each document read back once."""
+        wanted: dict[int, list[tuple[int, int, int]]] = {}
+        for step in plan:
+            if not isinstance(step, tuple):
+                for _, doc, number, start, end, _, _ in step:
+                    wanted.setdefault(doc, []).append((number, start, end))
+        rdf_type = self._info(_RDF_TYPE)[0]
         triples = {}
-        subject_piece = ""
-        for _, doc, _, start, end in group:
-            part = self._parts[doc]
-            texts, keys, pieces = part.texts, part.keys, part.pieces
-            for s, p, o in part.table()[start:end].tolist():
-                if texts[s] in full_of:
-                    if texts[p] == label:
-                        continue
-                    subject_piece = subject_piece or self._info(full_of[texts[s]])[1]
-                else:
-                    subject_piece = pieces[s]
-                o_key, o_piece = self._info(full_of[texts[o]])[:2] if texts[o] in full_of else (keys[o], pieces[o])
-                triples[(keys[p], o_key)] = ("a" if texts[p] == _RDF_TYPE else pieces[p], o_piece, keys[p])
-        return _statement(subject_piece, [triples[key] for key in sorted(triples)])
+        for doc in sorted(wanted):
+            part, pieces = self._parts[doc], self._pieces(doc)
+            keys, table = term_keys[doc], part.table()
+            for number, start, end in wanted[doc]:
+                found = []
+                for s, p, o in table[start:end].tolist():
+                    subject = pieces[s]
+                    if keys[s] in full_of:
+                        if keys[p] == label:
+                            continue
+                        subject = full_of[keys[s]][1]
+                    o_key, o_piece = full_of[keys[o]] if keys[o] in full_of else (keys[o], pieces[o])
+                    found.append((keys[p], o_key, subject, "a" if keys[p] == rdf_type else pieces[p], o_piece))
+                triples[doc, number] = found
+        return triples
 
-    def _key_of(self, text: str) -> bytes:
-        return self._info(text)[0]
+    def _pieces(self, doc: int) -> list[str]:
+        if self._offsets:
+            _, start, end = self._offsets[doc]
+            data = self._spilled_bytes[start:end]
+        else:
+            data = self._parts[doc].pieces
+        return data.decode("utf-8").split("\n")[:-1]
+
+    def _statement_bytes(self, doc: int, start: int, end: int) -> bytes:
+        if self._offsets:
+            at = self._offsets[doc][0]
+            return self._spilled_bytes[at + start:at + end]
+        return self._parts[doc].statements[start:end]
 
     def _info(self, text: str) -> tuple[bytes, str, str]:
         return _terms((text,), self.prefixes)[0]
+
+
+def _merged_statement(triples: list[tuple[bytes, bytes, str, str, str]]) -> str:
+    """One subject's statement from its (predicate key, object key, subject, verb, object) triples,
+    each once, in the keys' order."""
+    unique = {(p_key, o_key): (verb, obj, p_key) for p_key, o_key, _, verb, obj in triples}
+    return _statement(triples[0][2], [unique[key] for key in sorted(unique)])
 
 
 _caches: dict[tuple, dict[str, tuple[bytes, str, str]]] = {}  # by the prefixes' items

@@ -33,12 +33,17 @@ def _from_store(documents: list[list[tuple[str, str, str]]], tmp_path: Path, *, 
 
 
 def _from_parts(documents: list[list[tuple[str, str, str]]], tmp_path: Path, links=()) -> bytes:
-    writer = turtle.TurtleWriter(turtle_prefixes())
-    for triples in documents:
-        writer.add(turtle.document_part(triples, turtle_prefixes()))
-    assert writer.usable, writer.unsupported
-    writer.write(tmp_path / "parts.ttl", links, LABEL)
-    return (tmp_path / "parts.ttl").read_bytes()
+    """graph.ttl from the documents' parts, kept in memory and spilled to a file: the same bytes."""
+    written = []
+    for spill in (None, tmp_path / "statements.spill"):
+        writer = turtle.TurtleWriter(turtle_prefixes(), spill=spill)
+        for triples in documents:
+            writer.add(turtle.document_part(triples, turtle_prefixes()))
+        assert writer.usable, writer.unsupported
+        writer.write(tmp_path / "parts.ttl", links, LABEL)
+        written.append((tmp_path / "parts.ttl").read_bytes())
+    assert written[0] == written[1]
+    return written[0]
 
 
 def _literal(value: str, suffix: str = "") -> str:
