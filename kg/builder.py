@@ -332,12 +332,7 @@ def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: 
     """graph.ttl (the union graph: from the documents' statements, or else from the new store, open
     or its folder) and graph.html, to be put in place by `commit`."""
     with commit.path(out / "graph.ttl") as turtle_path:
-        if writer is not None and writer.usable:
-            writer.write(turtle_path, links, str(RDFS.label))
-            result.turtle_source = "documents"
-        else:
-            store.write_turtle(new_store, turtle_path, turtle_prefixes())
-            result.turtle_source = f"store: {writer.unsupported if writer is not None else 'asked for'}"
+        result.turtle_source = _write_turtle(turtle_path, new_store, writer, links)
     result.outputs["turtle"] = out / "graph.ttl"
     if html:
         from .graphview import networkx_from_rdf
@@ -346,6 +341,18 @@ def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: 
         with commit.path(out / "graph.html") as tmp:
             render_html(networkx_from_rdf(graph), tmp, title="kg")
         result.outputs["html"] = out / "graph.html"
+
+
+def _write_turtle(path: Path, new_store, writer: turtle.TurtleWriter | None, links: list[tuple[str, str]]) -> str:
+    """graph.ttl from the documents' statements when the writer can, else from the store; says which."""
+    if writer is not None and writer.usable:
+        try:
+            writer.write(path, links, str(RDFS.label))
+            return "documents"
+        except turtle.UnsupportedTerm as exc:
+            writer.give_up(str(exc))
+    store.write_turtle(new_store, path, turtle_prefixes())
+    return f"store: {writer.unsupported if writer is not None else 'no writer'}"
 
 
 def turtle_prefixes() -> dict[str, str]:

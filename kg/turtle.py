@@ -19,8 +19,9 @@ The store writes a graph sorted by (subject, predicate, object) keys, one statem
 predicate, ` .` at the end. So each document's statements are written where it is extracted
 (`document_part`, in the worker processes: a pure function of its triples), each term as Oxigraph's
 own Turtle serializer writes it, and the build's process only merges them (`TurtleWriter`): it
-sorts the subjects, writes each document's statements as they are, and writes again only the
-subjects that several documents state something of, or that the build's linking changed.
+keeps each document's keys and rows (the statements wait in a spill file), sorts the subjects,
+copies each document's statements as they are, and writes again only the subjects that several
+documents state something of, or that the build's linking changed.
 A term whose key this module does not know (a blank node, another built-in datatype) makes the
 part `unsupported`, and the build writes graph.ttl from the store as before; so does a build
 whose parts would hold more memory than MEMORY_BUDGET. Tests compare both ways on real builds.
@@ -30,11 +31,10 @@ from __future__ import annotations
 import contextlib
 import mmap
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from itertools import chain, groupby, repeat
-from operator import itemgetter
+from itertools import chain, groupby
 from pathlib import Path
 
 import numpy as np
@@ -47,10 +47,16 @@ _DATE, _YEAR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), re.compile(r"[0-9]{4}"
 _ESCAPED = re.compile(r"\\(.)")
 _UNESCAPE = {"n": "\n", "r": "\r", '"': '"', "\\": "\\"}  # what kg.rdf.NTriplesTerms escapes
 _RENDER = ox.NamedNode("urn:kg:render")
-_CACHE_LIMIT = 400_000  # terms whose key and Turtle form a process remembers (predicates, classes, places recur)
-# graph.ttl is assembled in memory while the parts hold less than this many characters (the
-# 300-report benchmark: about 200 M); a bigger build writes it from the store, as before
-MEMORY_BUDGET = 600_000_000
+# terms whose key and Turtle form a process remembers: predicates, classes, places and programs
+# recur across documents (a third of a document's terms), sentences and statements do not
+_CACHE_LIMIT = 50_000
+# a writer without a spill file keeps the parts while they hold less than this many bytes (about
+# 2,000 reports), then writes graph.ttl from the store, as before; with one (a build), it keeps where
+# each statement ends, about 5 KB a report
+MEMORY_BUDGET = 512 * 2**20
+# the rows of statements written again (subjects several documents state) held at once while
+# graph.ttl is written: about 250 MB; the whole corpus has two and a half times as many, 300 reports a sixth
+MERGE_ROWS = 1_000_000
 
 
 class UnsupportedTerm(ValueError):
@@ -75,16 +81,6 @@ class TurtlePart:
         """The bytes the part holds."""
         return sum(len(field) for field in (self.keys, self.key_ends, self.pieces, self.rows, self.statements, self.statement_ends))
 
-    def table(self) -> np.ndarray:
-        return np.frombuffer(self.rows, dtype=np.int32).reshape(-1, 3)
-
-    def key_list(self) -> list[bytes]:
-        ends = np.frombuffer(self.key_ends, dtype=np.int32).tolist()
-        keys = self.keys
-        return [keys[start:end] for start, end in zip([0, *ends[:-1]], ends)]
-
-    def statement_ends_list(self) -> list[int]:
-        return [0, *np.frombuffer(self.statement_ends, dtype=np.int64).tolist()]
 
 
 def document_part(triples: Iterable[tuple[str, str, str]], prefixes: dict[str, str]) -> TurtlePart:
@@ -144,10 +140,9 @@ class TurtleWriter:
     """Gathers the documents' parts (`add`) and writes graph.ttl from them (`write`), with the
     build's links (kg.linking) applied as the store applies them.
 
-    With `spill` (a file path; the caller removes it), a part's statements and its terms' Turtle
-    forms wait in that file, and memory keeps only its keys and rows (a tenth of it): graph.ttl
-    copies most statements from the file as they are, and reads back only the documents whose
-    statements it must write again.
+    With `spill` (a file path; the caller removes it), the parts wait in that file and memory keeps
+    only where (a whole corpus's keys and rows held 240 MB): graph.ttl copies most statements from
+    the file as they are, and reads back the rest of a document when its statements are written again.
     """
 
     def __init__(self, prefixes: dict[str, str], spill: Path | str | None = None) -> None:
@@ -155,8 +150,9 @@ class TurtleWriter:
         self._parts: list[TurtlePart] = []
         self._spill_path = Path(spill) if spill is not None else None
         self._spill = None  # the open spill file, once a part came
-        self._offsets: list[tuple[int, int, int]] = []  # by document: where its statements, then its pieces, start in the spill file, and end
+        self._offsets: list[dict[str, tuple[int, int]]] = []  # by document: where each spilled field of its part lies in the file
         self._size = 0
+        self._spilled_bytes: bytes | mmap.mmap = b""  # the spill file, mapped while write() runs
         self.unsupported = ""  # why graph.ttl cannot be written from the parts, once it cannot
 
     @property
@@ -180,11 +176,27 @@ class TurtleWriter:
     def _spilled(self, part: TurtlePart) -> TurtlePart:
         if self._spill is None:
             self._spill = open(self._spill_path, "wb")  # noqa: SIM115 — open across add() calls; closed by write() or give_up()
-        start = self._spill.tell()
-        self._spill.write(part.statements)
-        self._spill.write(part.pieces)
-        self._offsets.append((start, start + len(part.statements), start + len(part.statements) + len(part.pieces)))
-        return replace(part, statements=b"", pieces=b"")
+        where = {}
+        for name in _SPILLED:
+            data = getattr(part, name)
+            start = self._spill.tell()
+            self._spill.write(data)
+            where[name] = (start, start + len(data))
+        self._offsets.append(where)
+        return replace(part, **{name: b"" for name in _SPILLED})
+
+    def _field(self, doc: int, name: str) -> bytes:
+        """A field of a document's part, from memory or from the spill file."""
+        if not self._offsets:
+            return getattr(self._parts[doc], name)
+        start, end = self._offsets[doc][name]
+        return self._spilled_bytes[start:end]
+
+    def _release(self) -> None:
+        """Drop the spill file's pages from this process (the system's cache keeps them): read at
+        random, they would otherwise all count as the build's memory."""
+        if isinstance(self._spilled_bytes, mmap.mmap):
+            self._spilled_bytes.madvise(mmap.MADV_DONTNEED)
 
     def give_up(self, reason: str) -> None:
         """graph.ttl will be written from the store: `reason` says why."""
@@ -201,7 +213,8 @@ class TurtleWriter:
     def write(self, out: Path | str, links: Iterable[tuple[str, str]] = (), label: str = "") -> None:
         """Write graph.ttl to `out`: each (short, full) IRI pair of `links` merged as kg.linking does
         it (the short node loses its `label` triples; its other triples, and every triple naming
-        it, become the full node's)."""
+        it, become the full node's). The subjects are sorted as arrays, not as Python objects: a
+        build of the whole corpus has two million of them."""
         if not self.usable:
             raise UnsupportedTerm(self.unsupported)
         full_of = {self._info(f"<{short}>")[0]: self._info(f"<{full}>")[:2] for short, full in links}
@@ -209,92 +222,103 @@ class TurtleWriter:
         self._close_spill()
         with contextlib.ExitStack() as stack:
             self._spilled_bytes = b""
-            if self._offsets and self._offsets[-1][2] > 0:
+            if self._offsets and max(end for where in self._offsets for _, end in where.values()) > 0:
                 spill = stack.enter_context(open(self._spill_path, "rb"))
                 self._spilled_bytes = stack.enter_context(mmap.mmap(spill.fileno(), 0, access=mmap.ACCESS_READ))
-            term_keys = [part.key_list() for part in self._parts]
-            plan = self._plan(full_of, term_keys)
-            triples = self._merge_triples(plan, full_of, self._info(f"<{label}>")[0], term_keys)
+            runs = self._runs(full_of)
+            runs = runs[np.lexsort((runs["number"], runs["doc"], runs["low"], runs["high"]))]
+            new_key = np.ones(len(runs), dtype=bool)
+            new_key[1:] = (runs["high"][1:] != runs["high"][:-1]) | (runs["low"][1:] != runs["low"][:-1])
+            group = np.cumsum(new_key) - 1
+            again = (np.bincount(group)[group] > 1) | runs["touched"]  # runs of a subject written again (several documents, or a link)
             sink = stack.enter_context(open(out, "wb"))
-            batch: list[bytes] = []
-            for step in plan:
-                if not batch and sink.tell() == 0:
-                    batch.append(header.encode("utf-8"))  # an empty graph is an empty file, as Oxigraph writes it
-                if isinstance(step, tuple):
-                    batch.append(self._statement_bytes(*step))
-                else:
-                    batch.append(_merged_statement([t for run in step for t in triples[run[1], run[2]]]).encode("utf-8"))
-                if len(batch) >= 4096:
-                    sink.write(b"".join(batch))
+            if len(runs):
+                sink.write(header.encode("utf-8"))  # an empty graph is an empty file, as Oxigraph writes it
+            label_key = self._info(f"<{label}>")[0]
+            for begin, end in _passes(new_key, np.where(again, runs["end"] - runs["first"], 0)):
+                # the statements written again of this stretch of keys, then the stretch: the merges'
+                # triples are held for one stretch at a time (a tenth of the whole corpus's at most)
+                statements = self._merged(runs[begin:end][again[begin:end]], group[begin:end][again[begin:end]], full_of, label_key)
+                for start in range(begin, end, 4096):
                     batch = []
-            sink.write(b"".join(batch))
+                    chunk = slice(start, min(start + 4096, end))
+                    for doc, text_start, text_end, written_again, first, number in zip(
+                            runs["doc"][chunk].tolist(), runs["text_start"][chunk].tolist(), runs["text_end"][chunk].tolist(),
+                            again[chunk].tolist(), new_key[chunk].tolist(), group[chunk].tolist()):
+                        if not written_again:
+                            batch.append(self._statement_bytes(doc, text_start, text_end))
+                        elif first:
+                            batch.append(statements.pop(number))
+                    sink.write(b"".join(batch))
+                    if start // 4096 % 64 == 63:
+                        self._release()
+                self._release()
             self._spilled_bytes = b""
 
-    def _plan(self, full_of: dict[bytes, tuple[bytes, str]], term_keys: list[list[bytes]]) -> list:
-        """The subjects in the order of their keys: (document, first byte, end byte) of a statement
-        written as it came; the list of runs (key, document, statement number, first row, end row,
-        first byte, end byte) of a statement written again (stated by several documents, or
-        changed by a link)."""
-        runs = []
-        touched: set[tuple[int, int]] = set()  # (document, statement number) that a link changes
-        for doc, part in enumerate(self._parts):
-            table = part.table()
-            starts = np.flatnonzero(np.concatenate(([True], table[1:, 0] != table[:-1, 0]))) if len(table) else np.zeros(0, dtype=np.int64)
-            ends = np.append(starts[1:], len(table))
-            keys = [term_keys[doc][subject] for subject in table[starts, 0].tolist()]
-            shorts = [n for n, key in enumerate(term_keys[doc]) if key in full_of] if full_of else []
-            if shorts:
-                run_of_row = np.repeat(np.arange(len(starts)), ends - starts)
-                touched.update((doc, number) for number in np.unique(run_of_row[np.isin(table[:, 2], shorts) | np.isin(table[:, 0], shorts)]).tolist())
-                keys = [full_of[key][0] if key in full_of else key for key in keys]  # a short node's triples join the full node's
-            text_ends = part.statement_ends_list()
-            runs.extend(zip(keys, repeat(doc), range(len(keys)), starts.tolist(), ends.tolist(), text_ends[:-1], text_ends[1:]))
-        runs.sort()
-        plan = []
-        for _, group in groupby(runs, key=itemgetter(0)):
-            group = list(group)
-            _, doc, number, _, _, text_start, text_end = group[0]
-            plan.append((doc, text_start, text_end) if len(group) == 1 and (doc, number) not in touched else group)
-        return plan
+    _RUN = np.dtype([("high", ">u8"), ("low", ">u8"), ("doc", np.int32), ("number", np.int32), ("first", np.int32),
+                     ("end", np.int32), ("text_start", np.int64), ("text_end", np.int64), ("touched", bool)])
 
-    def _merge_triples(self, plan: list, full_of: dict[bytes, tuple[bytes, str]], label: bytes,
-                       term_keys: list[list[bytes]]) -> dict[tuple[int, int], list]:
-        """For each (document, statement number) written again: its triples as (predicate key,
-        object key, subject, verb, object) in Turtle, links applied; each document read back once."""
-        wanted: dict[int, list[tuple[int, int, int]]] = {}
-        for step in plan:
-            if not isinstance(step, tuple):
-                for _, doc, number, start, end, _, _ in step:
-                    wanted.setdefault(doc, []).append((number, start, end))
+    def _runs(self, full_of: dict[bytes, tuple[bytes, str]]) -> np.ndarray:
+        """Each document's subjects (runs of its rows): the key's hash, the document, the statement
+        number, its rows and bytes, and whether a link changes it."""
+        every = []
+        for doc in range(len(self._parts)):
+            table = _table(self._field(doc, "rows"))
+            starts = np.flatnonzero(np.concatenate(([True], table[1:, 0] != table[:-1, 0]))) if len(table) else np.zeros(0, dtype=np.int64)
+            runs = np.zeros(len(starts), dtype=self._RUN)
+            subjects = table[starts, 0]
+            key_ends = np.frombuffer(self._field(doc, "key_ends"), dtype=np.int32)
+            key_starts = np.concatenate(([0], key_ends[:-1]))[subjects]
+            key_bytes = self._field(doc, "keys")
+            keys = np.frombuffer(key_bytes, dtype=np.uint8)
+            if len(subjects) and (np.any(key_ends[subjects] - key_starts != 17) or np.any(keys[key_starts] != 1)):
+                raise UnsupportedTerm("a subject that is not an IRI")  # kg writes none; the build writes graph.ttl from the store
+            hashes = keys[key_starts[:, None] + np.arange(1, 17)].copy().view(">u8").reshape(-1, 2)
+            runs["high"], runs["low"] = hashes[:, 0], hashes[:, 1]
+            runs["doc"], runs["number"] = doc, np.arange(len(starts))
+            runs["first"], runs["end"] = starts, np.append(starts[1:], len(table))
+            text_ends = np.frombuffer(self._parts[doc].statement_ends, dtype=np.int64)
+            runs["text_start"], runs["text_end"] = np.concatenate(([0], text_ends[:-1])), text_ends
+            if full_of and any(short in key_bytes for short in full_of):
+                _mark_links(table, _key_list(key_bytes, key_ends), runs, full_of)
+            every.append(runs)
+        self._release()
+        return np.concatenate(every) if every else np.zeros(0, dtype=self._RUN)
+
+    def _merged(self, runs: np.ndarray, groups: np.ndarray, full_of: dict[bytes, tuple[bytes, str]], label: bytes) -> dict[int, bytes]:
+        """The statements written again, by group: the triples of their runs, each once and in the
+        keys' order, links applied; each document's terms read back once. A triple is held as its
+        predicate's and object's keys (a predicate's is always 17 bytes: an IRI's) and its object."""
         rdf_type = self._info(_RDF_TYPE)[0]
-        triples = {}
-        for doc in sorted(wanted):
-            part, pieces = self._parts[doc], self._pieces(doc)
-            keys, table = term_keys[doc], part.table()
-            for number, start, end in wanted[doc]:
-                found = []
-                for s, p, o in table[start:end].tolist():
+        found: dict[int, dict[bytes, str]] = {}
+        subject_of: dict[int, str] = {}
+        verbs: dict[bytes, str] = {}
+        by_doc = np.argsort(runs["doc"], kind="stable")
+        for doc, members in groupby(by_doc.tolist(), key=lambda i: int(runs["doc"][i])):
+            pieces = self._field(doc, "pieces").decode("utf-8").split("\n")[:-1]
+            keys = _key_list(self._field(doc, "keys"), np.frombuffer(self._field(doc, "key_ends"), dtype=np.int32))
+            table = _table(self._field(doc, "rows"))
+            for i in members:
+                group = int(groups[i])
+                triples = found.setdefault(group, {})
+                for s, p, o in table[runs["first"][i]:runs["end"][i]].tolist():
                     subject = pieces[s]
                     if keys[s] in full_of:
                         if keys[p] == label:
                             continue
                         subject = full_of[keys[s]][1]
+                    subject_of.setdefault(group, subject)
                     o_key, o_piece = full_of[keys[o]] if keys[o] in full_of else (keys[o], pieces[o])
-                    found.append((keys[p], o_key, subject, "a" if keys[p] == rdf_type else pieces[p], o_piece))
-                triples[doc, number] = found
-        return triples
-
-    def _pieces(self, doc: int) -> list[str]:
-        if self._offsets:
-            _, start, end = self._offsets[doc]
-            data = self._spilled_bytes[start:end]
-        else:
-            data = self._parts[doc].pieces
-        return data.decode("utf-8").split("\n")[:-1]
+                    triples.setdefault(keys[p] + o_key, o_piece)
+                    if keys[p] not in verbs:
+                        verbs[keys[p]] = "a" if keys[p] == rdf_type else pieces[p]
+        self._release()
+        return {group: _statement(subject_of[group], [(verbs[key[:17]], triples[key], key[:17]) for key in sorted(triples)]).encode("utf-8")
+                for group, triples in _emptied(found)}
 
     def _statement_bytes(self, doc: int, start: int, end: int) -> bytes:
         if self._offsets:
-            at = self._offsets[doc][0]
+            at = self._offsets[doc]["statements"][0]
             return self._spilled_bytes[at + start:at + end]
         return self._parts[doc].statements[start:end]
 
@@ -302,11 +326,54 @@ class TurtleWriter:
         return _terms((text,), self.prefixes)[0]
 
 
-def _merged_statement(triples: list[tuple[bytes, bytes, str, str, str]]) -> str:
-    """One subject's statement from its (predicate key, object key, subject, verb, object) triples,
-    each once, in the keys' order."""
-    unique = {(p_key, o_key): (verb, obj, p_key) for p_key, o_key, _, verb, obj in triples}
-    return _statement(triples[0][2], [unique[key] for key in sorted(unique)])
+_SPILLED = ("statements", "pieces", "keys", "key_ends", "rows")  # what a part keeps in the spill file
+
+
+def _table(rows: bytes) -> np.ndarray:
+    return np.frombuffer(rows, dtype=np.int32).reshape(-1, 3)
+
+
+def _key_list(keys: bytes, key_ends: np.ndarray) -> list[bytes]:
+    ends = key_ends.tolist()
+    return [keys[start:end] for start, end in zip([0, *ends[:-1]], ends)]
+
+
+def _mark_links(table: np.ndarray, keys: list[bytes], runs: np.ndarray, full_of: dict[bytes, tuple[bytes, str]]) -> None:
+    """The runs a link changes: a short node's (its triples join the full node's, under its key),
+    and any that names a short node."""
+    shorts = [n for n, key in enumerate(keys) if key in full_of]
+    if not shorts:
+        return
+    run_of_row = np.repeat(np.arange(len(runs)), runs["end"] - runs["first"])
+    runs["touched"][np.unique(run_of_row[np.isin(table[:, 2], shorts) | np.isin(table[:, 0], shorts)])] = True
+    for number, subject in enumerate(table[runs["first"], 0].tolist()):
+        if keys[subject] in full_of:
+            full = np.frombuffer(full_of[keys[subject]][0][1:], dtype=">u8")
+            runs["high"][number], runs["low"][number] = full[0], full[1]
+
+
+def _passes(new_key: np.ndarray, rows_again: np.ndarray) -> list[tuple[int, int]]:
+    """Stretches [begin, end) of the sorted runs, each starting at a new key, whose runs written again
+    hold about MERGE_ROWS rows at most (a single subject may hold more)."""
+    most = MERGE_ROWS
+    if not len(new_key):
+        return []
+    held = np.cumsum(rows_again)
+    bounds, begin = [], 0
+    while begin < len(new_key):
+        end = int(np.searchsorted(held, (held[begin - 1] if begin else 0) + most, side="right"))
+        end = max(end, begin + 1)
+        while end < len(new_key) and not new_key[end]:  # a subject's runs stay in one stretch
+            end += 1
+        bounds.append((begin, end))
+        begin = end
+    return bounds
+
+
+def _emptied(found: dict) -> Iterator[tuple]:
+    """The items of `found`, each dropped from it as it is taken (what they become replaces them)."""
+    while found:
+        yield found.popitem()
 
 
 _caches: dict[tuple, dict[str, tuple[bytes, str, str]]] = {}  # by the prefixes' items
@@ -317,8 +384,9 @@ def _terms(texts: tuple[str, ...] | list[str], prefixes: dict[str, str]) -> list
     cache = _caches.setdefault(tuple(prefixes.items()), {})
     new = [text for text in dict.fromkeys(texts) if text not in cache]
     if new:
-        if len(cache) + len(new) > _CACHE_LIMIT:
+        if len(cache) + len(new) > _CACHE_LIMIT:  # forget them all, and make the document's again
             cache.clear()
+            new = list(dict.fromkeys(texts))
         namespaces = tuple(prefixes.values())
         hashed: list[str] = []
         plain = {text: _plain_layout(text, namespaces, hashed) for text in new}

@@ -130,21 +130,3 @@ def test_speed_cache_follows_its_inputs_and_survives_a_broken_file(monkeypatch, 
     assert again == table
     segmenter = Segmenter(("甲乙丙丁戊己庚",))
     assert [t.text for t in segmenter.tokens("在甲乙丙丁戊己庚，ok 2024")][:3] == ["在", "甲乙丙丁戊己庚", "，"]
-
-
-def _turtle_order(build_dir: Path) -> str:
-    script = Path(__file__).resolve().parent.parent / "bench" / "turtle_order.py"
-    done = subprocess.run([sys.executable, str(script), str(build_dir)], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-# bench/turtle_order.py keys every term as Oxigraph's store does (issue 15: graph.ttl without the
-# store's dump): on a real build, its sorted triples must give graph.ttl's bytes
-def test_speed_bench_turtle_order_reproduces_the_stores_order_on_the_seeds(seed_build):
-    assert "the same bytes as graph.ttl: yes" in _turtle_order(seed_build[0])
-
-
-def test_speed_bench_turtle_order_reproduces_the_stores_order_on_corpus_reports(corpus_sample, rules_only, tmp_path):
-    build(corpus_sample, tmp_path, extractor=rules_only, html=False)
-    assert "the same bytes as graph.ttl: yes" in _turtle_order(tmp_path)

@@ -115,7 +115,8 @@ def test_turtle_an_empty_graph_is_an_empty_file(tmp_path):
     assert _from_parts([], tmp_path) == _from_store([], tmp_path)[0] == b""
 
 
-def test_turtle_seed_build_writes_graph_ttl_from_its_documents(seed_paths, extractor, tmp_path):
+def test_turtle_seed_build_writes_graph_ttl_from_its_documents(seed_paths, extractor, tmp_path, monkeypatch):
+    monkeypatch.setattr(turtle, "MERGE_ROWS", 40)  # the merged subjects' triples held a few at a time
     result = build(seed_paths, tmp_path / "out", extractor=extractor, html=False)
     assert result.turtle_source == "documents"
     with store.opened(tmp_path / "out" / "store", read_only=True) as built:  # linked already, as graph.ttl
@@ -132,3 +133,19 @@ def test_turtle_nquads_keep_their_bytes_and_give_their_triples():
         quads.add(triple)
     assert quads.text() == (f'<{KG}a> <{LABEL}> "a" <{KG}doc/d> .\n<{KG}b> <{LABEL}> "b" <{KG}doc/d> .\n')
     assert len(quads.triples()) == 2
+
+
+def test_turtle_terms_remembered_or_forgotten_give_the_same_part(seed_build, monkeypatch):
+    """A process remembers terms up to a limit, then forgets them all: a document's part is the
+    same bytes whatever the process remembered."""
+    shards = sorted((seed_build[0] / "shards").glob("*.nq"))
+    documents = [[tuple(line[:line.rindex(" <")].split(" ", 2)) for line in shard.read_text(encoding="utf-8").splitlines()]
+                 for shard in shards]
+    turtle._caches.clear()
+    remembered = [turtle.document_part(triples, turtle_prefixes()) for triples in documents]
+    monkeypatch.setattr(turtle, "_CACHE_LIMIT", 50)
+    turtle._caches.clear()
+    forgetting = [turtle.document_part(triples, turtle_prefixes()) for triples in documents]
+    assert len(turtle._caches[tuple(turtle_prefixes().items())]) < 2000  # it did forget
+    assert forgetting == remembered
+    assert all(part.statements and not part.unsupported for part in remembered)
