@@ -263,8 +263,8 @@ def build(
             with store.opened(new_store) as built:  # opened once: each opening costs as much as the counts
                 links = linking.link_short_names(built)  # across reports: 恒信 in one, 芜湖恒信…有限公司 (恒信) in another
                 mark("linked", time.time())
-                # The counts read the store while Oxigraph writes graph.ttl from it, both without the
-                # GIL: after the last document, only the longer of the two is waited for.
+                # The counts read the store (Oxigraph, without the GIL) while graph.ttl is written:
+                # after the last document, only the longer of the two is waited for.
                 with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-counts") as counter:
                     counting = counter.submit(_build_counts, built)
                     _write_views(out, built, result, html, commit, turtle_writer, links)
