@@ -103,17 +103,10 @@ def document_part(triples: Iterable[tuple[str, str, str]], prefixes: dict[str, s
         return TurtlePart(unsupported="a term written with a line break")
     verbs = [info[2] for info in infos]
     subjects, predicates, objects = table[:, 0].tolist(), table[:, 1].tolist(), table[:, 2].tolist()
-    new_subject = np.concatenate(([True], table[1:, 0] != table[:-1, 0])) if len(table) else np.zeros(0, dtype=bool)
-    new_predicate = new_subject | np.concatenate(([True], table[1:, 1] != table[:-1, 1])) if len(table) else new_subject
-    ends = np.flatnonzero(np.concatenate((new_subject[1:], [True]))).tolist() if len(table) else []
-    # each triple as the statement writes it: the subject and its first predicate, a next
-    # predicate, or one more object of the same predicate
-    words = [pieces[s] + " " + verbs[p] + " " + pieces[o] if first
-             else (" ;\n\t" + verbs[p] + " " + pieces[o] if next_predicate else " , " + pieces[o])
-             for s, p, o, first, next_predicate in zip(subjects, predicates, objects, new_subject.tolist(), new_predicate.tolist())]
     statements, start = [], 0
-    for end in ends:
-        statements.append(("".join(words[start:end + 1]) + " .\n").encode("utf-8"))
+    for end in np.flatnonzero(np.concatenate((table[1:, 0] != table[:-1, 0], [True]))).tolist() if len(table) else ():
+        pairs = [(verbs[p], pieces[o], p) for p, o in zip(predicates[start:end + 1], objects[start:end + 1])]
+        statements.append(_statement(pieces[subjects[start]], pairs).encode("utf-8"))
         start = end + 1
     return TurtlePart(
         keys=b"".join(keys), key_ends=np.cumsum(np.fromiter(map(len, keys), dtype=np.int32, count=len(keys)), dtype=np.int32).tobytes(),
@@ -428,13 +421,11 @@ def _plain_layout(text: str, namespaces: tuple[str, ...], hashed: list[str]) -> 
     if _UNUSUAL.search(value):
         return None
     if not suffix:
-        return ((b"\x10", _inline(value)) if _small(value) else (b"\x11", _hashed(value, hashed))), text
+        return _literal_layout(value, "", _XSD + "string", hashed), text
     if suffix.startswith("@"):
-        language = suffix[1:]
-        kind = 20 + (0 if _small(value) else 2) + (0 if _small(language) else 1)
-        return (bytes([kind]), _inline_or_hashed(language, hashed), _inline_or_hashed(value, hashed)), text
+        return _literal_layout(value, suffix[1:], "", hashed), text
     if suffix == f"^^<{_XSD}integer>" and value.isascii() and value.isdigit() and int(value) < 1 << 63:
-        return (b"\x20", int(value).to_bytes(8, "big", signed=True)), str(int(value))
+        return _literal_layout(value, "", _XSD + "integer", hashed), str(int(value))
     return None
 
 
@@ -473,28 +464,32 @@ def _layout(term, hashed: list[str]) -> tuple:
     if isinstance(term, ox.NamedNode):
         hashed.append(term.value)
         return (b"\x01", term.value)
-    value, datatype = term.value, term.datatype.value
-    if term.language:
-        kind = 20 + (0 if _small(value) else 2) + (0 if _small(term.language) else 1)
-        return (bytes([kind]), _inline_or_hashed(term.language, hashed), _inline_or_hashed(value, hashed))
+    return _literal_layout(term.value, term.language or "", term.datatype.value, hashed)
+
+
+def _literal_layout(value: str, language: str, datatype: str, hashed: list[str]) -> tuple:
+    """A literal's key, from its value and its language or datatype (see the module's docstring)."""
+    if language:
+        kind = 20 + (0 if _small(value) else 2) + (0 if _small(language) else 1)
+        return (bytes([kind]), _inline_or_hashed(language, hashed), _inline_or_hashed(value, hashed))
     if datatype == _XSD + "string":
         return (b"\x10", _inline(value)) if _small(value) else (b"\x11", _hashed(value, hashed))
     if datatype == _XSD + "integer":
         number = int(value)
         if not -(1 << 63) <= number < 1 << 63:
-            raise UnsupportedTerm(f"no place in Oxigraph's order known for {term!r}")
+            raise UnsupportedTerm(f"no place in Oxigraph's order known for the integer {value}")
         return (b"\x20", number.to_bytes(8, "big", signed=True))
     if datatype == _XSD + "decimal":
         scaled = Decimal(value).scaleb(18)
         if scaled != scaled.to_integral_value() or not -(1 << 127) <= int(scaled) < 1 << 127:
-            raise UnsupportedTerm(f"no place in Oxigraph's order known for {term!r}")
+            raise UnsupportedTerm(f"no place in Oxigraph's order known for the decimal {value}")
         return (b"\x21", int(scaled).to_bytes(16, "big", signed=True))
     if datatype == _XSD + "date":
         return (b"\x24", value.encode("ascii"))
     if datatype == _XSD + "gYear":
         return (b"\x26", value.encode("ascii"))
     if datatype.startswith(_XSD) or datatype.startswith("http://www.w3.org/1999/02/22-rdf-syntax-ns#"):
-        raise UnsupportedTerm(f"no place in Oxigraph's order known for {term!r}")
+        raise UnsupportedTerm(f"no place in Oxigraph's order known for the datatype {datatype}")
     hashed.append(datatype)
     return (b"\x18" if _small(value) else b"\x19", datatype, _inline_or_hashed(value, hashed))
 
