@@ -29,7 +29,7 @@ CUE_SECTIONS = (
     "publishing_verb", "counted_thing", "rank_opener", "place_in_brand", "function_char", "doc_title",
     "quote_joiner", "final_joiner", "after_prefix", "negation", "short_water_head", "school_head",
     "built_marker", "brand_not_first", "brand_not_last", "city_own_opener", "capacity_start", "place_char",
-    "not_item_ending", "investment_opener", "threshold",
+    "not_item_ending", "investment_opener", "threshold", "common_word_tag",
 )
 # reports.txt: what a report's heading and its sentences' tense are read from (kg/reports.py)
 REPORT_SECTIONS = ("report_kind", "plan_heading", "review_heading", "far_heading", "done", "planned", "negation")
@@ -150,6 +150,7 @@ class Knowledge:
     investment_openers: tuple[str, ...] = ()  # 总投资: a clause continuing the one before with its investment
     thresholds: tuple[str, ...] = ()  # 以上: an amount that is a threshold
     relative_openers: tuple[str, ...] = ()  # 市, 县: 市人民医院 is the report's own city's
+    common_word_tags: frozenset[str] = field(default=frozenset())  # n, ns: jieba's tags of words that are no brand (储能, 东北)
     # reports.txt: a report's kind, its year's headings and its sentences' tense (see the file's header)
     report_kinds: tuple[str, ...] = ()  # 政府工作报告, 发展综述 (longest first)
     plan_headings: tuple[str, ...] = ()  # 工作安排: 二、2023年工作安排 names the year planned for
@@ -474,6 +475,7 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         rules=rules,
         publishing_verbs=tuple(cues["publishing_verb"]),
         counted_things=tuple(cues["counted_thing"]),
+        common_word_tags=frozenset(cues["common_word_tag"]),
         rank_openers=tuple(cues["rank_opener"]),
         place_in_brand=tuple(cues["place_in_brand"]),
         function_chars=frozenset(cues["function_char"]),

@@ -87,7 +87,8 @@ def test_reports_sentence_tense_only_where_plain(knowledge, words, tense):
 def test_reports_each_fact_takes_the_tense_of_its_own_clause(extractor):
     """One sentence reports one project done and another begun: only the first is dated done; a
     planned word dates what follows it; a fact the gazetteer states has no tense."""
-    doc = Document("t.txt", "大同市2023年政府工作报告\n去年，云冈区平旺乡文化中心项目建成投用，新荣区光伏产业园项目开工建设。"
+    # the file name names the report's place: a project is never placed in the report's own place
+    doc = Document("大同市-2023.txt", "大同市2023年政府工作报告\n去年，云冈区平旺乡文化中心项目建成投用，新荣区光伏产业园项目开工建设。"
                             "今年将推进左云县恒达新材料有限公司扩建项目。")
     tenses = {(f.head, f.basis): f.tense for f in dated(extractor.extract(doc), extractor.segmenter, extractor.knowledge).facts}
     assert tenses[("云冈区平旺乡文化中心项目", "text")] == "done"

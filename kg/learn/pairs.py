@@ -206,6 +206,14 @@ class PairClassifier:
             key = (c.head.text if c.head else subject, c.relation, c.tail.text)
             if key not in best or p > best[key][0]:
                 best[key] = (p, c)
+        # A program is somebody's: one the classifier gives to no one is the report's own place's (the
+        # subject implements 2,707 of the 2,996 programs of the corpus gold; cross-validated, relation
+        # F1 0.579 → 0.584)
+        given = {tail for _, relation, tail in best if relation == "implements"}
+        for p, c in scored:
+            if c.relation == "implements" and c.head is None and subject and c.tail.text not in given:
+                given.add(c.tail.text)
+                best[(subject, "implements", c.tail.text)] = (p, c)
         out = []
         for (head, rel, tail), (_, c) in sorted(best.items(), key=lambda item: item[1][1].sentence.index):
             head_type = c.head.type if c.head else "Place"
