@@ -215,12 +215,15 @@ def test_learn_cli_eval_cv_refuses_a_prediction_folder(tmp_path):
 
 def test_learn_every_program_of_a_report_is_somebodys(extractor, seed_docs):
     # the classifier leaves some programs to no one (专精特新, 十五五 in the first seed); the report's
-    # own place implements them
+    # own place implements them, under a rule id of their own
+    unclaimed = set()
     for doc in seed_docs:
         extraction = extractor.extract(doc)
         programs = {m.text for m in extraction.mentions if m.type == "Program"}
         implemented = {f.tail for f in extraction.facts if f.relation == "implements"}
         assert programs and programs <= implemented, doc.id
+        unclaimed |= {f.tail for f in extraction.facts if f.rule == "learned.pairs.implements.unclaimed"}
+    assert {"专精特新", "十五五"} <= unclaimed
 
 
 @needs_gold

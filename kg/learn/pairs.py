@@ -28,6 +28,7 @@ ACTORS = {"locatedIn": ("Company", "Project", "Place", "Organization"), "operate
           "implements": ("Place", "Organization", "Company")}
 TARGETS = {"locatedIn": "Place", "operatedBy": "Company", "implements": "Program"}
 RULES = {"locatedIn": "learned.pairs.located_in", "operatedBy": "learned.pairs.operated_by", "implements": "learned.pairs.implements"}
+UNCLAIMED = "learned.pairs.implements.unclaimed"  # a program the classifier gives to no one, left to the subject
 TRAINING = {"c1": 0.05, "c2": 0.01, "max_iterations": 200}
 _PUNCT = "，、；：。（）“”"
 THRESHOLD = 0.5
@@ -210,12 +211,15 @@ class PairClassifier:
         # subject implements 2,707 of the 2,996 programs of the corpus gold; cross-validated, relation
         # F1 0.579 → 0.584)
         given = {tail for _, relation, tail in best if relation == "implements"}
+        unclaimed = set()
         for p, c in scored:
             if c.relation == "implements" and c.head is None and subject and c.tail.text not in given:
                 given.add(c.tail.text)
+                unclaimed.add((subject, "implements", c.tail.text))
                 best[(subject, "implements", c.tail.text)] = (p, c)
         out = []
-        for (head, rel, tail), (_, c) in sorted(best.items(), key=lambda item: item[1][1].sentence.index):
+        for key, (_, c) in sorted(best.items(), key=lambda item: item[1][1].sentence.index):
+            head, rel, tail = key
             head_type = c.head.type if c.head else "Place"
-            out.append(Fact(head, head_type, rel, tail, c.tail.type, c.sentence.index, RULES[rel]))
+            out.append(Fact(head, head_type, rel, tail, c.tail.type, c.sentence.index, UNCLAIMED if key in unclaimed else RULES[rel]))
         return out
