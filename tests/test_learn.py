@@ -13,7 +13,9 @@ from kg.documents import read_document
 from kg.errors import KnowledgeError
 from kg.evaluate import score_documents
 from kg.learn.gold import Span, load_gold, place_names
-from kg.learn.model import DEFAULT_MODEL, FILES, LearnedModel, merge, trimmed
+from kg.learn.model import DEFAULT_MODEL, FILES, LearnedModel, _no_place_of_it, merge, trimmed
+from kg.learn.pairs import OTHER_IMPLEMENTER, Candidate, _weighed
+from kg.model import Mention, Sentence
 from kg.learn.tagger import labels_for, spans_of
 from kg.learn.train import prepare, train_model
 
@@ -236,3 +238,36 @@ def test_learn_nothing_is_placed_in_the_report_s_own_place_or_above_it(extractor
     placed = [f for f in extraction.facts if f.relation == "locatedIn" and f.basis == "text"]
     assert placed, "the report still places its districts and parks"
     assert not [f for f in placed if f.tail in home]
+
+
+@pytest.mark.parametrize("text, head, head_type, tail, tail_at, code, expected", [
+    # corpus names: a name written inside another, away from its start, unknown to the gazetteer
+    ("小白河防凌应急分洪工程", "小白河防凌应急分洪工程", "Project", "白河", 1, "", True),
+    # inside a place's name, even a division is no place of it
+    ("环巢湖生态示范区", "环巢湖生态示范区", "Place", "巢湖", 1, "340181", True),
+    # a division inside a project's name, and a place at the start of a name, stay the classifier's
+    ("国道339昔阳县城过境段改线", "国道339昔阳县城过境段改线", "Project", "昔阳县", 5, "140724", False),
+    ("长兴岛", "长兴岛", "Place", "长兴", 0, "", False),
+    # a place written right before another (the guide's chain) stays; one written apart needs a code
+    ("平源街道安康里社区", "安康里社区", "Place", "平源街道", 0, "", False),
+    ("安康里社区位于平源街道", "安康里社区", "Place", "平源街道", 7, "", True),
+    ("沙市区位于荆州市", "沙市区", "Place", "荆州市", 5, "421000", False),
+])
+def test_learn_a_place_written_where_it_cannot_hold_the_name_is_not_its_place(text, head, head_type, tail, tail_at, code, expected):
+    assert text[tail_at:tail_at + len(tail)] == tail
+    head_at = text.index(head)
+    c = Candidate(Mention(head_at, head_at + len(head), head, head_type), "locatedIn",
+                  Mention(tail_at, tail_at + len(tail), tail, "Place", code=code), Sentence(0, 0, len(text), text))
+    assert _no_place_of_it(c) == expected
+
+
+def test_learn_another_implementer_than_the_report_s_place_needs_a_surer_reading():
+    text = "宾阳县创建自治区新型城镇化示范县。"
+    sentence = Sentence(0, 0, len(text), text)
+    county, program = Mention(0, 3, "宾阳县", "Place", code="450126"), Mention(5, 16, "自治区新型城镇化示范县", "Program")
+    by_county, by_subject = Candidate(county, "implements", program, sentence), Candidate(None, "implements", program, sentence)
+    assert OTHER_IMPLEMENTER > 0.5
+    assert _weighed(OTHER_IMPLEMENTER - 0.05, by_county) == 0.0
+    assert _weighed(OTHER_IMPLEMENTER + 0.05, by_county) == OTHER_IMPLEMENTER + 0.05
+    assert _weighed(0.6, by_subject) == 0.6
+    assert _weighed(0.6, Candidate(program, "locatedIn", county, sentence)) == 0.6

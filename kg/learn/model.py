@@ -124,7 +124,8 @@ class LearnedModel:
         links the rules take from the gazetteer or the subject (which are not readings of the text)."""
         pairs, features = features_of(text, mentions, sentences, bool(subject), rule_facts, trigger_words(knowledge))
         home = _home_places(subject, knowledge)
-        kept = [i for i, c in enumerate(pairs) if not _gazetteer_decides(c, knowledge) and not _at_home(c, home)]
+        kept = [i for i, c in enumerate(pairs)
+                if not _gazetteer_decides(c, knowledge) and not _at_home(c, home) and not _no_place_of_it(c)]
         pairs, features = [pairs[i] for i in kept], [features[i] for i in kept]
         learned = self.pairs.facts(pairs, features, subject[0] if subject else "")
         return learned + [f for f in rule_facts if f.relation == "investment" or f.basis != "text"]
@@ -147,6 +148,25 @@ def _at_home(c: Candidate, home: frozenset[str]) -> bool:
         return False
     tail = c.tail
     return tail.text in home or tail.canonical in home or bool(tail.code) and tail.code in home
+
+
+def _no_place_of_it(c: Candidate) -> bool:
+    """Is the candidate's place surely not where its name lies? A name written inside another, away
+    from its start, is no place of it when the gazetteer does not know it (白河 in 小白河防凌应急分洪工程,
+    杭州 read without a code in 包头稀土研究院杭州分院), nor ever of a place (巢湖 in 环巢湖生态示范区);
+    and a place lies in another place written apart from it only when the gazetteer knows that one
+    (not in a river or a park; written right before it, 平源街道安康里社区, the chain is the text's).
+    Cross-validated, the classifier's facts of these kinds were right 5 times in 58 (relation F1
+    0.592 → 0.596, locatedIn 0.365 → 0.379)."""
+    if c.relation != "locatedIn" or c.head is None:
+        return False
+    head, tail = c.head, c.tail
+    inside = head.start <= tail.start and tail.end <= head.end
+    if inside and tail.start > head.start:
+        return head.type == "Place" or not tail.code
+    if not inside and head.type == "Place" and tail.end != head.start:
+        return not tail.code
+    return False
 
 
 def _gazetteer_decides(c: Candidate, knowledge: Knowledge) -> bool:
