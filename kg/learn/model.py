@@ -184,12 +184,12 @@ def _gazetteer_decides(c: Candidate, knowledge: Knowledge) -> bool:
 def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Knowledge) -> list[Mention]:
     """The merge policy: the outer tagger decides which names there are and their types; a name
     inside a name stands when a rule found it too, when it is a division the gazetteer knows, or
-    when it is an enterprise heading a project's name and no common word (cross-validated, the inner tagger's other
-    names are right one time in four); the start of a project's name that an institution's or an
-    enterprise's head word closes is a name too (`_headed_prefixes`), and so is the quoted start of
-    a program's name (`_quoted_starts`). Where a rule found the same
-    name with the same type, the rule's mention stands (it knows the division code, the subtype and the full name a short name
-    stands for)."""
+    when it is an enterprise heading a project's name and no common word (cross-validated, the
+    inner tagger's other names are right one time in four); the start of a project's name that an
+    institution's or an enterprise's head word closes is a name too (`_headed_prefixes`), and so is
+    the quoted start of a program's name (`_quoted_starts`). Where a rule found the same name with
+    the same type, the rule's mention stands (it knows the division code, the subtype and the full
+    name a short name stands for)."""
     by_span = {(m.start, m.end, m.type): m for m in rules}
     coded = {m.text: m for m in rules if m.code}  # the divisions the rules settled in this document
     inner = [s for s in inner if _inner_name_stands(s, text, outer, by_span, knowledge)]
@@ -252,7 +252,7 @@ def _inner_name_stands(span: Span, text: str, outer: list[Span], rules: dict, kn
     if span.type == "Company":
         # a word jieba's dictionary knows as a common noun, a place, a verb… is rarely an enterprise's
         # short name (储能, 东北): cross-validated, 34 of the 41 the inner tagger read were not the gold's
-        # (Company F1 0.501 → 0.509, relation F1 0.591 → 0.593)
+        # (Company F1 0.501 → 0.509, relation F1 0.591 → 0.592)
         return any(o.start == span.start and o.type == "Project" for o in outer) and word_tag(name) not in knowledge.common_word_tags
     return False
 

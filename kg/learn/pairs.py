@@ -216,7 +216,9 @@ class PairClassifier:
         return score < _SURELY_NO
 
     def facts(self, pairs: list[Candidate], features: list[list[str]], subject: str) -> list[Fact]:
-        """One fact per relation between two names that some pair of theirs states."""
+        """One fact per relation between two names that some pair of theirs states; another
+        implementer than the subject needs OTHER_IMPLEMENTER, and a program no one is given
+        becomes the subject's."""
         scored = [(_weighed(self.probability(f), c), c) for c, f in zip(pairs, features)]
         # A thing lies in one place as a sentence states it: of a name's places, the likeliest stands.
         place = {}
