@@ -135,8 +135,7 @@ def _home_places(subject: tuple[str, ...], knowledge: Knowledge) -> frozenset[st
     """The report's own place and the divisions that hold it, by name, short name and code."""
     if not subject:
         return frozenset()
-    divisions = knowledge.by_name.get(subject[0], ())
-    chain = knowledge.chain(divisions[0].code) if divisions else []
+    chain = knowledge.chain(home_of(subject, knowledge))
     return frozenset((subject[0], *(d.name for d in chain), *(d.short for d in chain if d.short), *(d.code for d in chain)))
 
 
