@@ -50,6 +50,36 @@ def test_crf_features_found_as_rows_are_the_string_features_character_by_charact
     assert checked > 1_000_000
 
 
+def test_crf_word_codes_kept_across_reports_are_the_codes_of_a_fresh_index(extractor, sample, monkeypatch):
+    """The model's index keeps its words' codes from report to report; kept, dropped when full, or
+    never seen, they give each report the rows a new index gives it."""
+    import kg.learn.compiled as compiled
+    monkeypatch.setattr(compiled, "WORD_CACHE", 4000)  # smaller than two reports' words: it empties on the way
+    model = extractor.model
+    shared = FeatureIndex(model.index.attributes, model.lexicon)
+    cleared = 0
+    for text, reading, home in _readings(extractor, sample):
+        before = len(shared._word_cache)
+        kept = shared.incidence(text, reading.tokens, reading.mentions, home)
+        cleared += len(shared._word_cache) < before
+        fresh = FeatureIndex(model.index.attributes, model.lexicon).incidence(text, reading.tokens, reading.mentions, home)
+        assert all(np.array_equal(a, b) for a, b in zip(kept, fresh))
+    assert cleared >= 2
+
+
+def test_crf_token_features_of_tokens_with_gaps_between_them_are_the_string_features(extractor, seed_paths):
+    """Tokens that do not follow each other (not the segmenter's) are placed by their own offsets."""
+    model = extractor.model
+    text, reading, home = next(_readings(extractor, seed_paths[:1]))
+    tokens = [t for i, t in enumerate(reading.tokens) if i % 3]
+    strings = character_features(text, tokens, reading.mentions, model.lexicon, home)
+    index = FeatureIndex({f for features in strings for f in features}, model.lexicon)
+    positions, rows = index.incidence(text, tokens, reading.mentions, home)
+    found = Counter(zip(positions.tolist(), (index.attributes[r] for r in rows.tolist())))
+    assert found == Counter((i, f) for i, features in enumerate(strings) for f in features)
+    assert sum(1 for features in strings for f in features if f.startswith("w=")) > 1000
+
+
 def test_crf_tags_are_crfsuites_own_on_every_sentence_and_name(extractor, sample):
     model = extractor.model
     outer_crfsuite, inner_crfsuite = pycrfsuite.Tagger(), pycrfsuite.Tagger()

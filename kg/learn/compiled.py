@@ -28,6 +28,9 @@ WORDS = ("w", "w-1", "w-2", "w+1", "w+2")
 WORD_PAIRS = ("w-1|w", "w|w+1")
 SPANS = ("hin", "li", "rI")  # features of the characters inside a head word, a listed name, a rule's mention
 _PAD = 2
+_TAG_BITS = 10  # a word's code: its vocabulary id, then its tag id in the low bits
+_TAG_MASK = (1 << _TAG_BITS) - 1
+WORD_CACHE = 100_000  # words whose codes a process keeps (about 15 MB)
 _BITS = 21  # a code point fits in 21 bits: three characters make one 63-bit key
 _BASE = 0x9E3779B97F4A7C15  # an odd multiplier: the substrings' polynomial hashes modulo 2^64
 _UNBASE = pow(_BASE, -1, 1 << 64)
@@ -130,6 +133,9 @@ class FeatureIndex:
                 tag = value[1:] if template == "wp" else value
                 kinds[template][(value[0] if template == "wp" else "", tags.setdefault(tag, len(tags) + 1))] = i
         self._tags = tags
+        if len(tags) > _TAG_MASK:
+            raise ValueError(f"{len(tags)} part-of-speech tags: more than a word code holds")
+        self._word_cache: dict[str, int] = {}
         self._tag_rows = {t: np.full(len(tags) + 1, self.empty, dtype=np.int64) for t in ("p-1", "p+1")}
         for t in ("p-1", "p+1"):
             for (_, tag), i in kinds[t].items():
@@ -146,14 +152,16 @@ class FeatureIndex:
         vocabulary, tags, empty = self._vocabulary, self._tags, self.empty
         count = len(tokens)
         words = list(map(_TEXT, tokens))
-        distinct = list(dict.fromkeys(words))  # a report repeats its words: look each up once
-        which = dict(zip(distinct, range(len(distinct))))
-        order = np.fromiter(map(which.__getitem__, words), dtype=np.int64, count=count)
-        ids = np.array([vocabulary.get(w, 0) for w in distinct], dtype=np.int64)[order]
-        tag_ids = np.array([tags.get(word_tag(w), 0) for w in distinct], dtype=np.int64)[order]
-        starts = np.fromiter(map(_START, tokens), dtype=np.int64, count=count)
-        ends = np.fromiter(map(_END, tokens), dtype=np.int64, count=count)
-        lengths = ends - starts
+        codes = self._word_codes(words)
+        ids, tag_ids = codes >> _TAG_BITS, codes & _TAG_MASK
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=count)
+        ends = np.cumsum(lengths) + tokens[0].start
+        if ends[-1] == tokens[-1].end:  # the segmenter's tokens follow each other: their ends add up
+            starts = ends - lengths
+        else:
+            starts = np.fromiter(map(_START, tokens), dtype=np.int64, count=count)
+            ends = np.fromiter(map(_END, tokens), dtype=np.int64, count=count)
+            lengths = ends - starts
         bos, eos = vocabulary.get(BOS, 0), vocabulary.get(EOS, 0)
         bos_tag, eos_tag = tags.get(word_tag(BOS), 0), tags.get(word_tag(EOS), 0)
         previous = np.concatenate(([bos], ids[:-1]))
@@ -194,6 +202,20 @@ class FeatureIndex:
         _emit(last, self._singles["w+2"][after], empty, parts)
         _emit(last, self._tag_rows["p+1"][following_tag], empty, parts)
         _look_up(ids * self._vocabulary_size + following, *self._pairs["w|w+1"], last, parts)
+
+    def _word_codes(self, words: list[str]) -> np.ndarray:
+        """Each word's vocabulary id and part-of-speech tag id, as id << _TAG_BITS | tag. Reports share
+        most of their words: each is looked up once per process (up to WORD_CACHE words)."""
+        cache = self._word_cache
+        distinct = dict.fromkeys(words)
+        missing = [w for w in distinct if w not in cache]
+        if len(cache) + len(missing) > WORD_CACHE:
+            cache.clear()
+            missing = list(distinct)
+        vocabulary, tags = self._vocabulary, self._tags
+        for w in missing:
+            cache[w] = vocabulary.get(w, 0) << _TAG_BITS | tags.get(word_tag(w), 0)
+        return np.fromiter(map(cache.__getitem__, words), dtype=np.int64, count=len(words))
 
     # --- quotation marks
 

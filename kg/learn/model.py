@@ -31,6 +31,7 @@ OUTER, INNER, PAIRS, META = "outer.crfsuite", "inner.crfsuite", "relations.crfsu
 FILES = (OUTER, INNER, PAIRS, META)
 _OPENING = frozenset("“‘「『《〈")
 _CLOSING = frozenset("”’」』》〉")
+_MARKS = _OPENING | _CLOSING
 
 
 def lexicon_for(knowledge: Knowledge) -> Lexicon:
@@ -122,11 +123,13 @@ class LearnedModel:
               knowledge: Knowledge) -> list[Fact]:
         """The relations the classifier finds among `mentions`, with the rules' investments and the
         links the rules take from the gazetteer or the subject (which are not readings of the text)."""
-        pairs, features = features_of(text, mentions, sentences, bool(subject), rule_facts, trigger_words(knowledge))
         home = _home_places(subject, knowledge)
-        kept = [i for i, c in enumerate(pairs)
-                if not _gazetteer_decides(c, knowledge) and not _at_home(c, home) and not _no_place_of_it(c)]
-        pairs, features = [pairs[i] for i in kept], [features[i] for i in kept]
+
+        def possible(c: Candidate) -> bool:
+            # decided before the classifier, so that the pairs it never weighs (a third) cost no features
+            return not (_gazetteer_decides(c, knowledge) or _at_home(c, home) or _no_place_of_it(c))
+
+        pairs, features = features_of(text, mentions, sentences, bool(subject), rule_facts, trigger_words(knowledge), possible)
         learned = self.pairs.facts(pairs, features, subject[0] if subject else "")
         return learned + [f for f in rule_facts if f.relation == "investment" or f.basis != "text"]
 
@@ -275,6 +278,9 @@ def _mention(text: str, span: Span, rule: str, knowledge: Knowledge, coded: dict
 def trimmed(text: str, span: Span) -> Span | None:
     """`span` without white space or a quotation mark left unpaired at its ends (“十四五 → 十四五)."""
     start, end = span.start, span.end
+    if (end - start >= 2 and _MARKS.isdisjoint(text[start:end]) and text[start] not in QUOTES
+            and not text[start].isspace() and not text[end - 1].isspace()):
+        return span  # most names: nothing to trim, and no quotation mark to take in
     while start < end and (text[start].isspace() or text[start] in _CLOSING or text[start] in _OPENING and not _closes(text, start, end)):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in _OPENING or text[end - 1] in _CLOSING and not _opens(text, start, end)):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,13 +145,17 @@ def _bucket(n: int) -> str:
 
 
 def features_of(text: str, mentions: list[Mention], sentences: tuple[Sentence, ...], has_subject: bool,
-                rule_facts: Iterable[Fact], triggers: dict[str, tuple[str, ...]]) -> tuple[list[Candidate], list[list[str]]]:
-    """The candidates of a document and each one's features; a rule fact about the subject has head ""."""
+                rule_facts: Iterable[Fact], triggers: dict[str, tuple[str, ...]],
+                possible: Callable[[Candidate], bool] | None = None) -> tuple[list[Candidate], list[list[str]]]:
+    """The candidates of a document (those `possible` allows, if given) and each one's features; a
+    rule fact about the subject has head ""."""
     facts = set()
     for fact in rule_facts:
         if fact.tail is not None:
             facts.add((fact.head if fact.rule != "subject.implements" else "", fact.relation, fact.tail))
     pairs = candidates(mentions, sentences, has_subject)
+    if possible is not None:
+        pairs = [c for c in pairs if possible(c)]
     by_sentence: dict[int, list[Mention]] = {}
     starts = [s.start for s in sentences]
     for m in mentions:
