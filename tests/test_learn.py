@@ -52,6 +52,19 @@ def _bounds(span):
     return span.start, span.end
 
 
+@pytest.mark.parametrize("text, name, expected", [
+    # corpus sentences: a bracket the name opens and does not close cuts it (the gold names 高新区 and 新市区)
+    ("高新区（新市区）获批自治区级金融创新合作示范区。", "高新区（新市区", "高新区"),
+    # brackets the name closes stay, and a name that opens with one is left as it is
+    ("经济技术开发区（头屯河区）风电装备及高端专用设备制造产业集群获评全国中小企业特色产业集群。", "经济技术开发区（头屯河区）", "经济技术开发区（头屯河区）"),
+    ("主动对接中国（上海）自由贸易试验区，率先复制推广其成功经验。", "中国（上海）自由贸易试验区", "中国（上海）自由贸易试验区"),
+    ("主动对接中国（上海）自由贸易试验区，率先复制推广其成功经验。", "国（上海", "国（上海"),
+])
+def test_learn_trimmed_cuts_a_name_at_a_bracket_it_leaves_open(text, name, expected):
+    start = text.index(name)
+    assert text[slice(*_bounds(trimmed(text, Span(start, start + len(name), "Place"))))] == expected
+
+
 def test_learn_trimmed_takes_in_the_other_mark_of_a_quote_the_name_closes_or_opens():
     text = "打造“老城区”文化中心，培育专精特新“小巨人”企业"
     closes = text.index("老城区")

