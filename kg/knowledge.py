@@ -29,7 +29,8 @@ CUE_SECTIONS = (
     "publishing_verb", "counted_thing", "rank_opener", "place_in_brand", "function_char", "doc_title",
     "quote_joiner", "final_joiner", "after_prefix", "negation", "short_water_head", "school_head",
     "built_marker", "brand_not_first", "brand_not_last", "city_own_opener", "capacity_start", "place_char",
-    "not_item_ending", "investment_opener", "threshold", "common_word_tag",
+    "not_item_ending", "investment_opener", "threshold", "common_word_tag", "place_in_project_end",
+    "not_place_end", "route_joiner",
 )
 # reports.txt: what a report's heading and its sentences' tense are read from (kg/reports.py)
 REPORT_SECTIONS = ("report_kind", "plan_heading", "review_heading", "far_heading", "done", "planned", "negation")
@@ -151,6 +152,9 @@ class Knowledge:
     thresholds: tuple[str, ...] = ()  # 以上: an amount that is a threshold
     relative_openers: tuple[str, ...] = ()  # 市, 县: 市人民医院 is the report's own city's
     common_word_tags: frozenset[str] = field(default=frozenset())  # n, ns: jieba's tags of words that are no brand (储能, 东北)
+    place_in_project_ends: tuple[str, ...] = ()  # 路, 村, 湾: a place inside a project's name the guide names
+    not_place_ends: tuple[str, ...] = ()  # 公路, 通道: a road built, not a place's name
+    route_joiners: frozenset[str] = field(default=frozenset())  # 至, —: a route runs from one place to another
     # reports.txt: a report's kind, its year's headings and its sentences' tense (see the file's header)
     report_kinds: tuple[str, ...] = ()  # 政府工作报告, 发展综述 (longest first)
     plan_headings: tuple[str, ...] = ()  # 工作安排: 二、2023年工作安排 names the year planned for
@@ -476,6 +480,9 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         publishing_verbs=tuple(cues["publishing_verb"]),
         counted_things=tuple(cues["counted_thing"]),
         common_word_tags=frozenset(cues["common_word_tag"]),
+        place_in_project_ends=tuple(cues["place_in_project_end"]),
+        not_place_ends=tuple(cues["not_place_end"]),
+        route_joiners=frozenset(cues["route_joiner"]),
         rank_openers=tuple(cues["rank_opener"]),
         place_in_brand=tuple(cues["place_in_brand"]),
         function_chars=frozenset(cues["function_char"]),

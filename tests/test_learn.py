@@ -52,6 +52,19 @@ def _bounds(span):
     return span.start, span.end
 
 
+@pytest.mark.parametrize("text, name, expected", [
+    # corpus sentences: a bracket the name opens and does not close cuts it (the gold names 高新区 and 新市区)
+    ("高新区（新市区）获批自治区级金融创新合作示范区。", "高新区（新市区", "高新区"),
+    # brackets the name closes stay, and a name that opens with one is left as it is
+    ("经济技术开发区（头屯河区）风电装备及高端专用设备制造产业集群获评全国中小企业特色产业集群。", "经济技术开发区（头屯河区）", "经济技术开发区（头屯河区）"),
+    ("主动对接中国（上海）自由贸易试验区，率先复制推广其成功经验。", "中国（上海）自由贸易试验区", "中国（上海）自由贸易试验区"),
+    ("主动对接中国（上海）自由贸易试验区，率先复制推广其成功经验。", "国（上海", "国（上海"),
+])
+def test_learn_trimmed_cuts_a_name_at_a_bracket_it_leaves_open(text, name, expected):
+    start = text.index(name)
+    assert text[slice(*_bounds(trimmed(text, Span(start, start + len(name), "Place"))))] == expected
+
+
 def test_learn_trimmed_takes_in_the_other_mark_of_a_quote_the_name_closes_or_opens():
     text = "打造“老城区”文化中心，培育专精特新“小巨人”企业"
     closes = text.index("老城区")
@@ -161,6 +174,47 @@ def test_learn_merge_keeps_an_enterprise_heading_a_project_but_not_a_common_word
     found = {(m.text, m.type, m.rule) for m in merge(text, outer, inner, [], knowledge)}
     assert (project, "Project", "learned.outer") in found
     assert ((brand, "Company", "learned.inner") in found) == kept
+
+
+@pytest.mark.parametrize("text, project, place, kept", [
+    # corpus sentences: the gold names the road, the place a route runs from and the village written
+    # inside the project's name, which the gazetteer does not know
+    ("完成南新道、友谊路拓宽等道路改造工程。", "友谊路拓宽", "友谊路", True),
+    ("重点推进大塘至渠黎二级路、思陇至那桐二级路等项目。", "思陇至那桐二级路", "思陇", True),
+    ("加快西上庄综合管网工程进度。", "西上庄综合管网工程", "西上庄", True),
+    ("开工建设乌塔沟综合整治工程。", "乌塔沟综合整治工程", "乌塔沟", True),
+    # a railway built is no place, nor a place of two characters, nor a project's whole name
+    ("市郊铁路璧铜线等建成开通。", "市郊铁路璧铜线", "市郊铁路", False),
+    ("启动北山污水处理厂建设。", "北山污水处理厂", "北山", False),
+    ("南马路、哈双南路竣工通车。", "哈双南路", "哈双南路", False),
+])
+def test_learn_merge_keeps_a_road_or_village_or_route_end_inside_a_project_name(knowledge, text, project, place, kept):
+    start = text.index(project)
+    outer = [Span(start, start + len(project), "Project")]
+    inner = [Span(start + project.index(place), start + project.index(place) + len(place), "Place")]
+    found = {(m.text, m.type, m.rule) for m in merge(text, outer, inner, [], knowledge)}
+    assert (project, "Project", "learned.outer") in found
+    assert ((place, "Place", "learned.inner") in found) == kept
+    assert (place not in knowledge.by_name and place not in knowledge.by_short)  # the gazetteer's would stand anyway
+
+
+@pytest.mark.parametrize("text, holder, kind, place, kept", [
+    # corpus sentences: the gold names the city, the island and the university whole, not the place
+    # they start with (富锦 and 沈阳 are divisions the gazetteer knows)
+    ("支持富锦市、桦南县重点打造玉米精深加工、食药健康产业集群。", "富锦市", "Place", "富锦", False),
+    ("金普新区、高新区、长兴岛、花园口、旅顺开发区等配置资源要素能力和效率持续提升。", "长兴岛", "Place", "长兴", False),
+    ("推动沈阳航空航天大学、苏州大学等研发机构落地见效。", "沈阳航空航天大学", "Organization", "沈阳", False),
+    # a county heading a zone's own name stands (the gold names both), as does a division in a project's name
+    ("支持吴江汾湖高新区、常熟高新区升格为国家高新区。", "吴江汾湖高新区", "Place", "吴江", True),
+    ("建设交城140万千瓦抽水蓄能电站等项目，逐步提升新能源消纳能力。", "交城140万千瓦抽水蓄能电站", "Project", "交城", True),
+])
+def test_learn_merge_drops_a_place_that_is_only_part_of_a_name(knowledge, text, holder, kind, place, kept):
+    start = text.index(holder)
+    outer = [Span(start, start + len(holder), kind)]
+    inner = [Span(start, start + len(place), "Place")]
+    found = {(m.text, m.type) for m in merge(text, outer, inner, [], knowledge)}
+    assert (holder, kind) in found
+    assert ((place, "Place") in found) == kept
 
 
 @pytest.mark.parametrize("text, name, kind, expected", [
