@@ -210,6 +210,24 @@ def test_learn_merge_drops_a_place_named_works_brand_though_a_rule_read_it(knowl
     assert found == {("白濑水利枢纽", "Project")}
 
 
+@pytest.mark.parametrize("text, tagged, kind, ruled, expected", [
+    # corpus sentences: the tagger stops short of the head word a rule read the name to
+    ("加快推进江西国际经济技术合作公司、凤凰光学集团等股权多元化改革，", "江西国际", "Company", "江西国际经济技术合作公司", "江西国际经济技术合作公司"),
+    ("市中心医院、疾控中心和妇幼保健院前期工作基本完成；", "市中心", "Organization", "市中心医院", "市中心医院"),
+    # look-alikes: a project is left as the tagger marks it, and so is a name the rule's would run into
+    ("开工建设白濑水利枢纽工程。", "白濑水利枢纽", "Project", "白濑水利枢纽工程", "白濑水利枢纽"),
+    ("加快推进江西国际经济技术合作公司、凤凰光学集团等股权多元化改革，", "江西国际", "Company", "江西国际经济技术合作公司", None),
+])
+def test_learn_merge_completes_an_enterprise_or_institution_a_rule_read_further(knowledge, text, tagged, kind, ruled, expected):
+    start = text.index(tagged)
+    outer = [Span(start, start + len(tagged), kind)]
+    if expected is None:  # the tagger marks another name inside the rule's: it stays as it is
+        outer.append(Span(start + len(tagged) + 2, start + len(tagged) + 4, "Place"))
+    rules = [Mention(start, start + len(ruled), ruled, kind, rule=f"head.{kind.lower()}")]
+    found = {m.text for m in merge(text, outer, [], rules, knowledge) if m.type == kind}
+    assert found == {expected or tagged}
+
+
 @pytest.mark.parametrize("text, project, place, kept", [
     # corpus sentences: the gold names the road, the place a route runs from and the village written
     # inside the project's name, which the gazetteer does not know

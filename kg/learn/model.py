@@ -186,7 +186,9 @@ def _gazetteer_decides(c: Candidate, knowledge: Knowledge) -> bool:
 
 
 def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Knowledge) -> list[Mention]:
-    """The merge policy: the outer tagger decides which names there are and their types; a name
+    """The merge policy: the outer tagger decides which names there are and their types (an
+    enterprise's or an institution's name it stops short of a rule's head word is taken on to it:
+    `_completed`); a name
     inside a name stands when a rule found it too, when it is a division the gazetteer knows, or
     when it is an enterprise heading a project's name and no common word (cross-validated, the
     inner tagger's other names are right one time in four); the start of a project's name that an
@@ -200,6 +202,7 @@ def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Kno
     the subtype and the full name a short name stands for)."""
     by_span = {(m.start, m.end, m.type): m for m in rules}
     coded = {m.text: m for m in rules if m.code}  # the divisions the rules settled in this document
+    outer = _completed(outer, rules)
     holders = _holders(inner, outer)
     inner = [s for s, holder in zip(inner, holders) if _inner_name_stands(s, holder, text, by_span, knowledge)]
     candidates = ([(s, "learned.outer") for s in outer] + [(s, "learned.inner") for s in inner]
@@ -212,6 +215,30 @@ def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Kno
             continue
         out[key] = by_span.get(key) or _mention(text, span, rule, knowledge, coded)
     return sorted(out.values(), key=lambda m: (m.start, m.end, m.type))
+
+
+# The kinds of name the outer tagger may end short of the head word a rule read them to (分公司, 医院).
+COMPLETED_TYPES = ("Company", "Organization")
+
+
+def _completed(outer: list[Span], rules) -> list[Span]:
+    """The outer tagger's names, an enterprise's or an institution's taken on to the end of the
+    longest name of its type a rule read from the same start, when no other name of the tagger's
+    begins before that end: 江西国际 → 江西国际经济技术合作公司, 市中心 → 市中心医院 (cross-validated,
+    3 of the 3 so completed became the gold's)."""
+    longest: dict[tuple[int, str], int] = {}
+    for m in rules:
+        if m.type in COMPLETED_TYPES and m.end > longest.get((m.start, m.type), -1):
+            longest[(m.start, m.type)] = m.end
+    if not longest:
+        return outer
+    completed = []
+    for i, span in enumerate(outer):
+        end = longest.get((span.start, span.type), -1)
+        if span.end < end and (i + 1 == len(outer) or end <= outer[i + 1].start):
+            span = Span(span.start, end, span.type)
+        completed.append(span)
+    return completed
 
 
 # The kinds of name a project's name may start with and that a head word closes: the institution
