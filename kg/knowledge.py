@@ -30,7 +30,7 @@ CUE_SECTIONS = (
     "quote_joiner", "final_joiner", "after_prefix", "negation", "short_water_head", "school_head",
     "built_marker", "brand_not_first", "brand_not_last", "city_own_opener", "capacity_start", "place_char",
     "not_item_ending", "investment_opener", "threshold", "common_word_tag", "place_in_project_end",
-    "not_place_end", "route_joiner",
+    "not_place_end", "route_joiner", "facility_after_name",
 )
 # reports.txt: what a report's heading and its sentences' tense are read from (kg/reports.py)
 REPORT_SECTIONS = ("report_kind", "plan_heading", "review_heading", "far_heading", "done", "planned", "negation")
@@ -154,6 +154,7 @@ class Knowledge:
     common_word_tags: frozenset[str] = field(default=frozenset())  # n, ns: jieba's tags of words that are no brand (储能, 东北)
     place_in_project_ends: tuple[str, ...] = ()  # 路, 村, 湾: a place inside a project's name the guide names
     not_place_ends: tuple[str, ...] = ()  # 公路, 通道: a road built, not a place's name
+    facility_after_names: tuple[str, ...] = ()  # 大桥, 高速: after a name heading a project, it names a place
     route_joiners: frozenset[str] = field(default=frozenset())  # 至, —: a route runs from one place to another
     # reports.txt: a report's kind, its year's headings and its sentences' tense (see the file's header)
     report_kinds: tuple[str, ...] = ()  # 政府工作报告, 发展综述 (longest first)
@@ -482,6 +483,7 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         common_word_tags=frozenset(cues["common_word_tag"]),
         place_in_project_ends=tuple(cues["place_in_project_end"]),
         not_place_ends=tuple(cues["not_place_end"]),
+        facility_after_names=tuple(cues["facility_after_name"]),
         route_joiners=frozenset(cues["route_joiner"]),
         rank_openers=tuple(cues["rank_opener"]),
         place_in_brand=tuple(cues["place_in_brand"]),

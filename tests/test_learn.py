@@ -176,6 +176,58 @@ def test_learn_merge_keeps_an_enterprise_heading_a_project_but_not_a_common_word
     assert ((brand, "Company", "learned.inner") in found) == kept
 
 
+@pytest.mark.parametrize("text, project, brand, kept", [
+    # corpus sentences: a bridge, a line, a dam named after a place or a route's ends, the city's own
+    # institution, a number and an industry heading a project's name are no enterprises
+    ("启动建设金屿大桥、百崎大桥、金鲤大桥，做细东海通道前期。", "百崎大桥", "百崎", False),
+    ("加快润扬第二过江通道、宁扬、宁马城际等项目前期工作；", "宁马城际", "宁马", False),
+    ("市文化中心、广安大剧院等重大文化项目加快实施。", "市文化中心", "市文化", False),
+    ("推进中船钦州基地一期、30万吨级支航道等项目全面施工。", "30万吨级支航道", "30", False),
+    ("大力推进低碳智慧能源综合利用海棠湾示范区项目建设。", "低碳智慧能源综合利用海棠湾示范区项目", "低碳", False),
+    # look-alikes: an enterprise followed by a place, a route's facility not right after it, a line of
+    # trade, an institution's name that opens with an industry word
+    ("加快大唐攸县电厂建设，核准并开工新建华电常德电厂。", "华电常德电厂", "华电", True),
+    ("建成华能董家口长输热力管线和胶州湾海底天然气管线工程。", "华能董家口长输热力管线", "华能", True),
+    ("推动翼辰轨道交通装备智造、科林电气电力装备等项目早日开工。", "翼辰轨道交通装备智造", "翼辰", True),
+    ("加快国际商务区中心公园、香港中心、招商局中心等项目建设。", "招商局中心", "招商局", True),
+])
+def test_learn_merge_drops_an_enterprise_a_project_name_shows_to_be_none(knowledge, text, project, brand, kept):
+    start = text.index(project)
+    outer = [Span(start, start + len(project), "Project")]
+    inner = [Span(start, start + len(brand), "Company")]
+    found = {(m.text, m.type, m.rule) for m in merge(text, outer, inner, [], knowledge)}
+    assert (project, "Project", "learned.outer") in found
+    assert ((brand, "Company", "learned.inner") in found) == kept
+
+
+def test_learn_merge_drops_a_place_named_works_brand_though_a_rule_read_it(knowledge):
+    # corpus sentence: the rules read 白濑 as the brand heading 白濑水利枢纽; the dam is named after a place
+    text = "抓好白濑水利枢纽、马跳水库等项目，开工山美灌区节水改造工程。"
+    outer = [Span(2, 8, "Project")]
+    inner = [Span(2, 4, "Company")]
+    rules = [Mention(2, 4, "白濑", "Company", rule="brand.project")]
+    found = {(m.text, m.type) for m in merge(text, outer, inner, rules, knowledge)}
+    assert found == {("白濑水利枢纽", "Project")}
+
+
+@pytest.mark.parametrize("text, tagged, kind, ruled, expected", [
+    # corpus sentences: the tagger stops short of the head word a rule read the name to
+    ("加快推进江西国际经济技术合作公司、凤凰光学集团等股权多元化改革，", "江西国际", "Company", "江西国际经济技术合作公司", "江西国际经济技术合作公司"),
+    ("市中心医院、疾控中心和妇幼保健院前期工作基本完成；", "市中心", "Organization", "市中心医院", "市中心医院"),
+    # look-alikes: a project is left as the tagger marks it, and so is a name the rule's would run into
+    ("开工建设白濑水利枢纽工程。", "白濑水利枢纽", "Project", "白濑水利枢纽工程", "白濑水利枢纽"),
+    ("加快推进江西国际经济技术合作公司、凤凰光学集团等股权多元化改革，", "江西国际", "Company", "江西国际经济技术合作公司", None),
+])
+def test_learn_merge_completes_an_enterprise_or_institution_a_rule_read_further(knowledge, text, tagged, kind, ruled, expected):
+    start = text.index(tagged)
+    outer = [Span(start, start + len(tagged), kind)]
+    if expected is None:  # the tagger marks another name inside the rule's: it stays as it is
+        outer.append(Span(start + len(tagged) + 2, start + len(tagged) + 4, "Place"))
+    rules = [Mention(start, start + len(ruled), ruled, kind, rule=f"head.{kind.lower()}")]
+    found = {m.text for m in merge(text, outer, [], rules, knowledge) if m.type == kind}
+    assert found == {expected or tagged}
+
+
 @pytest.mark.parametrize("text, project, place, kept", [
     # corpus sentences: the gold names the road, the place a route runs from and the village written
     # inside the project's name, which the gazetteer does not know
