@@ -313,17 +313,13 @@ def _no_enterprise(span: Span, holder: Span, text: str, knowledge: Knowledge) ->
     The project is a road, a line, a bridge, a dam… named after a place or a route's two ends, and
     the name comes right before that word (百崎 in 百崎大桥, 宁马 in 宁马城际, 白濑 in 白濑水利枢纽:
     cues.txt [facility_after_name]); the name is the city's or the province's own (市文化 in
-    市文化中心, 省非 in 省非遗馆); a number (30 in 30万吨级支航道); or an industry (低碳 in
+    市文化中心, 省非 in 省非遗馆: [city_own_opener]); a number (30 in 30万吨级支航道); or an industry (低碳 in
     低碳智慧能源综合利用示范区, industry.txt). Cross-validated, none of the 39 such names was the gold's."""
     if holder.type != "Project" or holder.start != span.start:
         return False
     name = text[span.start:span.end]
     return (text.startswith(knowledge.facility_after_names, span.end, holder.end)
-            or name[0] in _OWN_LEVEL or name.isdigit() or name in knowledge.industry_words)
-
-
-# The first character of an institution's name that the city, the county or the province owns (市文化中心)
-_OWN_LEVEL = frozenset("市省县区")
+            or name.startswith(knowledge.city_own_openers) or name.isdigit() or name in knowledge.industry_words)
 
 
 # The longest a place's own name's head may be for the place read at its start to be no place of its
