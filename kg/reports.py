@@ -218,9 +218,18 @@ def clause_tense(text: str, tokens: Sequence[Token], at: int, knowledge: Knowled
     >>> clause_tense(text, tokens, 0, k), clause_tense(text, tokens, text.index("地铁"), k)
     ('done', None)
     """
+    return _clause_tense(tokens, _clause(text, at), knowledge)
+
+
+def _clause(text: str, at: int) -> tuple[int, int]:
+    """Where the clause of `text` holding position `at` starts and ends."""
     start = max(text.rfind(mark, 0, at) for mark in CLAUSE_MARKS) + 1
     ends = [i for i in (text.find(mark, at) for mark in CLAUSE_MARKS) if i >= 0]
-    end = min(ends) if ends else len(text)
+    return start, min(ends) if ends else len(text)
+
+
+def _clause_tense(tokens: Sequence[Token], clause: tuple[int, int], knowledge: Knowledge) -> str | None:
+    start, end = clause
     return _tense([(t.text, start <= t.start < end) for t in tokens], knowledge)
 
 
@@ -252,6 +261,7 @@ def dated(extraction: Extraction, segmenter: Segmenter, knowledge: Knowledge) ->
     ("done" or "planned", clause_tense); the others are left without."""
     sentences = {s.index: s for s in extraction.sentences}
     read: dict[int, tuple[str, list]] = {}  # sentence index → its text for matching and its tokens
+    tenses: dict[tuple, str | None] = {}  # (sentence index, clause) → its tense: a list's names share one
     facts = []
     for fact in extraction.facts:
         sentence = sentences.get(fact.sentence) if fact.basis == "text" else None
@@ -263,10 +273,11 @@ def dated(extraction: Extraction, segmenter: Segmenter, knowledge: Knowledge) ->
             read[fact.sentence] = (text, segmenter.tokens(text))
         text, tokens = read[fact.sentence]
         at = _where_stated(sentence.text, fact)
-        if at is None or len(text) != len(sentence.text):
-            tense = sentence_tense([t.text for t in tokens], knowledge)
-        else:
-            tense = clause_tense(text, tokens, at, knowledge)
+        clause = None if at is None or len(text) != len(sentence.text) else _clause(text, at)
+        key = (fact.sentence, clause)
+        if key not in tenses:
+            tenses[key] = sentence_tense([t.text for t in tokens], knowledge) if clause is None else _clause_tense(tokens, clause, knowledge)
+        tense = tenses[key]
         facts.append(dataclasses.replace(fact, tense=tense) if tense else fact)
     return dataclasses.replace(extraction, facts=tuple(facts))
 

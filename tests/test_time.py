@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg import build
+from kg.documents import read_document
 from kg.queries import query_text, run_query
 from kg.reports import clause_tense, read_report
 
@@ -126,3 +127,26 @@ def test_time_update_with_a_later_year_equals_a_clean_build(corpus, years_build,
     assert result.without_year == 0 and result.in_build == len(REPORTS)
     assert (updated / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
     assert _rows(updated, "new-in-report", name="晋城市", year=2023) == _rows(out, "new-in-report", name="晋城市", year=2023)
+
+
+def test_time_facts_of_one_clause_share_a_tense_read_once_as_each_alone(corpus, extractor):
+    """dated reads a clause's tense once for all its facts (a list of programs): the same tense as
+    reading each fact's clause on its own."""
+    from kg.reports import _where_stated, dated, sentence_tense
+    doc = read_document(corpus / REPORTS[1])
+    extraction = extractor.extract(doc)
+    sentences = {s.index: s for s in extraction.sentences}
+    shared = 0
+    clauses = set()
+    for fact in dated(extraction, extractor.segmenter, extractor.knowledge).facts:
+        sentence = sentences[fact.sentence].text if fact.basis == "text" else None
+        if sentence is None:
+            continue
+        tokens = extractor.segmenter.tokens(sentence)
+        at = _where_stated(sentence, fact)
+        alone = sentence_tense([t.text for t in tokens], extractor.knowledge) if at is None else clause_tense(sentence, tokens, at, extractor.knowledge)
+        assert fact.tense == alone, (fact, sentence)
+        key = (fact.sentence, sentence.rfind("，", 0, at or 0))
+        shared += key in clauses
+        clauses.add(key)
+    assert shared > 20  # facts that shared a clause with an earlier one
