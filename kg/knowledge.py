@@ -111,6 +111,7 @@ class Knowledge:
     policy_domains: frozenset[str] = field(default=frozenset())  # 行政管理, 财政: fields, not names
     doctrine_tails: tuple[str, ...] = ()  # 共识, 作风: numbered sayings, not programs
     extra_words: frozenset[str] = field(default=frozenset())  # 市域: kept whole by the segmenter
+    common_words: frozenset[str] = field(default=frozenset())  # 餐厨, 5G: words a tenth of the corpus reports use (mined/common_words.txt)
     name_initials: frozenset[str] = field(default=frozenset())  # 小, 上: open names, split off by jieba
     enterprise_actions: frozenset[str] = field(default=frozenset())  # 正在, 投产: what enterprises do
     directions: tuple[str, ...] = ()  # 南侧, 沿线: place + direction + name
@@ -282,6 +283,16 @@ def _words(path: Path) -> list[str]:
             raise KnowledgeError(f"{path}:{number}: this file has no sections, got {line[0]}")
         words += line
     return words
+
+
+def load_common_words(path: Path) -> frozenset[str]:
+    """mined/common_words.txt (tools/mine_lexicons.py): word, number of corpus reports holding it."""
+    words = set()
+    for number, (word, reports, *_) in _rows(path, 2):
+        if not reports.isdigit():
+            raise KnowledgeError(f"{path}:{number}: expected 'word<TAB>reports', got {word!r}, {reports!r}")
+        words.add(word)
+    return frozenset(words)
 
 
 def short_form(name: str) -> str:
@@ -460,6 +471,7 @@ def load_knowledge(data_dir: Path | str = DATA_DIR) -> Knowledge:
         policy_domains=frozenset(categories["policy_domain"]),
         doctrine_tails=tuple(categories["doctrine_tail"]),
         extra_words=frozenset(_words(data_dir / "words.txt")),
+        common_words=load_common_words(data_dir / "mined" / "common_words.txt"),
         name_initials=frozenset(categories["name_initial"]),
         enterprise_actions=frozenset(categories["enterprise_action"]),
         directions=tuple(categories["direction"]),

@@ -141,3 +141,26 @@ def test_knowledge_unknown_subtype_names_file_and_line(tmp_path, name, line, mes
     count = len((data / name).read_text(encoding="utf-8").splitlines())
     with pytest.raises(KnowledgeError, match=rf"{re.escape(name)}:{count}: {message}"):
         load_knowledge(data)
+
+
+def test_knowledge_common_words_are_mined_and_checked(tmp_path, knowledge):
+    # mined/common_words.txt: the words of 2-4 characters a tenth of the corpus reports use, with their count
+    import sys
+    sys.path.insert(0, str(DATA_DIR.parent.parent / "tools"))
+    from collections import Counter
+
+    import mine_lexicons
+    assert {"餐厨", "红色旅游", "5G"} <= knowledge.common_words and "华润" not in knowledge.common_words
+    report = tmp_path / "corpus" / "a.txt"
+    report.parent.mkdir()
+    report.write_text("推进餐厨垃圾处置中心建设。", encoding="utf-8")
+    words = mine_lexicons.words_of(str(report))
+    assert "餐厨" in words and "。" not in words and all(2 <= len(w) <= 4 for w in words)
+    assert mine_lexicons.write_common(Counter({"餐厨": 3, "华润": 2}), 20, tmp_path, share=0.15) == 1
+    assert "餐厨\t3" in (tmp_path / "common_words.txt").read_text(encoding="utf-8")
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    with open(data / "mined" / "common_words.txt", "a", encoding="utf-8") as fh:
+        fh.write("餐厨\tmany\n")
+    with pytest.raises(KnowledgeError, match=r"common_words\.txt:\d+: expected 'word<TAB>reports'"):
+        load_knowledge(data)

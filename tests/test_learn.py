@@ -200,6 +200,36 @@ def test_learn_merge_drops_an_enterprise_a_project_name_shows_to_be_none(knowled
     assert ((brand, "Company", "learned.inner") in found) == kept
 
 
+@pytest.mark.parametrize("text, project, brand, kept", [
+    # corpus sentences: a word a tenth of the corpus reports use heads the project (mined/common_words.txt)
+    ("加快推进建筑垃圾处置中心、餐厨垃圾处置中心建设。", "餐厨垃圾处置中心", "餐厨", False),
+    ("新增5G基站、城市公共充电桩各2万个。", "5G基站", "5G", False),
+    # look-alikes: enterprises fewer reports name (华润 in 271, 大唐 in 216 of 2,956) stay
+    ("建成三峡庆云二期、华润财金东营新型储能项目。", "华润财金东营新型储能项目", "华润", True),
+    ("赣抚尾闾综合整治、大唐新余二期等项目，", "大唐新余二期", "大唐", True),
+])
+def test_learn_merge_drops_a_common_word_heading_a_project(knowledge, text, project, brand, kept):
+    assert (brand in knowledge.common_words) != kept
+    start = text.index(project)
+    outer = [Span(start, start + len(project), "Project")]
+    inner = [Span(start, start + len(brand), "Company")]
+    found = {(m.text, m.type, m.rule) for m in merge(text, outer, inner, [], knowledge)}
+    assert (project, "Project", "learned.outer") in found
+    assert ((brand, "Company", "learned.inner") in found) == kept
+
+
+def test_learn_merge_keeps_a_common_word_a_rule_read_as_an_enterprise(knowledge):
+    # corpus sentence: 华为 is in a tenth of the reports (common_words.txt), but a rule read it as the brand
+    text = "百度云计算中心、华为中国区运营商总部项目落户，"
+    start = text.index("华为")
+    outer = [Span(start, text.index("落户"), "Project")]
+    inner = [Span(start, start + 2, "Company")]
+    rules = [Mention(start, start + 2, "华为", "Company", rule="brand.project")]
+    assert "华为" in knowledge.common_words
+    found = {(m.text, m.type) for m in merge(text, outer, inner, rules, knowledge)}
+    assert ("华为", "Company") in found
+
+
 def test_learn_merge_drops_a_place_named_works_brand_though_a_rule_read_it(knowledge):
     # corpus sentence: the rules read 白濑 as the brand heading 白濑水利枢纽; the dam is named after a place
     text = "抓好白濑水利枢纽、马跳水库等项目，开工山美灌区节水改造工程。"
