@@ -159,6 +159,16 @@ def test_learn_merge_keeps_the_institution_or_enterprise_a_project_name_starts_w
     assert inner == ({expected} if expected else set())
 
 
+def _inner_enterprise_stands(knowledge, text: str, project: str, brand: str) -> bool:
+    """Does the merge keep `brand`, read by the inner tagger at the head of `project` (the outer tagger's)?"""
+    start = text.index(project)
+    outer = [Span(start, start + len(project), "Project")]
+    inner = [Span(start, start + len(brand), "Company")]
+    found = {(m.text, m.type, m.rule) for m in merge(text, outer, inner, [], knowledge)}
+    assert (project, "Project", "learned.outer") in found
+    return (brand, "Company", "learned.inner") in found
+
+
 @pytest.mark.parametrize("text, project, brand, kept", [
     # corpus sentences: an enterprise's short name heads the project (jieba does not know 正威, and
     # knows 华能 as a proper name), and words jieba knows as common nouns or places that do not
@@ -168,12 +178,7 @@ def test_learn_merge_keeps_the_institution_or_enterprise_a_project_name_starts_w
     ("东北特钢项目投产。", "东北特钢项目", "东北", False),
 ])
 def test_learn_merge_keeps_an_enterprise_heading_a_project_but_not_a_common_word(knowledge, text, project, brand, kept):
-    start = text.index(project)
-    outer = [Span(start, start + len(project), "Project")]
-    inner = [Span(start, start + len(brand), "Company")]
-    found = {(m.text, m.type, m.rule) for m in merge(text, outer, inner, [], knowledge)}
-    assert (project, "Project", "learned.outer") in found
-    assert ((brand, "Company", "learned.inner") in found) == kept
+    assert _inner_enterprise_stands(knowledge, text, project, brand) == kept
 
 
 @pytest.mark.parametrize("text, project, brand, kept", [
@@ -192,12 +197,7 @@ def test_learn_merge_keeps_an_enterprise_heading_a_project_but_not_a_common_word
     ("加快国际商务区中心公园、香港中心、招商局中心等项目建设。", "招商局中心", "招商局", True),
 ])
 def test_learn_merge_drops_an_enterprise_a_project_name_shows_to_be_none(knowledge, text, project, brand, kept):
-    start = text.index(project)
-    outer = [Span(start, start + len(project), "Project")]
-    inner = [Span(start, start + len(brand), "Company")]
-    found = {(m.text, m.type, m.rule) for m in merge(text, outer, inner, [], knowledge)}
-    assert (project, "Project", "learned.outer") in found
-    assert ((brand, "Company", "learned.inner") in found) == kept
+    assert _inner_enterprise_stands(knowledge, text, project, brand) == kept
 
 
 @pytest.mark.parametrize("text, project, brand, kept", [
@@ -210,12 +210,7 @@ def test_learn_merge_drops_an_enterprise_a_project_name_shows_to_be_none(knowled
 ])
 def test_learn_merge_drops_a_common_word_heading_a_project(knowledge, text, project, brand, kept):
     assert (brand in knowledge.common_words) != kept
-    start = text.index(project)
-    outer = [Span(start, start + len(project), "Project")]
-    inner = [Span(start, start + len(brand), "Company")]
-    found = {(m.text, m.type, m.rule) for m in merge(text, outer, inner, [], knowledge)}
-    assert (project, "Project", "learned.outer") in found
-    assert ((brand, "Company", "learned.inner") in found) == kept
+    assert _inner_enterprise_stands(knowledge, text, project, brand) == kept
 
 
 def test_learn_merge_keeps_a_common_word_a_rule_read_as_an_enterprise(knowledge):
