@@ -142,6 +142,28 @@ def test_learn_a_folder_that_is_not_a_model_is_refused(knowledge, tmp_path):
         LearnedModel.load(tmp_path, knowledge)
 
 
+@pytest.mark.parametrize("text, without, with_prior", [
+    # corpus sentences (厦门市-2008, 呼和浩特市-2013, 株洲市-2025): the prior lets the outer tagger
+    # read a program it weighed just below the path without it
+    ("实行财政支出绩效评价，推行公务卡改革试点，深化行政资源和社会资源配置改革。", set(), {("公务卡改革试点", "Program")}),
+    ("深化收入分配改革，进一步规范公务员津补贴，推进事业单位绩效工资制度改革，完善企业职工工资正常增长机制。",
+     set(), {("事业单位绩效工资制度改革", "Program")}),
+    ("加快长株潭一体化进程。", {("长株潭", "Place")}, {("长株潭一体化", "Program")}),
+    # look-alikes: kinds of work and plain aims, no program with the prior or without it
+    ("推行公交票制改革，提高公交服务质量。", set(), set()),
+    ("开展公立医院高质量发展省级试点，规范发展民营医院。", set(), set()),
+])
+def test_learn_the_outer_tagger_weighs_a_program_more_by_its_prior(extractor, monkeypatch, text, without, with_prior):
+    import kg.learn.model as learned
+
+    reading = extractor.reading(Document("t.txt", text))
+    read = {(text[s.start:s.end], s.type) for s in extractor.model.spans(text, reading)[0]}
+    assert read == with_prior and learned.NAME_PRIOR == {"Program": 0.6}
+    monkeypatch.setattr(learned, "NAME_PRIOR", {})
+    assert {(text[s.start:s.end], s.type) for s in extractor.model.spans(text, reading)[0]} == without
+    assert extractor.model.outer.closing_prior({}) is None
+
+
 @pytest.mark.parametrize("text, project, expected", [
     # corpus sentences: the gold names the institution or enterprise a project's name starts with
     ("推进三亚中心医院改扩建。", "三亚中心医院改扩建", ("三亚中心医院", "Organization")),
