@@ -65,6 +65,20 @@ def test_learn_trimmed_cuts_a_name_at_a_bracket_it_leaves_open(text, name, expec
     assert text[slice(*_bounds(trimmed(text, Span(start, start + len(name), "Place"))))] == expected
 
 
+@pytest.mark.parametrize("text, name, expected", [
+    # corpus sentences (扬州市, 杭州市): the tagger ran a project's name on across a clause's end
+    ("开工建设龙潭过江通道；加快润扬第二过江通道、宁扬、宁马城际建设。", "龙潭过江通道；", "龙潭过江通道"),
+    ("加快2号线西北段，4号线南段和5号线、6号线建设。", "2号线西北段，4号线", "2号线西北段"),
+    # look-alikes: a list within a name, a name in quotation marks, a name right before the comma
+    ("实施“质量强市、品牌强市、标准强市战略”，加快培育一批名牌。", "质量强市、品牌强市、标准强市战略", "质量强市、品牌强市、标准强市战略"),
+    ("完善“监测吹哨、管养报到”机制，逐步推广。", "“监测吹哨、管养报到”机制", "“监测吹哨、管养报到”机制"),
+    ("开工建设龙潭过江通道；加快润扬第二过江通道。", "龙潭过江通道", "龙潭过江通道"),
+])
+def test_learn_trimmed_cuts_a_name_at_a_clause_s_end(text, name, expected):
+    start = text.index(name)
+    assert text[slice(*_bounds(trimmed(text, Span(start, start + len(name), "Project"))))] == expected
+
+
 def test_learn_trimmed_takes_in_the_other_mark_of_a_quote_the_name_closes_or_opens():
     text = "打造“老城区”文化中心，培育专精特新“小巨人”企业"
     closes = text.index("老城区")
