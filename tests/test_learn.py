@@ -65,6 +65,20 @@ def test_learn_trimmed_cuts_a_name_at_a_bracket_it_leaves_open(text, name, expec
     assert text[slice(*_bounds(trimmed(text, Span(start, start + len(name), "Place"))))] == expected
 
 
+@pytest.mark.parametrize("text, name, expected", [
+    # corpus sentences (扬州市, 杭州市): the tagger ran a project's name on across a clause's end
+    ("开工建设龙潭过江通道；加快润扬第二过江通道、宁扬、宁马城际建设。", "龙潭过江通道；", "龙潭过江通道"),
+    ("加快2号线西北段，4号线南段和5号线、6号线建设。", "2号线西北段，4号线", "2号线西北段"),
+    # look-alikes: a list within a name, a name in quotation marks, a name right before the comma
+    ("实施“质量强市、品牌强市、标准强市战略”，加快培育一批名牌。", "质量强市、品牌强市、标准强市战略", "质量强市、品牌强市、标准强市战略"),
+    ("完善“监测吹哨、管养报到”机制，逐步推广。", "“监测吹哨、管养报到”机制", "“监测吹哨、管养报到”机制"),
+    ("开工建设龙潭过江通道；加快润扬第二过江通道。", "龙潭过江通道", "龙潭过江通道"),
+])
+def test_learn_trimmed_cuts_a_name_at_a_clause_s_end(text, name, expected):
+    start = text.index(name)
+    assert text[slice(*_bounds(trimmed(text, Span(start, start + len(name), "Project"))))] == expected
+
+
 def test_learn_trimmed_takes_in_the_other_mark_of_a_quote_the_name_closes_or_opens():
     text = "打造“老城区”文化中心，培育专精特新“小巨人”企业"
     closes = text.index("老城区")
@@ -140,6 +154,49 @@ def test_learn_shipped_model_loads_and_says_what_it_learned_from(knowledge):
 def test_learn_a_folder_that_is_not_a_model_is_refused(knowledge, tmp_path):
     with pytest.raises(KnowledgeError, match="not a kg model"):
         LearnedModel.load(tmp_path, knowledge)
+
+
+@pytest.mark.parametrize("text, without, with_prior", [
+    # corpus sentences (厦门市-2008, 呼和浩特市-2013, 株洲市-2025): the prior lets the outer tagger
+    # read a program it weighed just below the path without it
+    ("实行财政支出绩效评价，推行公务卡改革试点，深化行政资源和社会资源配置改革。", set(), {("公务卡改革试点", "Program")}),
+    ("深化收入分配改革，进一步规范公务员津补贴，推进事业单位绩效工资制度改革，完善企业职工工资正常增长机制。",
+     set(), {("事业单位绩效工资制度改革", "Program")}),
+    ("加快长株潭一体化进程。", {("长株潭", "Place")}, {("长株潭一体化", "Program")}),
+    # look-alikes: kinds of work and plain aims, no program with the prior or without it
+    ("推行公交票制改革，提高公交服务质量。", set(), set()),
+    ("开展公立医院高质量发展省级试点，规范发展民营医院。", set(), set()),
+])
+def test_learn_the_outer_tagger_weighs_a_program_more_by_its_prior(extractor, monkeypatch, text, without, with_prior):
+    import kg.learn.model as learned
+
+    reading = extractor.reading(Document("t.txt", text))
+    read = {(text[s.start:s.end], s.type) for s in extractor.model.spans(text, reading)[0]}
+    assert {name for name in read if name[1] == "Program"} == with_prior and learned.NAME_PRIOR["Program"] == 0.6
+    monkeypatch.setattr(learned, "NAME_PRIOR", {})
+    assert {(text[s.start:s.end], s.type) for s in extractor.model.spans(text, reading)[0]} == without
+    assert extractor.model.outer.closing_prior({}) is None
+
+
+@pytest.mark.parametrize("text, without, with_prior", [
+    # corpus sentences (淮南市-2021, 张家口市-2025, 厦门市-2008): the prior for places splits a chain
+    # of divisions (the guide names each), reads an area as a place, finds one more of a list
+    ("全面融入长三角区域一体化发展等重大区域发展战略，与上海市闵行区建立友好市区。",
+     {("上海市闵行区", "Place")}, {("上海市", "Place"), ("闵行区", "Place")}),
+    ("瞄准京津、长三角、粤港澳大湾区等重点区域，优化产业链招商。",
+     {("长三角", "Place"), ("粤港澳大湾区", "Program")}, {("长三角", "Place"), ("粤港澳大湾区", "Place")}),
+    ("环东海域、五缘湾、观音山等重大片区开发建设进展顺利。",
+     {("环东海域", "Place"), ("五缘湾", "Place")}, {("环东海域", "Place"), ("五缘湾", "Place"), ("观音山", "Place")}),
+])
+def test_learn_the_outer_tagger_weighs_a_place_more_by_its_prior(extractor, monkeypatch, text, without, with_prior):
+    import kg.learn.model as learned
+
+    reading = extractor.reading(Document("t.txt", text))
+    unchanged = {("长三角区域一体化发展", "Program"), ("区域发展战略", "Program")}  # a program that holds a place stays one
+    read = {(text[s.start:s.end], s.type) for s in extractor.model.spans(text, reading)[0]} - unchanged
+    assert read == with_prior and learned.NAME_PRIOR["Place"] == 0.45
+    monkeypatch.setattr(learned, "NAME_PRIOR", {**learned.NAME_PRIOR, "Place": 0.0})
+    assert {(text[s.start:s.end], s.type) for s in extractor.model.spans(text, reading)[0]} - unchanged == without
 
 
 @pytest.mark.parametrize("text, project, expected", [

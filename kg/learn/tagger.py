@@ -77,18 +77,29 @@ class Tagger:
     def load(cls, path: Path | str) -> "Tagger":
         return cls(read_crfsuite(path))
 
+    def closing_prior(self, by_type: dict[str, float]) -> np.ndarray | None:
+        """Scores for the labels that close a name (E- and S-) of the types in `by_type`: added to
+        every character's, a name of such a type weighs that much more on the path that holds it."""
+        if not any(by_type.values()):
+            return None
+        return np.array([by_type.get(label[2:], 0.0) if label[:2] in ("E-", "S-") else 0.0 for label in self.crf.labels])
+
     def bind(self, index) -> None:
         """Weigh the rows of `index` (a FeatureIndex made with this CRF's attributes)."""
         self._rows = index.weights(self.crf)
 
-    def spans(self, length: int, positions: np.ndarray, rows: np.ndarray, sequences: list[tuple[int, int]]) -> list[Span]:
+    def spans(self, length: int, positions: np.ndarray, rows: np.ndarray, sequences: list[tuple[int, int]],
+              prior: np.ndarray | None = None) -> list[Span]:
         """The spans the CRF marks in each [start, end) of a text of `length` characters whose
-        features are the (positions, rows) pairs."""
+        features are the (positions, rows) pairs; `prior` (one score per label, see `closing_prior`)
+        is added to every character's scores."""
         if not sequences:
             return []
         if self._rows is None:
             raise RuntimeError("Tagger.bind(index) first")
         scores = emissions(length, positions, rows, self._rows)
+        if prior is not None:
+            scores += prior
         starts = np.array([s for s, _ in sequences], dtype=np.int64)
         ends = np.array([e for _, e in sequences], dtype=np.int64)
         best = viterbi(scores, starts, ends, self.crf.transitions)
