@@ -199,11 +199,10 @@ def _gazetteer_decides(c: Candidate, knowledge: Knowledge) -> bool:
 def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Knowledge) -> list[Mention]:
     """The merge policy: the outer tagger decides which names there are and their types (an
     enterprise's or an institution's name it stops short of a rule's head word is taken on to it:
-    `_completed`); a name
-    inside a name stands when a rule found it too, when it is a division the gazetteer knows, or
-    when it is an enterprise heading a project's name and no common word (jieba's, or one a tenth
-    of the corpus reports use: mined/common_words.txt; cross-validated, the
-    inner tagger's other names are right one time in four); the start of a project's name that an
+    `_completed`); a name inside a name stands when a rule found it too, when it is a division the
+    gazetteer knows, or when it is an enterprise heading a project's name and no common word
+    (jieba's, or one a tenth of the corpus reports use: mined/common_words.txt; cross-validated,
+    the inner tagger's other names are right one time in four); the start of a project's name that an
     institution's or an enterprise's head word closes is a name too (`_headed_prefixes`), and so is
     the quoted start of a program's name (`_quoted_starts`). A place inside an institution's or an
     enterprise's name, or a place's name less its head, never stands (`_part_of_a_name`); a road, a
