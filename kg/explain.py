@@ -8,6 +8,7 @@ from .convert import simplified_for_matching
 from .extractor import Extractor
 from .finding import find_mentions
 from .model import Document, Extraction, Fact, Mention, Sentence
+from .relations import subject_places
 from .sentences import sentence_at
 from .trace import MentionTrace
 
@@ -29,18 +30,33 @@ def explain(doc: Document, extractor: Extractor) -> Explanation:
     ruled = find_mentions(matched, extractor.segmenter.tokens(matched.text), extractor.knowledge, trace)
     extraction = extractor.extract(doc)
     if extractor.model is not None:
-        _note_the_model(trace, ruled, extraction)
+        _note_the_model(trace, ruled, extraction, _inner_names_dropped(matched, extractor))
     return Explanation(doc, extraction, trace)
 
 
-def _note_the_model(trace: MentionTrace, ruled: list[Mention], extraction: Extraction) -> None:
+def _inner_names_dropped(doc: Document, extractor: Extractor) -> list[tuple[Mention, str]]:
+    """The names the model's inner tagger read that its merge policy does not keep, with the reason."""
+    reading = extractor.reading(doc)
+    subject = subject_places(reading.mentions, extractor.knowledge, doc.id)
+    dropped: list = []
+    extractor.model.mentions(doc.text, reading, extractor.knowledge, subject, dropped)
+    return [(Mention(s.start, s.end, doc.text[s.start:s.end], s.type, rule="learned.inner"), why) for s, why in dropped]
+
+
+def _note_the_model(trace: MentionTrace, ruled: list[Mention], extraction: Extraction,
+                    inner_dropped: list[tuple[Mention, str]]) -> None:
     """The learned model decides which names there are (kg/learn/model.py, merge): its own names are
-    its proposals, and a name the rules kept that it does not read is dropped by it."""
-    trace.propose("model", [m for m in extraction.mentions if m.rule.startswith("learned.")])
+    its proposals, a name the rules kept that it does not read is dropped by it, and so is a name its
+    inner tagger read that the merge policy does not keep (with the policy's reason)."""
     final = {(m.start, m.end, m.type) for m in extraction.mentions}
+    # an inner name the outer tagger read as well (the whole of the name it tagged inside) is no loss
+    inner_dropped = [(m, why) for m, why in inner_dropped if (m.start, m.end, m.type) not in final]
+    trace.propose("model", [m for m in extraction.mentions if m.rule.startswith("learned.")] + [m for m, _ in inner_dropped])
     for m in ruled:
         if (m.start, m.end, m.type) not in final:
             trace.drop(m, "the learned model does not read it as a name here (the rules' names are among what it weighs)")
+    for m, why in inner_dropped:
+        trace.drop(m, f"the learned model's merge: {why}")
 
 
 def format_explanation(explanation: Explanation, rules: dict) -> list[str]:

@@ -60,3 +60,19 @@ def test_explain_command_names_a_missing_file_in_one_line(tmp_path):
     result = CliRunner().invoke(main, ["explain", str(tmp_path / "nope.txt")])
     assert result.exit_code == 2
     assert result.output.strip() == f"kg: error: [E200] {tmp_path / 'nope.txt'}: not a readable .txt file (give a file, or the text itself)"
+
+
+def test_explain_names_what_the_learned_models_merge_dropped_of_its_inner_tagger(extractor, seed_docs):
+    """The inner tagger's names that the merge policy does not keep are listed with its reason."""
+    explanation = explain(seed_docs[0], extractor)
+    text = explanation.doc.text
+    found = {(m.start, m.end, m.type) for m in explanation.extraction.mentions}
+    inner = [(m, why) for m, why in explanation.trace.dropped if why.startswith("the learned model's merge: ")]
+    reasons = {why for _, why in inner}
+    assert any("only part of an enterprise's name" in why for why in reasons), reasons
+    assert any("only part of a place's name" in why for why in reasons), reasons
+    for m, _ in inner:
+        assert m.rule == "learned.inner" and text[m.start:m.end] == m.text
+        assert (m.start, m.end, m.type) not in found
+    lines = format_explanation(explanation, {})
+    assert any("learned model's merge: a place that is only part of" in line for line in lines)

@@ -12,7 +12,7 @@ Writes common_words.txt too: the words of two to four characters (as kg's own se
 text, the words the taggers see) that at least COMMON_SHARE of the reports hold, with the number of
 reports. A word nearly every tenth report uses (餐厨, 红色旅游, 5G, PPP) is no enterprise's
 short name: the learned model's merge drops an enterprise the inner tagger reads so
-(`kg/learn/model.py`, `_inner_name_stands`). Segmented words, not character n-grams: a short name
+(`kg/learn/model.py`, `inner_rejection`). Segmented words, not character n-grams: a short name
 inside a longer word (华能 in 中华能源) is not counted, and the list stays small.
 """
 from __future__ import annotations

@@ -127,10 +127,12 @@ class LearnedModel:
         inner = [span for span in (trimmed(text, s) for s in inner) if span]
         return outer, inner
 
-    def mentions(self, text: str, reading, knowledge: Knowledge, subject: tuple[str, ...] = ()) -> list[Mention]:
-        """The model's names as mentions: merged with the rules' (see `merge`)."""
+    def mentions(self, text: str, reading, knowledge: Knowledge, subject: tuple[str, ...] = (),
+                 dropped: list[tuple[Span, str]] | None = None) -> list[Mention]:
+        """The model's names as mentions: merged with the rules' (see `merge`; `dropped` receives
+        the inner tagger's names that do not stand, with the reason)."""
         outer, inner = self.spans(text, reading, subject)
-        return merge(text, outer, inner, reading.mentions, knowledge)
+        return merge(text, outer, inner, reading.mentions, knowledge, dropped)
 
     def facts(self, text: str, mentions: list[Mention], sentences, subject: tuple[str, ...], rule_facts: list[Fact],
               knowledge: Knowledge) -> list[Fact]:
@@ -196,7 +198,8 @@ def _gazetteer_decides(c: Candidate, knowledge: Knowledge) -> bool:
     return not (adjacent and any(d.code == tail.code for d in knowledge.chain(head.code)[1:]))
 
 
-def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Knowledge) -> list[Mention]:
+def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Knowledge,
+          dropped: list[tuple[Span, str]] | None = None) -> list[Mention]:
     """The merge policy: the outer tagger decides which names there are and their types (an
     enterprise's or an institution's name it stops short of a rule's head word is taken on to it:
     `_completed`); a name inside a name stands when a rule found it too, when it is a division the
@@ -210,12 +213,16 @@ def merge(text: str, outer: list[Span], inner: list[Span], rules, knowledge: Kno
     gazetteer does not know it (`_place_in_project`); an enterprise heading a project's name that
     the project shows to be none (百崎 in 百崎大桥) never stands (`_no_enterprise`). Where a rule
     found the same name with the same type, the rule's mention stands (it knows the division code,
-    the subtype and the full name a short name stands for)."""
+    the subtype and the full name a short name stands for). With `dropped`, each inner name that
+    does not stand is added to it with the reason (`inner_rejection`)."""
     by_span = {(m.start, m.end, m.type): m for m in rules}
     coded = {m.text: m for m in rules if m.code}  # the divisions the rules settled in this document
     outer = _completed(outer, rules)
     holders = _holders(inner, outer)
-    inner = [s for s, holder in zip(inner, holders) if _inner_name_stands(s, holder, text, by_span, knowledge)]
+    rejections = [inner_rejection(s, holder, text, by_span, knowledge) for s, holder in zip(inner, holders)]
+    if dropped is not None:
+        dropped += [(s, why) for s, why in zip(inner, rejections) if why]
+    inner = [s for s, why in zip(inner, rejections) if why is None]
     candidates = ([(s, "learned.outer") for s in outer] + [(s, "learned.inner") for s in inner]
                   + [(s, "learned.inner.headed") for s in _headed_prefixes(text, outer, knowledge)]
                   + [(s, "learned.inner.quoted") for s in _quoted_starts(text, outer)])
@@ -297,28 +304,41 @@ def _holders(inner: list[Span], outer: list[Span]) -> list[Span | None]:
     return [outer[i] if i >= 0 else None for i in (bisect_right(starts, span.start) - 1 for span in inner)]
 
 
-def _inner_name_stands(span: Span, before: Span | None, text: str, rules: dict, knowledge: Knowledge) -> bool:
-    """Does an inner name stand? `before` is the outer name that starts last at its start or before it."""
+_WHOSE_NAME = {"Organization": "an institution's name", "Company": "an enterprise's name", "Place": "a place's name, less its head"}
+
+
+def inner_rejection(span: Span, before: Span | None, text: str, rules: dict, knowledge: Knowledge) -> str | None:
+    """Why a name the inner tagger reads does not stand (for `kg explain`), or None when it stands.
+    `before` is the outer name that starts last at its start or before it; `rules` the rules'
+    mentions by (start, end, type)."""
     name = text[span.start:span.end]
     holder = before if before is not None and span.end <= before.end else None
     if span.type == "Place" and holder is not None and _part_of_a_name(span, holder):
-        return False
+        return f"a place that is only part of {_WHOSE_NAME[holder.type]}"
     if span.type == "Company" and holder is not None and _no_enterprise(span, holder, text, knowledge):
-        return False
+        return ("an enterprise the project's name shows to be none (a bridge, a line, a dam… named after a place; "
+                "the city's own; a number; an industry)")
     if (span.start, span.end, span.type) in rules:
-        return True
+        return None
     if span.type == "Place":
-        return (name in knowledge.by_name or name in knowledge.by_short
-                or holder is not None and _place_in_project(span, holder, text, knowledge))
+        if (name in knowledge.by_name or name in knowledge.by_short
+                or holder is not None and _place_in_project(span, holder, text, knowledge)):
+            return None
+        return "a place inside a name that the gazetteer does not know, nor a road, a village, a river… of a project's name"
     if span.type == "Company":
+        if before is None or before.start != span.start or before.type != "Project":
+            return "an enterprise inside a name but not at the head of a project's name"
         # a word jieba's dictionary knows as a common noun, a place, a verb… is rarely an enterprise's
         # short name (储能, 东北): cross-validated, 34 of the 41 the inner tagger read were not the gold's
         # (Company F1 0.501 → 0.509, relation F1 0.591 → 0.592)
+        if word_tag(name) in knowledge.common_word_tags:
+            return "a word jieba's dictionary knows as a common noun, a place, a verb… (cues.txt [common_word_tag])"
         # nor a word a tenth of the corpus reports use (餐厨, 红色旅游, 5G, PPP: mined/common_words.txt;
         # fold models: 7 dropped, none the gold's; Company F1 0.539 → 0.544, entity F1 0.6898 → 0.6902)
-        heads_project = before is not None and before.start == span.start and before.type == "Project"
-        return heads_project and word_tag(name) not in knowledge.common_word_tags and name not in knowledge.common_words
-    return False
+        if name in knowledge.common_words:
+            return "a word a tenth of the corpus reports use (mined/common_words.txt)"
+        return None
+    return "the inner tagger's names of this kind stand only where a rule reads them too"
 
 
 def _no_enterprise(span: Span, holder: Span, text: str, knowledge: Knowledge) -> bool:
