@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -160,15 +161,16 @@ def test_learn_a_folder_that_is_not_a_model_is_refused(knowledge, tmp_path):
     ("推行公交票制改革，提高公交服务质量。", set(), set()),
     ("开展公立医院高质量发展省级试点，规范发展民营医院。", set(), set()),
 ])
-def test_learn_the_outer_tagger_weighs_a_program_more_by_its_prior(extractor, monkeypatch, text, without, with_prior):
+def test_learn_the_outer_tagger_weighs_a_program_more_by_its_prior(extractor, text, without, with_prior):
     import kg.learn.model as learned
 
     reading = extractor.reading(Document("t.txt", text))
     read = {(text[s.start:s.end], s.type) for s in extractor.model.spans(text, reading)[0]}
     assert {name for name in read if name[1] == "Program"} == with_prior and learned.NAME_PRIOR["Program"] == 0.6
-    monkeypatch.setattr(learned, "NAME_PRIOR", {})
-    assert {(text[s.start:s.end], s.type) for s in extractor.model.spans(text, reading)[0]} == without
-    assert extractor.model.outer.closing_prior({}) is None
+    model = extractor.model
+    assert model.outer.closing_prior({}) is None
+    without_prior = replace(model, prior=model.outer.closing_prior({}))
+    assert {(text[s.start:s.end], s.type) for s in without_prior.spans(text, reading)[0]} == without
 
 
 @pytest.mark.parametrize("text, without, with_prior", [
@@ -181,15 +183,16 @@ def test_learn_the_outer_tagger_weighs_a_program_more_by_its_prior(extractor, mo
     ("环东海域、五缘湾、观音山等重大片区开发建设进展顺利。",
      {("环东海域", "Place"), ("五缘湾", "Place")}, {("环东海域", "Place"), ("五缘湾", "Place"), ("观音山", "Place")}),
 ])
-def test_learn_the_outer_tagger_weighs_a_place_more_by_its_prior(extractor, monkeypatch, text, without, with_prior):
+def test_learn_the_outer_tagger_weighs_a_place_more_by_its_prior(extractor, text, without, with_prior):
     import kg.learn.model as learned
 
     reading = extractor.reading(Document("t.txt", text))
     unchanged = {("长三角区域一体化发展", "Program"), ("区域发展战略", "Program")}  # a program that holds a place stays one
     read = {(text[s.start:s.end], s.type) for s in extractor.model.spans(text, reading)[0]} - unchanged
     assert read == with_prior and learned.NAME_PRIOR["Place"] == 0.45
-    monkeypatch.setattr(learned, "NAME_PRIOR", {**learned.NAME_PRIOR, "Place": 0.0})
-    assert {(text[s.start:s.end], s.type) for s in extractor.model.spans(text, reading)[0]} - unchanged == without
+    model = extractor.model
+    without_prior = replace(model, prior=model.outer.closing_prior({**learned.NAME_PRIOR, "Place": 0.0}))
+    assert {(text[s.start:s.end], s.type) for s in without_prior.spans(text, reading)[0]} - unchanged == without
 
 
 @pytest.mark.parametrize("text, project, expected", [

@@ -93,6 +93,7 @@ class LearnedModel:
     meta: dict
     knowledge: Knowledge
     index: FeatureIndex
+    prior: np.ndarray | None = None  # NAME_PRIOR as scores of the outer tagger's labels, made once
 
     @classmethod
     def load(cls, folder: Path | str, knowledge: Knowledge) -> "LearnedModel":
@@ -108,14 +109,13 @@ class LearnedModel:
         index = FeatureIndex(outer.crf.attributes + inner.crf.attributes, lexicon)
         outer.bind(index)
         inner.bind(index)
-        return cls(outer, inner, PairClassifier(folder / PAIRS), lexicon, meta, knowledge, index)
+        return cls(outer, inner, PairClassifier(folder / PAIRS), lexicon, meta, knowledge, index, outer.closing_prior(NAME_PRIOR))
 
     def spans(self, text: str, reading, subject: tuple[str, ...] = ()) -> tuple[list[Span], list[Span]]:
         """The names the outer tagger marks, sentence by sentence, and those the inner one marks inside them."""
         positions, rows = self.index.incidence(text, reading.tokens, reading.mentions, home_of(subject, self.knowledge))
         n = len(text)
-        outer = self.outer.spans(n, positions, rows, [(s.start, s.end) for s in reading.sentences],
-                                 self.outer.closing_prior(NAME_PRIOR))
+        outer = self.outer.spans(n, positions, rows, [(s.start, s.end) for s in reading.sentences], self.prior)
         outer = [span for span in (trimmed(text, s) for s in outer) if span]
         if not outer:
             return outer, []
