@@ -80,6 +80,25 @@ def test_crf_token_features_of_tokens_with_gaps_between_them_are_the_string_feat
     assert sum(1 for features in strings for f in features if f.startswith("w=")) > 1000
 
 
+def test_crf_keys_found_by_hash_are_where_a_binary_search_finds_them():
+    """The index finds its keys by hashing them (`compiled._search`): the same places, and the same
+    misses, as a binary search of the sorted keys, for any keys and either integer type; a key
+    listed twice is found at its first place."""
+    from kg.learn.compiled import _search
+    rng = np.random.default_rng(13)
+    for dtype in (np.uint64, np.int64):
+        for size in (1, 2, 7, 1000):
+            keys = np.unique(rng.integers(0, 2**62, size).astype(dtype))
+            values = np.concatenate((keys[rng.integers(0, len(keys), 500)], rng.integers(0, 2**62, 500).astype(dtype),
+                                     keys + dtype(1), np.arange(50, dtype=dtype)))
+            index, hit = _search(values, keys)
+            expected = np.searchsorted(keys, values).clip(0, len(keys) - 1)
+            assert np.array_equal(hit, keys[expected] == values)
+            assert np.array_equal(index[hit], expected[hit]) and hit.sum() >= 500
+    twice = np.array([5, 9, 9, 12], dtype=np.uint64)
+    assert _search(np.array([9, 12, 4], dtype=np.uint64), twice)[0][:2].tolist() == [1, 3]
+
+
 def test_crf_tags_are_crfsuites_own_on_every_sentence_and_name(extractor, sample):
     model = extractor.model
     outer_crfsuite, inner_crfsuite = pycrfsuite.Tagger(), pycrfsuite.Tagger()

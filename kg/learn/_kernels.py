@@ -93,3 +93,51 @@ def marked_spans(best, starts, ends, marks, kinds):  # pragma: no cover - compil
     for k in range(len(found)):
         out[k, 0], out[k, 1], out[k, 2] = found[k]
     return out
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the high bits of key × 2^64/φ spread any keys
+
+
+@njit(cache=True, nogil=True)
+def hash_slots(keys):  # pragma: no cover - compiled
+    """An open-addressing table of `keys`: for each slot, the index of the key it holds (-1: none),
+    at least twice as many slots as keys (a power of two); a key held twice keeps its first index."""
+    bits = 1
+    while (1 << bits) < 2 * keys.shape[0]:
+        bits += 1
+    slots = np.full(1 << bits, -1, dtype=np.int64)
+    shift = np.uint64(64 - bits)
+    mask = np.uint64((1 << bits) - 1)
+    for i in range(keys.shape[0]):
+        key = np.uint64(keys[i])
+        at = (key * _GOLDEN) >> shift
+        while slots[at] >= 0 and np.uint64(keys[slots[at]]) != key:
+            at = (at + np.uint64(1)) & mask
+        if slots[at] < 0:
+            slots[at] = i
+    return slots
+
+
+@njit(cache=True, nogil=True)
+def find_keys(values, keys, slots):  # pragma: no cover - compiled
+    """For each of `values`, the index of the same key in `keys` (0 where there is none), and whether there is one."""
+    bits = 0
+    while (1 << bits) < slots.shape[0]:
+        bits += 1
+    shift = np.uint64(64 - bits)
+    mask = np.uint64(slots.shape[0] - 1)
+    index = np.zeros(values.shape[0], dtype=np.int64)
+    hit = np.zeros(values.shape[0], dtype=np.bool_)
+    for k in range(values.shape[0]):
+        value = np.uint64(values[k])
+        at = (value * _GOLDEN) >> shift
+        while True:
+            i = slots[at]
+            if i < 0:
+                break
+            if np.uint64(keys[i]) == value:
+                index[k] = i
+                hit[k] = True
+                break
+            at = (at + np.uint64(1)) & mask
+    return index, hit

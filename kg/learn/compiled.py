@@ -9,6 +9,7 @@ rows (`kg.learn.crf`). A test checks the two against each other on real reports.
 from __future__ import annotations
 
 import re
+import weakref
 from operator import attrgetter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ class FeatureIndex:
             by_template.setdefault(template, {})[value] = i
         self._named = by_template
         self._characters = {t: _keyed(by_template.get(t, {}), len(offsets)) for t, offsets in CHARACTERS.items()}
+        self._grams = _by_width(self._characters, self.empty)
         self._classes = _keyed(by_template.get(CLASSES[0], {}), 3)
         self._words(by_template)
         self._hashes = _name_hashes(lexicon)
@@ -87,18 +89,14 @@ class FeatureIndex:
         n = len(text)
         padded = _codes(BOS * _PAD + text + EOS * _PAD)
         everywhere = np.arange(n)
-        # A report repeats its characters and pairs of them: each distinct one is looked up once.
-        for width in (1, 2, 3):
-            templates = [(t, offsets) for t, offsets in CHARACTERS.items() if len(offsets) == width and len(self._characters[t][0])]
-            if not templates:
-                continue
+        # each character (pair, triple) is looked up once for all the templates of its width
+        for width, (templates, keys, rows) in self._grams.items():
             grams = _joined(padded, tuple(range(width)), len(padded) - width + 1, at=0)
-            distinct, which = np.unique(grams, return_inverse=True)
-            for template, offsets in templates:
-                keys, rows = self._characters[template]
-                found = _rows_of(distinct, keys, rows, self.empty)
+            index, hit = _search(grams, keys)
+            found = rows[np.where(hit, index, len(keys))]
+            for column, (template, offsets) in enumerate(templates):
                 start = _PAD + offsets[0]
-                _emit(everywhere, found[which[start:start + n]], self.empty, parts)
+                _emit(everywhere, found[start:start + n, column], self.empty, parts)
         keys, rows = self._classes
         if len(keys):
             unique, inverse = np.unique(padded, return_inverse=True)
@@ -332,6 +330,24 @@ def _keyed(values: dict[str, int], width: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array([k for k, _ in items], dtype=np.uint64), np.array([i for _, i in items], dtype=np.int64)
 
 
+def _by_width(characters: dict[str, tuple[np.ndarray, np.ndarray]], empty: int) -> dict[int, tuple[list, np.ndarray, np.ndarray]]:
+    """The character templates of each width that some attribute names (in CHARACTERS' order), the
+    keys any of them knows, and each key's row for each template (`empty` where it has none; a
+    last line of `empty` for a key none knows)."""
+    out = {}
+    for width in (1, 2, 3):
+        templates = [(t, offsets) for t, offsets in CHARACTERS.items() if len(offsets) == width and len(characters[t][0])]
+        if not templates:
+            continue
+        keys = np.unique(np.concatenate([characters[t][0] for t, _ in templates]))
+        rows = np.full((len(keys) + 1, len(templates)), empty, dtype=np.int64)
+        for column, (template, _) in enumerate(templates):
+            known, known_rows = characters[template]
+            rows[np.searchsorted(keys, known), column] = known_rows
+        out[width] = (templates, keys, rows)
+    return out
+
+
 def _keyed_pairs(ids: dict[tuple[int, int], int], size: int) -> tuple[np.ndarray, np.ndarray]:
     items = sorted((a * size + b, i) for (a, b), i in ids.items())
     return np.array([k for k, _ in items], dtype=np.int64), np.array([i for _, i in items], dtype=np.int64)
@@ -353,12 +369,27 @@ def _joined(padded: np.ndarray, offsets: tuple[int, ...], n: int, at: int = _PAD
 
 
 def _search(values: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each of `values` stands in the sorted array `table`, and whether it is there."""
+    """Where each of `values` stands in the array `table` (each key once; 0 where it is not there),
+    and whether it is there. By a hash of the table's keys, made the first time it is searched: a
+    report's hundreds of thousands of look-ups cost a probe each, where a binary search costs a
+    dozen steps through memory (the search was a third of the features' time)."""
     if not len(table) or not len(values):
         return np.zeros(len(values), dtype=np.int64), np.zeros(len(values), dtype=bool)
-    index = np.searchsorted(table, values)
-    index[index == len(table)] = 0
-    return index, table[index] == values
+    from ._kernels import find_keys
+    return find_keys(values, table, _slots(table))
+
+
+_SLOTS: dict[int, tuple[weakref.ref, np.ndarray]] = {}  # each table searched: its hash slots, by the table's id
+
+
+def _slots(table: np.ndarray) -> np.ndarray:
+    """The hash slots of `table` (`_kernels.hash_slots`), kept while the table lives."""
+    key = id(table)
+    kept = _SLOTS.get(key)
+    if kept is None or kept[0]() is not table:
+        from ._kernels import hash_slots
+        kept = _SLOTS[key] = (weakref.ref(table, lambda _, key=key: _SLOTS.pop(key, None)), hash_slots(table))
+    return kept[1]
 
 
 def _rows_of(keys: np.ndarray, table: np.ndarray, rows: np.ndarray, empty: int) -> np.ndarray:
