@@ -80,6 +80,21 @@ def test_crf_token_features_of_tokens_with_gaps_between_them_are_the_string_feat
     assert sum(1 for features in strings for f in features if f.startswith("w=")) > 1000
 
 
+def test_crf_character_classes_kept_from_report_to_report_are_the_string_features(extractor, seed_paths):
+    """The classes of characters met before come from the index's table; those beyond U+FFFF
+    (𠀀, 𝟘) are found each time: either way, the string features."""
+    model = extractor.model
+    text, reading, home = next(_readings(extractor, seed_paths[:1]))
+    texts = ["𠀀县𝟘号“𠀀”。" + text[:200], text[:200] + "𠀀", text[:200]]
+    strings = [character_features(t, [], (), model.lexicon, home) for t in texts]
+    index = FeatureIndex({f for each in strings for features in each for f in features if f.startswith("k=")}, model.lexicon)
+    for t, each in zip(texts * 2, strings * 2):  # the second time round, every class below U+10000 is in the table
+        positions, rows = index.incidence(t, [], (), home)
+        found = Counter(zip(positions.tolist(), (index.attributes[r] for r in rows.tolist())))
+        assert found == Counter((i, f) for i, features in enumerate(each) for f in features if f.startswith("k="))
+    assert index._class_table.any() and not index._class_table[0x10000 - 1]
+
+
 def test_crf_keys_found_by_hash_are_where_a_binary_search_finds_them():
     """The index finds its keys by hashing them (`compiled._search`): the same places, and the same
     misses, as a binary search of the sorted keys, for any keys and either integer type; a key

@@ -57,6 +57,7 @@ class FeatureIndex:
         self._characters = {t: _keyed(by_template.get(t, {}), len(offsets)) for t, offsets in CHARACTERS.items()}
         self._grams = _by_width(self._characters, self.empty)
         self._classes = _keyed(by_template.get(CLASSES[0], {}), 3)
+        self._class_table = np.zeros(0x10000, dtype=np.uint64)  # a character's class, once met (0: not yet)
         self._words(by_template)
         self._hashes = _name_hashes(lexicon)
 
@@ -99,9 +100,22 @@ class FeatureIndex:
                 _emit(everywhere, found[start:start + n, column], self.empty, parts)
         keys, rows = self._classes
         if len(keys):
-            unique, inverse = np.unique(padded, return_inverse=True)
-            classes = np.array([ord(char_class(chr(c))) for c in unique], dtype=np.uint64)[inverse]
-            _look_up(_joined(classes, CLASSES[1], n), keys, rows, everywhere, parts)
+            _look_up(_joined(self._classes_of(padded), CLASSES[1], n), keys, rows, everywhere, parts)
+
+    def _classes_of(self, codes: np.ndarray) -> np.ndarray:
+        """Each character's class (`char_class`) as the code point of its letter. The classes of the
+        characters below U+10000 are kept in a table, each filled the first time it is met: a report
+        no longer sorts its characters to find the distinct ones."""
+        table = self._class_table
+        classes = table[np.minimum(codes, len(table) - 1)]
+        unknown = (classes == 0) | (codes >= len(table))
+        if unknown.any():
+            missing = np.unique(codes[unknown])
+            found = np.array([ord(char_class(chr(c))) for c in missing.tolist()], dtype=np.uint64)
+            kept = missing < len(table)
+            table[missing[kept]] = found[kept]
+            classes[unknown] = found[np.searchsorted(missing, codes[unknown])]
+        return classes
 
     # --- jieba's words
 
