@@ -435,7 +435,7 @@ def _found(values: np.ndarray, table: np.ndarray, sizes: np.ndarray) -> tuple[np
 
 
 def _emit(at: np.ndarray, rows: np.ndarray, empty: int, parts: list) -> None:
-    known = rows != empty
+    known = np.flatnonzero(rows != empty)  # found once, for both (a boolean index is found again each time)
     parts.append((at[known], rows[known]))
 
 
