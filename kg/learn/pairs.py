@@ -79,7 +79,7 @@ def pair_features(c: Candidate, text: str, mentions_in_sentence: list[Mention], 
     """What the classifier sees of one candidate (`seen` keeps what a tail's pairs share, to be made once)."""
     tail, head, rel = c.tail, c.head, c.relation
     s = c.sentence
-    key = (tail, rel, s.start)
+    key = (id(tail), rel, s.start)  # the mentions live as long as `seen`: their ids, not their fields' hash
     shared = seen.get(key) if seen is not None else None
     if shared is None:
         shared = _tail_features(tail, rel, text, s.start)
@@ -117,10 +117,9 @@ def pair_features(c: Candidate, text: str, mentions_in_sentence: list[Mention], 
             f.append("between=" + order + between)
         f += ["punct=" + rel + p for p in _PUNCT if p in between]
         f += ["trig=" + w for w in triggers.get(rel, ()) if w in between]
-        inside = sum(1 for m in mentions_in_sentence if first.end <= m.start and m.end <= second.start)
-        same = sum(1 for m in mentions_in_sentence if first.end <= m.start and m.end <= second.start and m.type == tail.type)
-        f.append("names_between=" + order + str(min(inside, 3)))
-        f.append("same_between=" + order + str(min(same, 2)))
+        within = [m.type for m in mentions_in_sentence if first.end <= m.start and m.end <= second.start]  # one pass for both counts
+        f.append("names_between=" + order + str(min(len(within), 3)))
+        f.append("same_between=" + order + str(min(within.count(tail.type), 2)))
         if len(between) > 4:  # a long stretch between: the words it starts and ends with
             f += ["bw_first=" + order + between[:2], "bw_last=" + order + between[-2:]]
         f.append("hb1=" + rel + text[max(head.start - 1, s.start):head.start])
