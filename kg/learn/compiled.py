@@ -60,6 +60,7 @@ class FeatureIndex:
         self._classes = _keyed(by_template.get(CLASSES[0], {}), 3)
         self._class_table = np.zeros(0x10000, dtype=np.uint64)  # a character's class, once met (0: not yet)
         self._words(by_template)
+        self._clusters = _cluster_rows(lexicon.clusters, by_template)
         self._hashes = _name_hashes(lexicon)
 
     def weights(self, crf: CrfWeights) -> np.ndarray:
@@ -78,6 +79,7 @@ class FeatureIndex:
         parts: list[tuple[np.ndarray, np.ndarray]] = []
         self._character_features(text, parts)
         self._token_features(tokens, parts)
+        self._cluster_features(tokens, parts)
         self._quote_features(text, parts)
         self._lookup_features(text, home, parts)
         self._mention_features(mentions, parts)
@@ -234,6 +236,20 @@ class FeatureIndex:
             cache[w] = vocabulary.get(w, 0) << _TAG_BITS | tags.get(word_tag(w), 0)
         return np.fromiter(map(cache.__getitem__, words), dtype=np.int64, count=len(words))
 
+    # --- the words' clusters
+
+    def _cluster_features(self, tokens: Sequence[Token], parts: list) -> None:
+        table = self._clusters
+        if not table:
+            return
+        spans: list[int] = []  # start, end, row, start, end, row…
+        for token in tokens:
+            rows = table.get(token.text)
+            if rows:
+                for row in rows:
+                    spans += (token.start, token.end, row)
+        _flush([], spans, parts)
+
     # --- quotation marks
 
     def _quote_features(self, text: str, parts: list) -> None:
@@ -330,6 +346,17 @@ class FeatureIndex:
             _span(spans, named, "rI", m.type, m.start + 1, m.end)
             _point(points, named, "rE", m.type, m.end - 1)
         _flush(points, spans, parts)
+
+
+def _cluster_rows(clusters: dict[str, tuple[str, ...]], by_template: dict[str, dict[str, int]]) -> dict[str, tuple[int, ...]]:
+    """word → the rows of its clusters (q0=, q1=…), for the words some row concerns."""
+    levels = [by_template.get(f"q{level}", {}) for level in range(max((len(c) for c in clusters.values()), default=0))]
+    table = {}
+    for word, codes in clusters.items():
+        rows = tuple(row for level, code in enumerate(codes) if (row := levels[level].get(code)) is not None)
+        if rows:
+            table[word] = rows
+    return table
 
 
 def _codes(text: str) -> np.ndarray:

@@ -6,7 +6,7 @@ lexicon; the tagger is trained and applied on exactly these features.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Mention, Token
 from ..finding import MAX_NAME
@@ -29,9 +29,13 @@ class Lexicon:
     # Look-up plans, so that a position no word can start or end at costs one dict probe:
     head_sizes: dict[str, tuple[int, ...]]  # last character → the lengths of the head words ending so, shortest first
     name_sizes: dict[str, tuple[int, ...]]  # first two characters → the lengths of the names starting so, longest first
+    # word → its cluster at each granularity, coarsest first (words that share contexts in the corpus
+    # share clusters: a short name the gold never shows falls in with the names it does)
+    clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, heads: dict[str, str], names: dict[str, str], places: dict[str, tuple[str, ...]] | None = None) -> "Lexicon":
+    def of(cls, heads: dict[str, str], names: dict[str, str], places: dict[str, tuple[str, ...]] | None = None,
+           clusters: dict[str, tuple[str, ...]] | None = None) -> "Lexicon":
         head_sizes: dict[str, set[int]] = {}
         for word in heads:
             if 1 <= len(word) <= MAX_LOOKUP:
@@ -42,7 +46,8 @@ class Lexicon:
                 name_sizes.setdefault(name[:2], set()).add(len(name))
         return cls(dict(heads), dict(names), dict(places or {}),
                    {ch: tuple(sorted(sizes)) for ch, sizes in head_sizes.items()},
-                   {start: tuple(sorted(sizes, reverse=True)) for start, sizes in name_sizes.items()})
+                   {start: tuple(sorted(sizes, reverse=True)) for start, sizes in name_sizes.items()},
+                   dict(clusters or {}))
 
 
 def char_class(ch: str) -> str:
@@ -76,6 +81,7 @@ def character_features(text: str, tokens: list[Token], mentions: list[Mention] |
         for a, b, c, d, e, ka, kb, kc in zip(c0, cm1, cp1, cm2, cp2, classes[2:n + 2], classes[1:n + 1], classes[3:n + 3])
     ]
     _token_features(feats, tokens)
+    _cluster_features(feats, tokens, lexicon.clusters)
     _quote_features(feats, text)
     _lookup_features(feats, text, lexicon, home)
     _mention_features(feats, mentions)
@@ -115,6 +121,16 @@ def _token_features(feats: list[list[str]], tokens: list[Token]) -> None:
         feats[start].extend(("w-1=" + previous, "w-1|w=" + previous + "|" + word, "w-2=" + before, "p-1=" + word_tag(previous)))
         feats[end - 1].extend(("w+1=" + following, "w|w+1=" + word + "|" + following, "w+2=" + after, "p+1=" + word_tag(following)))
         before, previous = previous, word
+
+
+def _cluster_features(feats: list[list[str]], tokens: list[Token], clusters: dict[str, tuple[str, ...]]) -> None:
+    """Each word's clusters at every character of it: q0=, q1=… coarsest first."""
+    for token in tokens:
+        own = clusters.get(token.text)
+        if own:
+            marks = [f"q{level}={c}" for level, c in enumerate(own)]
+            for pos in range(token.start, token.end):
+                feats[pos].extend(marks)
 
 
 def _quote_features(feats: list[list[str]], text: str) -> None:

@@ -27,6 +27,7 @@ from .tagger import Tagger
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "model"
 MINED = Path(__file__).resolve().parent.parent / "data" / "mined"
+CLUSTERS = "word_clusters.txt"
 FORMAT = 2  # bumped when features change: a model trained on other features is refused
 OUTER, INNER, PAIRS, META = "outer.crfsuite", "inner.crfsuite", "relations.crfsuite", "model.json"
 FILES = (OUTER, INNER, PAIRS, META)
@@ -59,7 +60,26 @@ def lexicon_for(knowledge: Knowledge) -> Lexicon:
     for index in (knowledge.by_short, knowledge.by_name):
         for name, divisions in index.items():
             places[name] = tuple(sorted({*places.get(name, ()), *(d.code for d in divisions)}))
-    return Lexicon.of(heads, names, places)
+    return Lexicon.of(heads, names, places, word_clusters(MINED / CLUSTERS))
+
+
+def word_clusters(path: Path) -> dict[str, tuple[str, ...]]:
+    """Words' clusters mined from the corpus by tools/mine_clusters.py: word → cluster at each
+    granularity, coarsest first (each line: word, then one cluster number a granularity; "# " starts
+    a comment, and "#" alone is a word)."""
+    if not path.exists():
+        return {}
+    clusters, width = {}, None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("# "):
+            continue
+        word, *codes = line.split("\t")
+        if width is None:
+            width = len(codes)
+        if not codes or len(codes) != width or not all(c.isdigit() for c in codes):
+            raise KnowledgeError(f"{path}:{number}: expected 'word' and {width or 'some'} cluster numbers separated by tabs, got {line!r}")
+        clusters[word] = tuple(codes)
+    return clusters
 
 
 def mined_names(folder: Path) -> dict[str, str]:
