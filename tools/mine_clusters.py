@@ -5,8 +5,8 @@
 
 Every report is cut by kg's own segmenter (the words the taggers see); word2vec (gensim, skip-gram)
 learns a vector for each word from the words around it, and k-means (scikit-learn) groups the
-vectors at several granularities. Words used in the same contexts share a cluster: 华为 and 科大讯飞
-fall in with the enterprises the reports sign with, 灵丘 with the counties, 河长制 with the programs.
+vectors at several granularities. Words used in the same contexts share a cluster: 比亚迪 and 太钢
+fall in with 一汽, 上汽 and 万华, 华为 with 北斗 and 超算, 河长制 with 五水共治.
 The tagger then learns from a cluster, not only from the few names the gold shows, so it reads a
 name it never saw in training by the company it keeps in the corpus.
 
