@@ -152,6 +152,8 @@ def test_learn_word_clusters_are_read_with_their_granularities_and_a_broken_line
     path.write_text("华为\t1\t17\n比亚迪\t1\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"word_clusters\.txt:2: expected 'word' and 2 cluster numbers"):
         word_clusters(path)
+    with pytest.raises(KnowledgeError, match=r"absent\.txt: missing .*tools/mine_clusters\.py"):
+        word_clusters(tmp_path / "absent.txt")
 
 
 def test_learn_the_shipped_model_weighs_the_mined_word_clusters(knowledge):

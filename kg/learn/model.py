@@ -67,8 +67,8 @@ def word_clusters(path: Path) -> dict[str, tuple[str, ...]]:
     """Words' clusters mined from the corpus by tools/mine_clusters.py: word → cluster at each
     granularity, coarsest first (each line: word, then one cluster number a granularity; "# " starts
     a comment, and "#" alone is a word)."""
-    if not path.exists():
-        return {}
+    if not path.exists():  # the model weighs them: without them it would read worse, and say nothing
+        raise KnowledgeError(f"{path}: missing (the word clusters the model's features need; make them with tools/mine_clusters.py)")
     clusters, width = {}, None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("# "):
