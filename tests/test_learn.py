@@ -20,7 +20,7 @@ from kg.model import Mention, Sentence
 from kg.learn.tagger import labels_for, spans_of
 from kg.learn.train import prepare, train_model
 
-from .conftest import SHARED
+from .conftest import ROOT, SHARED
 
 CORPUS_GOLD = SHARED / "gold" / "corpus"
 needs_gold = pytest.mark.skipif(not (CORPUS_GOLD / "folds.tsv").exists(), reason="../shared/gold/corpus not present")
@@ -114,10 +114,26 @@ def test_learn_a_model_of_two_folds_beats_the_rules_on_a_third(gold_examples, kn
             for d in held_out)
 
     mine, theirs = score(learned), score(rules)
-    print(f"learned entity F1 {mine.entities.f1} relation F1 {mine.relations.f1}; "
+    # and less gold reads worse: the learning curve (tools/learning_curve.py) rises with the documents
+    fewer = score(Extractor(knowledge, model=train_model([ex for ex in gold_examples if ex.doc.fold == 0], tmp_path / "one")))
+    print(f"learned entity F1 {mine.entities.f1} relation F1 {mine.relations.f1}; one fold {fewer.entities.f1}; "
           f"rules {theirs.entities.f1} / {theirs.relations.f1}")
     assert mine.entities.f1 > theirs.entities.f1 + 0.05
     assert mine.relations.f1 > theirs.relations.f1
+    assert mine.entities.f1 > fewer.entities.f1 > theirs.entities.f1
+
+
+def test_learning_curve_trains_each_fold_apart_and_fits_a_line():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("learning_curve", ROOT / "tools" / "learning_curve.py")
+    curve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(curve)
+    for held_out in range(curve.FOLDS):
+        for k in range(1, curve.FOLDS):
+            folds = curve.training_folds(held_out, k)
+            assert len(folds) == k and held_out not in folds
+    a, b = curve.fit_line([(8, 0.5), (16, 0.55), (32, 0.6)])  # F1 0.35 + 0.05·log2(documents)
+    assert a == pytest.approx(0.35) and b == pytest.approx(0.05)
 
 
 @needs_gold
