@@ -4,6 +4,9 @@ kg/segment.py holds jieba's dictionary (with kg's words) as a trie in one open-a
 table: the node a fragment ends at is the slot that holds its last edge, keyed (parent << 21) |
 code point, with the root a node of its own (`size`, one past the last slot). Each slot also
 holds the word's log-probability and whether the fragment is a word or only starts words.
+jieba's HMM (finalseg) for the runs of single characters is here too: its Viterbi over states
+B, M, E, S with the model's log-probabilities as arrays (emissions for U+4E00-U+9FD5, the only
+characters it looks up), and its split of the other characters by `re_skip`.
 Imported when a Segmenter loads its dictionary.
 """
 from __future__ import annotations
@@ -13,6 +16,11 @@ from numba import njit
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: multiply, keep the top bits
 PLAIN, HMM = 0, 1  # a piece is a word as cut, or a run of single characters for jieba's HMM
+HAN_FIRST, HAN_LAST = 0x4E00, 0x9FD5  # finalseg's re_han: the characters its Viterbi reads
+STATES = "BMES"  # finalseg's order; a tie goes to the later letter (B < E < M < S) as in its max over (probability, state)
+_RANK = np.array([0, 2, 1, 3], dtype=np.int64)  # B, M, E, S in letter order
+_PREVIOUS = np.array([[2, 3], [1, 0], [0, 1], [3, 2]], dtype=np.int64)  # finalseg's PrevStatus: B ES, M MB, E BM, S SE
+_B, _M, _E, _S = 0, 1, 2, 3
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -54,7 +62,7 @@ def fill(parents, codes, shift, size):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def cut_blocks(text, starts, keys, weights, words, shift, single):  # pragma: no cover - compiled
+def cut_blocks(text, starts, keys, weights, words, shift, single, start_p, trans_p, emit_p, hmm):  # pragma: no cover - compiled
     """jieba's cut (`Tokenizer.__cut_DAG`) of the blocks text[starts[b]:starts[b + 1]] (code points),
     as pieces: piece p ends at ends[p] and is PLAIN or HMM (kinds[p]); block b's pieces are
     firsts[b] to firsts[b + 1].
@@ -64,7 +72,8 @@ def cut_blocks(text, starts, keys, weights, words, shift, single):  # pragma: no
     increasing end with `>=` (jieba's max over (probability, end): a tie goes to the longer word),
     the same float64 additions in the same order; a character that starts no word is a word of its
     own at `single`. Then single characters in a row go together to jieba's HMM unless they make
-    a dictionary word (spelled out one by one) or there is only one.
+    a dictionary word (spelled out one by one) or there is only one: cut here by `_finalseg` when
+    `hmm`, else left to the caller as one HMM piece.
     """
     root = keys.shape[0]
     ends = np.empty(text.shape[0], dtype=np.int64)
@@ -72,6 +81,7 @@ def cut_blocks(text, starts, keys, weights, words, shift, single):  # pragma: no
     firsts = np.empty(starts.shape[0], dtype=np.int64)
     score = np.empty(text.shape[0] + 1)
     last = np.empty(text.shape[0], dtype=np.int64)
+    back = np.empty((text.shape[0], 4), dtype=np.int64)  # the Viterbi's best previous states
     pieces = 0
     for b in range(starts.shape[0] - 1):
         firsts[b] = pieces
@@ -121,6 +131,8 @@ def cut_blocks(text, starts, keys, weights, words, shift, single):  # pragma: no
                                 ends[pieces] = k
                                 kinds[pieces] = PLAIN
                                 pieces += 1
+                        elif hmm:
+                            pieces = _finalseg(text, run, at, start_p, trans_p, emit_p, back, ends, kinds, pieces)
                         else:
                             ends[pieces] = at
                             kinds[pieces] = HMM
@@ -134,3 +146,92 @@ def cut_blocks(text, starts, keys, weights, words, shift, single):  # pragma: no
             at = end
     firsts[starts.shape[0] - 1] = pieces
     return ends[:pieces], kinds[:pieces], firsts
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _han(code):  # pragma: no cover - compiled
+    return HAN_FIRST <= code <= HAN_LAST
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _alnum(code):  # pragma: no cover - compiled
+    return 48 <= code <= 57 or 65 <= code <= 90 or 97 <= code <= 122
+
+
+@njit(cache=True, nogil=True)
+def _finalseg(text, begin, stop, start_p, trans_p, emit_p, back, ends, kinds, pieces):  # pragma: no cover - compiled
+    """jieba's `finalseg.cut` of text[begin:stop], its words' ends added from `pieces` on; the new count.
+
+    Stretches of U+4E00-U+9FD5 go through its Viterbi (`viterbi`, `__cut`), the same float64 sums in
+    the same order, ties to the later state letter; each other stretch is split as `re_skip.split`
+    does (`[a-zA-Z0-9]+(?:\\.\\d+)?%?` and what lies between, each a word; a run holds no other digits).
+    """
+    at = begin
+    while at < stop:
+        end = at
+        if _han(text[at]):
+            while end < stop and _han(text[end]):
+                end += 1
+            previous = np.empty(4)
+            current = np.empty(4)
+            for y in range(4):
+                previous[y] = start_p[y] + emit_p[y, text[at] - HAN_FIRST]
+            for t in range(at + 1, end):
+                for y in range(4):
+                    emit = emit_p[y, text[t] - HAN_FIRST]
+                    first, second = _PREVIOUS[y, 0], _PREVIOUS[y, 1]
+                    one = previous[first] + trans_p[first, y] + emit
+                    two = previous[second] + trans_p[second, y] + emit
+                    if one > two or one == two and _RANK[first] > _RANK[second]:
+                        current[y], back[t, y] = one, first
+                    else:
+                        current[y], back[t, y] = two, second
+                for y in range(4):
+                    previous[y] = current[y]
+            state = _S if previous[_S] >= previous[_E] else _E
+            # the best path, from its end back, written over column 0 (each row read before it is written)
+            for t in range(end - 1, at, -1):
+                following = back[t, state]
+                back[t, 0] = state
+                state = following
+            back[at, 0] = state
+            nexti = at
+            for t in range(at, end):
+                state = back[t, 0]
+                if state == _E or state == _S:  # a word ends here (B starts one where the last ended)
+                    ends[pieces] = t + 1
+                    kinds[pieces] = PLAIN
+                    pieces += 1
+                    nexti = t + 1
+            if nexti < end:
+                ends[pieces] = end
+                kinds[pieces] = PLAIN
+                pieces += 1
+        else:
+            while end < stop and not _han(text[end]):
+                end += 1
+            k = at
+            while k < end:
+                match = k
+                while match < end and not _alnum(text[match]):
+                    match += 1
+                if match > k:  # what lies before the next match
+                    ends[pieces] = match
+                    kinds[pieces] = PLAIN
+                    pieces += 1
+                if match == end:
+                    break
+                k = match
+                while k < end and _alnum(text[k]):
+                    k += 1
+                if k + 1 < end and text[k] == 46 and 48 <= text[k + 1] <= 57:  # .digits
+                    k += 2
+                    while k < end and 48 <= text[k] <= 57:
+                        k += 1
+                if k < end and text[k] == 37:  # %
+                    k += 1
+                ends[pieces] = k
+                kinds[pieces] = PLAIN
+                pieces += 1
+        at = end
+    return pieces

@@ -55,7 +55,6 @@ class Segmenter:
         self._words = tuple(domain_words)
         self._graph: WordGraph | None = None
         self._cache: dict[str, tuple[str, ...]] = {"": ()}
-        self._hmm: dict[str, tuple[str, ...]] = {}
 
     def _ready(self) -> WordGraph:
         # Built lazily so a Segmenter pickles cheaply into worker processes.
@@ -108,33 +107,23 @@ class Segmenter:
 
     def _cut_han(self, graph: WordGraph, blocks: list[str]) -> dict[str, tuple[str, ...]]:
         """jieba's cut of each block of Chinese characters (`Tokenizer.__cut_DAG`, HMM on), all
-        blocks in one call of the compiled walk (kg/_wordgraph.py), which says where each word
-        ends and which runs of single characters go to jieba's HMM."""
+        blocks in one call of the compiled walk (kg/_wordgraph.py), which says where each word ends."""
         joined = "".join(blocks)
         text = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
         starts = np.fromiter(accumulate(map(len, blocks), initial=0), dtype=np.int64, count=len(blocks) + 1)
-        ends, kinds, firsts = graph.cut(text, starts)
-        ends, kinds, firsts = ends.tolist(), kinds.tolist(), firsts.tolist()
-        hmm = self._hmm
-        cut: dict[str, tuple[str, ...]] = {}
-        at = 0
-        for b, block in enumerate(blocks):
-            words: list[str] = []
-            for piece in range(firsts[b], firsts[b + 1]):
-                end = ends[piece]
-                if kinds[piece]:  # single characters in a row, no word together: jieba's HMM guesses
-                    run = joined[at:end]  # words among them (the same runs recur; the answer depends on the run alone)
-                    guess = hmm.get(run)
-                    if guess is None:
-                        if len(hmm) >= CACHE_BLOCKS:
-                            hmm.clear()
-                        guess = hmm[run] = tuple(finalseg.cut(run))
-                    words.extend(guess)
-                else:
-                    words.append(joined[at:end])
-                at = end
-            cut[block] = tuple(words)
-        return cut
+        # jieba's HMM splits its words apart when they were added with frequency 0 (a set global to
+        # the process, empty unless someone asks): then the walk leaves its runs to finalseg itself
+        compiled_hmm = not finalseg.Force_Split_Words
+        ends, kinds, firsts = graph.cut(text, starts, compiled_hmm)
+        bounds = [0, *ends.tolist()]  # each piece starts where the one before it ends
+        words = list(map(joined.__getitem__, map(slice, bounds[:-1], bounds[1:])))
+        if not compiled_hmm:  # each HMM piece, last first, replaced by finalseg's words: later blocks start later
+            for piece in np.flatnonzero(kinds)[::-1].tolist():
+                guess = list(finalseg.cut(words[piece]))
+                words[piece:piece + 1] = guess
+                firsts[np.searchsorted(firsts, piece, side="right"):] += len(guess) - 1
+        firsts = firsts.tolist()
+        return {block: tuple(words[firsts[b]:firsts[b + 1]]) for b, block in enumerate(blocks)}
 
 
 def _cut_other(block: str) -> list[str]:
@@ -164,11 +153,27 @@ class WordGraph(NamedTuple):
     words: np.ndarray
     shift: int
     single: float
+    hmm: tuple[np.ndarray, np.ndarray, np.ndarray]  # finalseg's start, transition and emission log-probabilities
 
-    def cut(self, text: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def cut(self, text: np.ndarray, starts: np.ndarray, hmm: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         from ._wordgraph import cut_blocks
 
-        return cut_blocks(text, starts, self.keys, self.weights, self.words, self.shift, self.single)
+        return cut_blocks(text, starts, self.keys, self.weights, self.words, self.shift, self.single, *self.hmm, hmm)
+
+
+def _hmm_model() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """finalseg's model as the arrays kg/_wordgraph.py reads (states in its order, BMES): a
+    missing entry is its MIN_FLOAT, as its `.get(..., MIN_FLOAT)`; emissions of U+4E00-U+9FD5."""
+    from ._wordgraph import HAN_FIRST, HAN_LAST, STATES
+
+    start = np.array([finalseg.start_P.get(y, finalseg.MIN_FLOAT) for y in STATES])
+    trans = np.array([[finalseg.trans_P[y0].get(y, finalseg.MIN_FLOAT) for y in STATES] for y0 in STATES])
+    emit = np.full((4, HAN_LAST - HAN_FIRST + 1), finalseg.MIN_FLOAT)
+    for row, y in enumerate(STATES):
+        for char, p in finalseg.emit_P[y].items():
+            if len(char) == 1 and HAN_FIRST <= ord(char) <= HAN_LAST:
+                emit[row, ord(char) - HAN_FIRST] = p
+    return start, trans, emit
 
 
 # Above this frequency in jieba's general dictionary a word is common (长城 1559, 精品 1959);
@@ -222,7 +227,7 @@ def _word_graph(domain_words: tuple[str, ...]) -> WordGraph:
     key = "\n".join(domain_words).encode("utf-8") + b"\n" + str(DOMAIN_FREQ).encode() + b"\n" + layout
     keys, weights, words, shift, single = _cached("graph", key, lambda: _make_word_graph(domain_words))
     return WordGraph(np.frombuffer(keys, dtype=np.int64), np.frombuffer(weights, dtype=np.float64),
-                     np.frombuffer(words, dtype=np.uint8), shift, single)
+                     np.frombuffer(words, dtype=np.uint8), shift, single, _hmm_model())
 
 
 def _make_word_graph(domain_words: tuple[str, ...]) -> tuple[bytes, bytes, bytes, int, float]:

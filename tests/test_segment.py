@@ -98,3 +98,17 @@ def test_segment_a_segmenter_sent_to_another_process_cuts_the_same(extractor):
     text = "大同市新荣区建成5G基站，夏斐乔麦缇兹诺。"
     copy = pickle.loads(pickle.dumps(extractor.segmenter))
     assert [t.text for t in copy.tokens(text)] == [t.text for t in extractor.segmenter.tokens(text)]
+
+
+def test_segment_words_jieba_is_told_to_split_are_split_as_jieba_does(extractor, tokenizer, monkeypatch, seed_docs):
+    """jieba's HMM spells out the words in finalseg.Force_Split_Words (a process-wide set, filled by
+    add_word(word, 0)): with any there, kg leaves its runs to finalseg itself, and cuts as jieba."""
+    from jieba import finalseg
+
+    fresh = Segmenter(extractor.knowledge.domain_words())
+    text = "夏斐乔麦缇兹诺，有675.91万的APEC。" + seed_docs[0].text[1::3]
+    guessed = [w for w in tokenizer.lcut(text) if len(w) > 1 and w not in tokenizer.FREQ][:5]
+    assert "夏斐" in guessed
+    monkeypatch.setattr(finalseg, "Force_Split_Words", set(guessed))
+    _check(fresh, tokenizer, text, "forced")
+    assert "夏斐" not in [t.text for t in fresh.tokens(text)]

@@ -117,7 +117,7 @@ def test_speed_cached_dictionaries_are_the_parsed_ones(extractor):
     fresh_table, fresh_single = _make_word_table(words)
     assert single == fresh_single and table == fresh_table
     graph = _word_graph(words)
-    assert [a.tobytes() for a in graph[:3]] + list(graph[3:]) == list(_make_word_graph(words))
+    assert [a.tobytes() for a in graph[:3]] + list(graph[3:5]) == list(_make_word_graph(words))
     assert _general_dictionary() == _parse_general_dictionary()
 
 
