@@ -62,10 +62,50 @@ def fill(parents, codes, shift, size):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def cut_blocks(text, starts, keys, weights, words, shift, single, start_p, trans_p, emit_p, hmm):  # pragma: no cover - compiled
-    """jieba's cut (`Tokenizer.__cut_DAG`) of the blocks text[starts[b]:starts[b + 1]] (code points),
-    as pieces: piece p ends at ends[p] and is PLAIN or HMM (kinds[p]); block b's pieces are
-    firsts[b] to firsts[b + 1].
+def cut_text(text, keys, weights, words, shift, single, start_p, trans_p, emit_p, hmm):  # pragma: no cover - compiled
+    """jieba's `Tokenizer.lcut` of `text` (code points) as its words' ends (`ends`), each word PLAIN,
+    or HMM for a run of single characters left to the caller (`hmm` false) to cut with finalseg.
+
+    As jieba.cut: the blocks of re_han_default's characters are cut with the dictionary
+    (`_cut_block`); between them each character is a word, but for "\\r\\n" (re_skip_default's
+    `(\\r\\n|\\s)` keeps a whitespace match whole and spells out the rest).
+    """
+    n = text.shape[0]
+    ends = np.empty(n, dtype=np.int64)
+    kinds = np.empty(n, dtype=np.uint8)
+    score = np.empty(n + 1)
+    last = np.empty(n, dtype=np.int64)
+    back = np.empty((n, 4), dtype=np.int64)  # the Viterbi's best previous states
+    pieces = 0
+    at = 0
+    while at < n:
+        stop = at
+        while stop < n and _in_block(text[stop]):
+            stop += 1
+        if stop > at:
+            pieces = _cut_block(text, at, stop, keys, weights, words, shift, single, start_p, trans_p, emit_p, hmm,
+                                score, last, back, ends, kinds, pieces)
+            at = stop
+        else:
+            at += 2 if text[at] == 13 and at + 1 < n and text[at + 1] == 10 else 1
+            ends[pieces] = at
+            kinds[pieces] = PLAIN
+            pieces += 1
+    return ends[:pieces], kinds[:pieces]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _in_block(code):  # pragma: no cover - compiled
+    """Is `code` one of re_han_default's characters: U+4E00-U+9FD5, ASCII letters and digits, +#&._%-?"""
+    return (HAN_FIRST <= code <= HAN_LAST or _alnum(code) or code == 43 or code == 35 or code == 38 or code == 46
+            or code == 95 or code == 37 or code == 45)
+
+
+@njit(cache=True, nogil=True)
+def _cut_block(text, begin, stop, keys, weights, words, shift, single, start_p, trans_p, emit_p, hmm,
+               score, last, back, ends, kinds, pieces):  # pragma: no cover - compiled
+    """jieba's cut of one block text[begin:stop] (`Tokenizer.__cut_DAG`), its words' ends added from
+    `pieces` on; the new count.
 
     The route is jieba's `calc`: from the last character back, the best log-probability to the end
     over the words starting here, each word's log-probability plus the best from its end, tried in
@@ -76,76 +116,65 @@ def cut_blocks(text, starts, keys, weights, words, shift, single, start_p, trans
     `hmm`, else left to the caller as one HMM piece.
     """
     root = keys.shape[0]
-    ends = np.empty(text.shape[0], dtype=np.int64)
-    kinds = np.empty(text.shape[0], dtype=np.uint8)
-    firsts = np.empty(starts.shape[0], dtype=np.int64)
-    score = np.empty(text.shape[0] + 1)
-    last = np.empty(text.shape[0], dtype=np.int64)
-    back = np.empty((text.shape[0], 4), dtype=np.int64)  # the Viterbi's best previous states
-    pieces = 0
-    for b in range(starts.shape[0] - 1):
-        firsts[b] = pieces
-        begin, stop = starts[b], starts[b + 1]
-        score[stop] = 0.0
-        for at in range(stop - 1, begin - 1, -1):
-            found = False
-            best = 0.0
-            end = at + 1
-            node = _child(keys, shift, root, text[at])
-            while node >= 0:  # text[at:end] is a word or the start of one
-                if words[node]:
-                    candidate = weights[node] + score[end]
-                    if not found or candidate >= best:
-                        best = candidate
-                        last[at] = end
-                        found = True
-                if end == stop:
-                    break
-                node = _child(keys, shift, node, text[end])
-                end += 1
-            if not found:
-                best = single + score[at + 1]
-                last[at] = at + 1
-            score[at] = best
-        run = -1  # where the current run of single characters starts
-        at = begin
-        while at <= stop:
-            end = last[at] if at < stop else stop
-            if at < stop and end - at == 1:
-                if run < 0:
-                    run = at
-            else:
-                if run >= 0:  # the run so far, as jieba flushes its `buf`
-                    if at - run == 1:
-                        ends[pieces] = at
-                        kinds[pieces] = PLAIN
-                        pieces += 1
-                    else:
-                        node = root
-                        for k in range(run, at):
-                            node = _child(keys, shift, node, text[k])
-                            if node < 0:
-                                break
-                        if node >= 0 and words[node]:  # a word: its characters one by one
-                            for k in range(run + 1, at + 1):
-                                ends[pieces] = k
-                                kinds[pieces] = PLAIN
-                                pieces += 1
-                        elif hmm:
-                            pieces = _finalseg(text, run, at, start_p, trans_p, emit_p, back, ends, kinds, pieces)
-                        else:
-                            ends[pieces] = at
-                            kinds[pieces] = HMM
+    score[stop] = 0.0
+    for at in range(stop - 1, begin - 1, -1):
+        found = False
+        best = 0.0
+        end = at + 1
+        node = _child(keys, shift, root, text[at])
+        while node >= 0:  # text[at:end] is a word or the start of one
+            if words[node]:
+                candidate = weights[node] + score[end]
+                if not found or candidate >= best:
+                    best = candidate
+                    last[at] = end
+                    found = True
+            if end == stop:
+                break
+            node = _child(keys, shift, node, text[end])
+            end += 1
+        if not found:
+            best = single + score[at + 1]
+            last[at] = at + 1
+        score[at] = best
+    run = -1  # where the current run of single characters starts
+    at = begin
+    while at <= stop:
+        end = last[at] if at < stop else stop
+        if at < stop and end - at == 1:
+            if run < 0:
+                run = at
+        else:
+            if run >= 0:  # the run so far, as jieba flushes its `buf`
+                if at - run == 1:
+                    ends[pieces] = at
+                    kinds[pieces] = PLAIN
+                    pieces += 1
+                else:
+                    node = root
+                    for k in range(run, at):
+                        node = _child(keys, shift, node, text[k])
+                        if node < 0:
+                            break
+                    if node >= 0 and words[node]:  # a word: its characters one by one
+                        for k in range(run + 1, at + 1):
+                            ends[pieces] = k
+                            kinds[pieces] = PLAIN
                             pieces += 1
-                    run = -1
-                if at == stop:
-                    break
-                ends[pieces] = end
-                kinds[pieces] = PLAIN
-                pieces += 1
-            at = end
-    firsts[starts.shape[0] - 1] = pieces
-    return ends[:pieces], kinds[:pieces], firsts
+                    elif hmm:
+                        pieces = _finalseg(text, run, at, start_p, trans_p, emit_p, back, ends, kinds, pieces)
+                    else:
+                        ends[pieces] = at
+                        kinds[pieces] = HMM
+                        pieces += 1
+                run = -1
+            if at == stop:
+                break
+            ends[pieces] = end
+            kinds[pieces] = PLAIN
+            pieces += 1
+        at = end
+    return pieces
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -10,7 +10,7 @@ import tempfile
 from collections import deque
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, repeat
 from math import log
 from pathlib import Path
 from typing import NamedTuple
@@ -40,27 +40,25 @@ from .writing import atomic_path
 
 # A frequency high enough that jieba keeps a domain word whole against its general dictionary.
 DOMAIN_FREQ = 200_000
-# Blocks remembered per process: reports repeat their phrases (a quarter of the characters of a
-# corpus sample are in blocks seen before), and a bounded cache keeps memory flat on any corpus.
-CACHE_BLOCKS = 200_000
 
 jieba.setLogLevel(logging.WARNING)
-_split = jieba.re_han_default.split  # with its group: the blocks jieba cuts with its dictionary are the odd parts
 
 
 class Segmenter:
-    """Segments text as its own `jieba.Tokenizer` would, never touching jieba's global one."""
+    """Segments text as its own `jieba.Tokenizer` would, never touching jieba's global one: jieba's
+    dictionary with kg's words walked by numba (kg/_wordgraph.py), its route, its HMM and its
+    handling of the characters between blocks, all in one call a text (no cache of cut blocks:
+    cutting again costs less than remembering, and keeps memory flat)."""
 
     def __init__(self, domain_words: Iterable[str] = ()):
         self._words = tuple(domain_words)
         self._graph: WordGraph | None = None
-        self._cache: dict[str, tuple[str, ...]] = {"": ()}
 
     def _ready(self) -> WordGraph:
         # Built lazily so a Segmenter pickles cheaply into worker processes.
         if self._graph is None:
             graph = _word_graph(self._words)
-            self._cut_han(graph, [])  # numba's compiled walk, loaded now (with the argument types of every call)
+            graph.cut(np.frombuffer(b"", dtype=np.uint32), True)  # numba's compiled walk, loaded now (a call's types)
             _general_dictionary()  # loaded with the graph, so forked workers inherit all three
             self._graph = graph
         return self._graph
@@ -72,70 +70,32 @@ class Segmenter:
         self.__init__(state["_words"])
 
     def tokens(self, text: str) -> list[Token]:
-        """Tokens of `text` in order; `text[t.start:t.end] == t.text` for each.
-
-        jieba cuts each block of Chinese/alphanumeric characters (and each run between them) on its
-        own, so cutting block by block and remembering repeated blocks gives exactly its tokens.
+        """Tokens of `text` in order, as `jieba.Tokenizer.lcut` cuts it; `text[t.start:t.end] == t.text` for each.
 
         >>> [t.text for t in Segmenter().tokens("大同市新荣区。大同市")]
         ['大同市', '新荣区', '。', '大同市']
         """
         graph = self._ready()
-        cache = self._cache
-        parts = _split(text)
-        han = [part for part in dict.fromkeys(parts[1::2]) if part not in cache]
-        other = [part for part in dict.fromkeys(parts[::2]) if part not in cache]
-        if han or other:
-            new = self._cut_han(graph, han) if han else {}
-            new.update((part, tuple(_cut_other(part))) for part in other)
-            if len(cache) + len(new) > CACHE_BLOCKS:  # forget all but this text's blocks
-                kept = {part: cache[part] for part in parts if part in cache}
-                cache.clear()
-                cache.update(kept)
-            cache.update(new)
-        words = list(chain.from_iterable(map(cache.__getitem__, parts)))
+        # code points (a lone surrogate, which a str may hold, is one like any other)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        # jieba's HMM splits its words apart when they were added with frequency 0 (a set global to
+        # the process, empty unless someone asks): then the walk leaves its runs to finalseg itself
+        compiled_hmm = not finalseg.Force_Split_Words
+        ends, kinds = graph.cut(codes, compiled_hmm)
+        bounds = [0, *ends.tolist()]  # each word starts where the one before it ends
+        words = list(map(text.__getitem__, map(slice, bounds[:-1], bounds[1:])))
+        if not compiled_hmm:
+            words = [word for piece, kind in zip(words, kinds.tolist()) for word in (finalseg.cut(piece) if kind else (piece,))]
+            bounds = list(accumulate(map(len, words), initial=0))
         # Token(word, start, end) at a fraction of the cost: a frozen dataclass's __init__ goes
         # through object.__setattr__ by name for each field, and a report has a token every two
         # characters; here each field is set through its slot, by map, in one pass a field
         out = list(map(_new, repeat(Token, len(words))))
-        bounds = list(accumulate(map(len, words), initial=0))
         deque(map(_set_text, out, words), 0)
         deque(map(_set_start, out, bounds), 0)
         del bounds[0]
         deque(map(_set_end, out, bounds), 0)
         return out
-
-    def _cut_han(self, graph: WordGraph, blocks: list[str]) -> dict[str, tuple[str, ...]]:
-        """jieba's cut of each block of Chinese characters (`Tokenizer.__cut_DAG`, HMM on), all
-        blocks in one call of the compiled walk (kg/_wordgraph.py), which says where each word ends."""
-        joined = "".join(blocks)
-        text = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-        starts = np.fromiter(accumulate(map(len, blocks), initial=0), dtype=np.int64, count=len(blocks) + 1)
-        # jieba's HMM splits its words apart when they were added with frequency 0 (a set global to
-        # the process, empty unless someone asks): then the walk leaves its runs to finalseg itself
-        compiled_hmm = not finalseg.Force_Split_Words
-        ends, kinds, firsts = graph.cut(text, starts, compiled_hmm)
-        bounds = [0, *ends.tolist()]  # each piece starts where the one before it ends
-        words = list(map(joined.__getitem__, map(slice, bounds[:-1], bounds[1:])))
-        if not compiled_hmm:  # each HMM piece, last first, replaced by finalseg's words: later blocks start later
-            for piece in np.flatnonzero(kinds)[::-1].tolist():
-                guess = list(finalseg.cut(words[piece]))
-                words[piece:piece + 1] = guess
-                firsts[np.searchsorted(firsts, piece, side="right"):] += len(guess) - 1
-        firsts = firsts.tolist()
-        return {block: tuple(words[firsts[b]:firsts[b + 1]]) for b, block in enumerate(blocks)}
-
-
-def _cut_other(block: str) -> list[str]:
-    """jieba's cut of a block that is not Chinese (punctuation, spaces, Latin letters and digits run
-    together): each whitespace run on its own, every other character alone; no dictionary."""
-    words: list[str] = []
-    for part in jieba.re_skip_default.split(block):
-        if jieba.re_skip_default.match(part):
-            words.append(part)
-        else:
-            words.extend(part)
-    return words
 
 
 # tokens() sets a Token's fields through their slots
@@ -155,10 +115,10 @@ class WordGraph(NamedTuple):
     single: float
     hmm: tuple[np.ndarray, np.ndarray, np.ndarray]  # finalseg's start, transition and emission log-probabilities
 
-    def cut(self, text: np.ndarray, starts: np.ndarray, hmm: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        from ._wordgraph import cut_blocks
+    def cut(self, text: np.ndarray, hmm: bool) -> tuple[np.ndarray, np.ndarray]:
+        from ._wordgraph import cut_text
 
-        return cut_blocks(text, starts, self.keys, self.weights, self.words, self.shift, self.single, *self.hmm, hmm)
+        return cut_text(text, self.keys, self.weights, self.words, self.shift, self.single, *self.hmm, hmm)
 
 
 def _hmm_model() -> tuple[np.ndarray, np.ndarray, np.ndarray]:

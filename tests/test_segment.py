@@ -20,6 +20,7 @@ ODD = [
     "。",
     "，，。；“”",
     " \t\r\n\u3000",
+    "甲\r\r\n\n乙\r\n\r丙\n\r",
     "5G基站建成1.2万个，增长23.5%，C++与C#、R&D、a_b.c-d%、3.14159。",
     "ＡＢＣ１２３，全角字母ＧＤＰ增长６．５％。",
     "𠮷野家在𠮷林开了分店😀😀，𠀀𪚥龘。",
@@ -60,9 +61,9 @@ def test_segment_odd_characters_cut_as_jieba_does(extractor, tokenizer):
 
 
 def test_segment_reports_and_their_scrambles_cut_as_jieba_does(extractor, tokenizer, seed_paths):
-    """The seeds, and texts made from them whose blocks are new (most cut by the compiled walk, not
-    remembered): every third character, every second, reversed, with odd characters spliced in."""
-    fresh = Segmenter(extractor.knowledge.domain_words())  # nothing remembered yet
+    """The seeds, and texts made from them full of blocks no report has: every third character,
+    every second, reversed, with odd characters spliced in."""
+    fresh = Segmenter(extractor.knowledge.domain_words())  # its dictionary loaded now, as a worker's
     for path in seed_paths:
         text = read_document(path).text
         odd = "".join(ODD[4:9])
