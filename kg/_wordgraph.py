@@ -1,4 +1,5 @@
-"""jieba's word graph and best route over it, compiled by numba (cached like kg/learn/_kernels.py).
+"""jieba's cut of a text (`Tokenizer.lcut`): its word graph, best route and HMM, compiled by numba
+(cached like kg/learn/_kernels.py).
 
 kg/segment.py holds jieba's dictionary (with kg's words) as a trie in one open-addressing hash
 table: the node a fragment ends at is the slot that holds its last edge, keyed (parent << 21) |
