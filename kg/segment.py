@@ -178,13 +178,17 @@ def _make_word_table(domain_words: tuple[str, ...]) -> tuple[dict[str, float | N
     return {word: log(freq) - logtotal if freq else None for word, freq in tokenizer.FREQ.items()}, 0.0 - logtotal
 
 
+# What kg/_wordgraph.py's `fill` writes and `_child` reads: change it with them, so that a graph
+# cached in another layout is not read (tests/test_speed.py compares the cached graph with one
+# made afresh, which a stale file fails).
+_GRAPH_LAYOUT = b"graph 1: keys (parent << 21) | code point, Fibonacci hashing, linear probing, at most half full"
+
+
 def _word_graph(domain_words: tuple[str, ...]) -> WordGraph:
     """The word table as the trie kg/_wordgraph.py walks; from the cache once made (its arrays as
     bytes in the marshal file: loaded in a few milliseconds, and shared page for page by forked
-    workers, where the table's dict of half a million strings took 80 MB in each process). Its
-    key holds kg/_wordgraph.py's source too: the code that lays the table out and reads it."""
-    layout = hashlib.sha256(Path(__file__).with_name("_wordgraph.py").read_bytes()).digest()
-    key = "\n".join(domain_words).encode("utf-8") + b"\n" + str(DOMAIN_FREQ).encode() + b"\n" + layout
+    workers, where the table's dict of half a million strings took 80 MB in each process)."""
+    key = "\n".join(domain_words).encode("utf-8") + b"\n" + str(DOMAIN_FREQ).encode() + b"\n" + _GRAPH_LAYOUT
     keys, weights, words, shift, single = _cached("graph", key, lambda: _make_word_graph(domain_words))
     return WordGraph(np.frombuffer(keys, dtype=np.int64), np.frombuffer(weights, dtype=np.float64),
                      np.frombuffer(words, dtype=np.uint8), shift, single, _hmm_model())

@@ -81,9 +81,10 @@ def test_segment_reports_of_the_corpus_cut_as_jieba_does(extractor, tokenizer, c
         _check(extractor.segmenter, tokenizer, text[2::5], f"{path.name} 2::5")
 
 
-def test_segment_a_tie_goes_to_the_longer_first_word_as_in_jieba():
+def test_segment_a_tie_goes_to_the_longer_first_word_as_in_jieba(monkeypatch, tmp_path):
     """Four words of one frequency make 甲乙|丙丁 and 甲|乙丙丁 score the same float: jieba's max
     over (probability, end) takes the longer first word, and so must the compiled walk."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))  # these words' dictionaries cached there, not in the user's cache
     words = ("甲乙", "丙丁", "甲", "乙丙丁")
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
