@@ -7,10 +7,15 @@ import marshal
 import os
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate, repeat
 from math import log
 from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
 
 def _import_jieba():
     """jieba, imported without pkg_resources: jieba 0.42 reads its data files through it when it can
@@ -33,33 +38,30 @@ from .errors import GraphError
 from .model import Token
 from .writing import atomic_path
 
-_ABSENT = object()  # not in the dictionary, not even as the start of a word
 # A frequency high enough that jieba keeps a domain word whole against its general dictionary.
 DOMAIN_FREQ = 200_000
-# Blocks remembered per process: reports repeat their phrases (a quarter of the characters of a
-# corpus sample are in blocks seen before), and a bounded cache keeps memory flat on any corpus.
-CACHE_BLOCKS = 200_000
 
 jieba.setLogLevel(logging.WARNING)
 
 
 class Segmenter:
-    """Segments text with its own `jieba.Tokenizer`, never touching jieba's global one."""
+    """Segments text as its own `jieba.Tokenizer` would, never touching jieba's global one: jieba's
+    dictionary with kg's words walked by numba (kg/_wordgraph.py), its route, its HMM and its
+    handling of the characters between blocks, all in one call a text (no cache of cut blocks:
+    cutting again costs less than remembering, and keeps memory flat)."""
 
     def __init__(self, domain_words: Iterable[str] = ()):
         self._words = tuple(domain_words)
-        self._loaded = False
-        self._cache: dict[str, tuple[str, ...]] = {}
-        self._table: dict[str, float | None] = {}
-        self._single = 0.0
-        self._hmm: dict[str, tuple[str, ...]] = {}
+        self._graph: WordGraph | None = None
 
-    def _ready(self) -> None:
+    def _ready(self) -> WordGraph:
         # Built lazily so a Segmenter pickles cheaply into worker processes.
-        if not self._loaded:
-            self._table, self._single = _word_table(self._words)
-            self._loaded = True
-            _general_dictionary()  # loaded with the table, so forked workers inherit both
+        if self._graph is None:
+            graph = _word_graph(self._words)
+            graph.cut(np.frombuffer(b"", dtype=np.uint32), True)  # numba's compiled walk, loaded now (a call's types)
+            _general_dictionary()  # loaded with the graph, so forked workers inherit all three
+            self._graph = graph
+        return self._graph
 
     def __getstate__(self):
         return {"_words": self._words}
@@ -68,118 +70,70 @@ class Segmenter:
         self.__init__(state["_words"])
 
     def tokens(self, text: str) -> list[Token]:
-        """Tokens of `text` in order; `text[t.start:t.end] == t.text` for each.
-
-        jieba cuts each block of Chinese/alphanumeric characters (and each run between them) on its
-        own, so cutting block by block and remembering repeated blocks gives exactly its tokens.
+        """Tokens of `text` in order, as `jieba.Tokenizer.lcut` cuts it; `text[t.start:t.end] == t.text` for each.
 
         >>> [t.text for t in Segmenter().tokens("大同市新荣区。大同市")]
         ['大同市', '新荣区', '。', '大同市']
         """
-        self._ready()
-        cache = self._cache
-        out: list[Token] = []
-        append = out.append
-        start = 0
-        for block in jieba.re_han_default.split(text):
-            if not block:
-                continue
-            words = cache.get(block)
-            if words is None:
-                if len(cache) >= CACHE_BLOCKS:
-                    cache.clear()
-                words = cache[block] = tuple(self._cut_han(block) if jieba.re_han_default.match(block) else _cut_other(block))
-            for word in words:
-                # Token(word, start, end) at half the cost: a frozen dataclass's __init__ goes through
-                # object.__setattr__ by name for each field, and a report has a token every two characters
-                token = _new(Token)
-                _set_text(token, word)
-                _set_start(token, start)
-                start += len(word)
-                _set_end(token, start)
-                append(token)
+        graph = self._ready()
+        # code points (a lone surrogate, which a str may hold, is one like any other)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        # jieba's HMM splits its words apart when they were added with frequency 0 (a set global to
+        # the process, empty unless someone asks): then the walk leaves its runs to finalseg itself
+        compiled_hmm = not finalseg.Force_Split_Words
+        ends, kinds = graph.cut(codes, compiled_hmm)
+        bounds = [0, *ends.tolist()]  # each word starts where the one before it ends
+        words = list(map(text.__getitem__, map(slice, bounds[:-1], bounds[1:])))
+        if not compiled_hmm:
+            words = [word for piece, kind in zip(words, kinds.tolist()) for word in (finalseg.cut(piece) if kind else (piece,))]
+            bounds = list(accumulate(map(len, words), initial=0))
+        # Token(word, start, end) at a fraction of the cost: a frozen dataclass's __init__ goes
+        # through object.__setattr__ by name for each field, and a report has a token every two
+        # characters; here each field is set through its slot, by map, in one pass a field
+        out = list(map(_new, repeat(Token, len(words))))
+        deque(map(_set_text, out, words), 0)
+        deque(map(_set_start, out, bounds), 0)
+        del bounds[0]
+        deque(map(_set_end, out, bounds), 0)
         return out
-
-    def _cut_han(self, block: str) -> list[str]:
-        """jieba's own cut of a block of Chinese characters (`Tokenizer.__cut_DAG`, HMM on), without its overheads.
-
-        Same dictionary, same arithmetic in the same order, same tie-breaking as jieba's `max`, so the
-        same words; but the word graph is walked in one loop with one look-up per fragment, in a
-        table of each dictionary word's log-probability made once per process (segmentation is most
-        of kg's time).
-        """
-        table, single = self._table, self._single
-        n = len(block)
-        # jieba's route as two lists: the best log-probability from each position to the end, and
-        # where the word starting there ends; max over (probability, end) is >= on the probability,
-        # as the ends are tried in increasing order
-        score: list[float] = [0.0] * (n + 1)
-        ends: list[int] = [0] * n
-        for idx in range(n - 1, -1, -1):
-            best = None
-            end = idx + 1
-            weight = table.get(block[idx], _ABSENT)
-            while weight is not _ABSENT:  # block[idx:end] is a word or the start of one
-                if weight is not None:
-                    candidate = weight + score[end]
-                    if best is None or candidate >= best:
-                        best, last = candidate, end
-                if end == n:
-                    break
-                end += 1
-                weight = table.get(block[idx:end], _ABSENT)
-            if best is None:  # jieba's fallback: the single character, log(1) - logtotal
-                best, last = single + score[idx + 1], idx + 1
-            score[idx] = best
-            ends[idx] = last
-        words: list[str] = []
-        buf = ""
-        x = 0
-        while x < n:
-            y = ends[x]
-            word = block[x:y]
-            if y - x == 1:
-                buf += word
-            else:
-                if buf:
-                    self._flush(buf, words)
-                    buf = ""
-                words.append(word)
-            x = y
-        if buf:
-            self._flush(buf, words)
-        return words
-
-    def _flush(self, buf: str, words: list[str]) -> None:
-        # single characters in a row: jieba's HMM guesses unknown words among them (the same runs
-        # recur across reports, and the HMM's answer depends on the run alone: remembered)
-        if len(buf) == 1:
-            words.append(buf)
-        elif self._table.get(buf) is None:  # jieba's `not FREQ.get(buf)`: no word, or only the start of one
-            cut = self._hmm.get(buf)
-            if cut is None:
-                if len(self._hmm) >= CACHE_BLOCKS:
-                    self._hmm.clear()
-                cut = self._hmm[buf] = tuple(finalseg.cut(buf))
-            words.extend(cut)
-        else:
-            words.extend(buf)
-
-
-def _cut_other(block: str) -> list[str]:
-    """jieba's cut of a block that is not Chinese (punctuation, spaces, Latin letters and digits run
-    together): each whitespace run on its own, every other character alone; no dictionary."""
-    words: list[str] = []
-    for part in jieba.re_skip_default.split(block):
-        if jieba.re_skip_default.match(part):
-            words.append(part)
-        else:
-            words.extend(part)
-    return words
 
 
 # tokens() sets a Token's fields through their slots
 _new, _set_text, _set_start, _set_end = object.__new__, Token.text.__set__, Token.start.__set__, Token.end.__set__
+
+
+class WordGraph(NamedTuple):
+    """jieba's dictionary with kg's words as the trie kg/_wordgraph.py walks: one hash table whose
+    slots are the fragments (`keys`), each with its log-probability (`weights`) and whether it is
+    a word or only starts words (`words`); `shift` turns a key's hash into a slot; `single` is a
+    character's log-probability when it starts no word (jieba's log(1) - logtotal)."""
+
+    keys: np.ndarray
+    weights: np.ndarray
+    words: np.ndarray
+    shift: int
+    single: float
+    hmm: tuple[np.ndarray, np.ndarray, np.ndarray]  # finalseg's start, transition and emission log-probabilities
+
+    def cut(self, text: np.ndarray, hmm: bool) -> tuple[np.ndarray, np.ndarray]:
+        from ._wordgraph import cut_text
+
+        return cut_text(text, self.keys, self.weights, self.words, self.shift, self.single, *self.hmm, hmm)
+
+
+def _hmm_model() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """finalseg's model as the arrays kg/_wordgraph.py reads (states in its order, BMES): a
+    missing entry is its MIN_FLOAT, as its `.get(..., MIN_FLOAT)`; emissions of U+4E00-U+9FD5."""
+    from ._wordgraph import HAN_FIRST, HAN_LAST, STATES
+
+    start = np.array([finalseg.start_P.get(y, finalseg.MIN_FLOAT) for y in STATES])
+    trans = np.array([[finalseg.trans_P[y0].get(y, finalseg.MIN_FLOAT) for y in STATES] for y0 in STATES])
+    emit = np.full((4, HAN_LAST - HAN_FIRST + 1), finalseg.MIN_FLOAT)
+    for row, y in enumerate(STATES):
+        for char, p in finalseg.emit_P[y].items():
+            if len(char) == 1 and HAN_FIRST <= ord(char) <= HAN_LAST:
+                emit[row, ord(char) - HAN_FIRST] = p
+    return start, trans, emit
 
 
 # Above this frequency in jieba's general dictionary a word is common (长城 1559, 精品 1959);
@@ -208,9 +162,9 @@ def _parse_general_dictionary() -> dict[str, tuple[int, str]]:
 
 
 def _word_table(domain_words: tuple[str, ...]) -> tuple[dict[str, float | None], float]:
-    """jieba's dictionary with kg's domain words added (each at DOMAIN_FREQ), as the table _cut_han
-    walks: each word's log-probability as jieba computes it, None for a fragment that only starts
-    words; and a single character's fallback log-probability. From the cache once made."""
+    """jieba's dictionary with kg's domain words added (each at DOMAIN_FREQ), as the table the word
+    graph is made from: each word's log-probability as jieba computes it, None for a fragment that
+    only starts words; and a single character's fallback log-probability. From the cache once made."""
     key = "\n".join(domain_words).encode("utf-8") + b"\n" + str(DOMAIN_FREQ).encode()
     return _cached("words", key, lambda: _make_word_table(domain_words))
 
@@ -222,6 +176,42 @@ def _make_word_table(domain_words: tuple[str, ...]) -> tuple[dict[str, float | N
         tokenizer.add_word(word, DOMAIN_FREQ)
     logtotal = log(tokenizer.total)
     return {word: log(freq) - logtotal if freq else None for word, freq in tokenizer.FREQ.items()}, 0.0 - logtotal
+
+
+# What kg/_wordgraph.py's `fill` writes and `_child` reads: change it with them, so that a graph
+# cached in another layout is not read (tests/test_speed.py compares the cached graph with one
+# made afresh, which a stale file fails).
+_GRAPH_LAYOUT = b"graph 1: keys (parent << 21) | code point, Fibonacci hashing, linear probing, at most half full"
+
+
+def _word_graph(domain_words: tuple[str, ...]) -> WordGraph:
+    """The word table as the trie kg/_wordgraph.py walks; from the cache once made (its arrays as
+    bytes in the marshal file: loaded in a few milliseconds, and shared page for page by forked
+    workers, where the table's dict of half a million strings took 80 MB in each process)."""
+    key = "\n".join(domain_words).encode("utf-8") + b"\n" + str(DOMAIN_FREQ).encode() + b"\n" + _GRAPH_LAYOUT
+    keys, weights, words, shift, single = _cached("graph", key, lambda: _make_word_graph(domain_words))
+    return WordGraph(np.frombuffer(keys, dtype=np.int64), np.frombuffer(weights, dtype=np.float64),
+                     np.frombuffer(words, dtype=np.uint8), shift, single, _hmm_model())
+
+
+def _make_word_graph(domain_words: tuple[str, ...]) -> tuple[bytes, bytes, bytes, int, float]:
+    from ._wordgraph import fill
+
+    table, single = _word_table(domain_words)
+    # shortest first, so each fragment's parent (itself less its last character) has its slot
+    # already: jieba's FREQ holds every prefix of every word (gen_pfdict, add_word)
+    fragments = sorted(table, key=len)
+    index = {fragment: i for i, fragment in enumerate(fragments)}
+    parents = np.array([index[f[:-1]] if len(f) > 1 else -1 for f in fragments], dtype=np.int64)
+    codes = np.array([ord(f[-1]) for f in fragments], dtype=np.int64)
+    bits = max(10, (2 * len(fragments)).bit_length())  # at most half the slots taken: short probes
+    keys, slots = fill(parents, codes, 64 - bits, 1 << bits)
+    weights = np.zeros(1 << bits)
+    words = np.zeros(1 << bits, dtype=np.uint8)
+    held = [i for i, fragment in enumerate(fragments) if table[fragment] is not None]
+    weights[slots[held]] = [table[fragments[i]] for i in held]
+    words[slots[held]] = 1
+    return keys.tobytes(), weights.tobytes(), words.tobytes(), 64 - bits, single
 
 
 # The dictionaries are parsed once and kept in a cache file (marshal: the fastest load of plain

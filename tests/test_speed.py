@@ -16,7 +16,8 @@ from kg import Extractor, build, linking, store
 from kg.errors import GraphError
 from kg.builder import extract_all, turtle_prefixes, worker_pool
 from kg.documents import find_files
-from kg.segment import Segmenter, _general_dictionary, _make_word_table, _parse_general_dictionary, _word_table
+from kg.segment import (Segmenter, _general_dictionary, _make_word_graph, _make_word_table, _parse_general_dictionary,
+                        _word_graph, _word_table)
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
@@ -109,11 +110,14 @@ def test_speed_a_worker_that_dies_stops_the_build_with_an_error_not_a_hang(seed_
 
 def test_speed_cached_dictionaries_are_the_parsed_ones(extractor):
     """The dictionaries a process loads from the cache equal those parsed from jieba's files, float
-    for float (so the same words: tests/test_extract.py checks them against jieba.lcut)."""
+    for float, and so does the word graph made from them (so the same words: tests/test_segment.py
+    checks them against jieba.lcut)."""
     words = tuple(extractor.knowledge.domain_words())
     table, single = _word_table(words)  # made and cached by the session's extractor, or now
     fresh_table, fresh_single = _make_word_table(words)
     assert single == fresh_single and table == fresh_table
+    graph = _word_graph(words)
+    assert [a.tobytes() for a in graph[:3]] + list(graph[3:5]) == list(_make_word_graph(words))
     assert _general_dictionary() == _parse_general_dictionary()
 
 
@@ -130,3 +134,7 @@ def test_speed_cache_follows_its_inputs_and_survives_a_broken_file(monkeypatch, 
     assert again == table
     segmenter = Segmenter(("甲乙丙丁戊己庚",))
     assert [t.text for t in segmenter.tokens("在甲乙丙丁戊己庚，ok 2024")][:3] == ["在", "甲乙丙丁戊己庚", "，"]
+    graphs = sorted(tmp_path.glob("graph-*.marshal"))  # the word graph made from the table, cached beside it
+    assert len(graphs) == 1
+    graphs[0].write_bytes(graphs[0].read_bytes()[:1000])  # cut short: made again
+    assert [t.text for t in Segmenter(("甲乙丙丁戊己庚",)).tokens("在甲乙丙丁戊己庚")] == ["在", "甲乙丙丁戊己庚"]
