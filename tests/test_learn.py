@@ -8,17 +8,15 @@ import pytest
 from click.testing import CliRunner
 
 from kg import Document, Extractor
-from kg.annotation import to_annotation
 from kg.cli import main
 from kg.documents import read_document
 from kg.errors import KnowledgeError
-from kg.evaluate import score_documents
 from kg.learn.gold import Span, load_gold, place_names
 from kg.learn.model import CLUSTERS, DEFAULT_MODEL, FILES, MINED, LearnedModel, _no_place_of_it, merge, trimmed, word_clusters
 from kg.learn.pairs import OTHER_IMPLEMENTER, Candidate, _weighed
 from kg.model import Mention, Sentence
 from kg.learn.tagger import labels_for, spans_of
-from kg.learn.train import prepare, train_model
+from kg.learn.train import prepare, score_on, train_model
 
 from .conftest import ROOT, SHARED
 
@@ -108,10 +106,7 @@ def test_learn_a_model_of_two_folds_beats_the_rules_on_a_third(gold_examples, kn
     assert held_out
 
     def score(extractor):
-        return score_documents(
-            (d.id, {"entities": list(d.entities), "relations": list(d.relations)},
-             to_annotation(extractor.extract(Document(d.id + ".txt", d.text))))
-            for d in held_out)
+        return score_on(extractor, held_out)
 
     mine, theirs = score(learned), score(rules)
     # and less gold reads worse: the learning curve (tools/learning_curve.py) rises with the documents

@@ -20,14 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.annotation import to_annotation  # noqa: E402
-from kg.evaluate import mean_scores, merge_reports, score_documents  # noqa: E402
+from kg.evaluate import mean_scores, merge_reports  # noqa: E402
 from kg.errors import InputError  # noqa: E402
 from kg.extractor import Extractor  # noqa: E402
 from kg.knowledge import default_knowledge  # noqa: E402
 from kg.learn.gold import load_gold  # noqa: E402
-from kg.learn.train import prepare, train_model  # noqa: E402
-from kg.model import Document  # noqa: E402
+from kg.learn.train import prepare, score_on, train_model  # noqa: E402
 
 FOLDS = 5
 TARGETS = (0.75, 0.80)  # entity F1: issue 13's bars for unseen reports and for cross-validation
@@ -46,11 +44,8 @@ def _score_one(job: tuple[int, int]):
     train = [ex for ex in examples if ex.doc.fold in training_folds(held_out, k)]
     with tempfile.TemporaryDirectory(prefix="kg-curve-") as tmp:
         model = train_model(train, Path(tmp) / "model")
-        extractor = Extractor(knowledge, model=model)
-        pairs = [(ex.doc.id, {"entities": list(ex.doc.entities), "relations": list(ex.doc.relations)},
-                  to_annotation(extractor.extract(Document(ex.doc.id + ".txt", ex.doc.text))))
-                 for ex in examples if ex.doc.fold == held_out]
-    return k, held_out, len(train), score_documents(pairs)
+        report = score_on(Extractor(knowledge, model=model), [ex.doc for ex in examples if ex.doc.fold == held_out])
+    return k, held_out, len(train), report
 
 
 def fit_line(points: list[tuple[float, float]]) -> tuple[float, float]:

@@ -137,10 +137,17 @@ class FoldResult:
     rules: object  # the rules alone on the same documents
 
 
-def cross_validate(examples: list[Example], knowledge, *, progress: Callable[[str], None] = lambda _: None) -> list[FoldResult]:
-    """For each fold, train on the other folds' documents and score on this fold's, beside the rules alone."""
+def score_on(extractor, docs: Iterable[GoldDocument]):
+    """`extractor`'s reading of the gold documents `docs`, scored against their gold (a kg.evaluate.Report)."""
     from ..annotation import to_annotation
     from ..evaluate import score_documents
+
+    return score_documents((d.id, {"entities": list(d.entities), "relations": list(d.relations)},
+                            to_annotation(extractor.extract(Document(d.id + ".txt", d.text)))) for d in docs)
+
+
+def cross_validate(examples: list[Example], knowledge, *, progress: Callable[[str], None] = lambda _: None) -> list[FoldResult]:
+    """For each fold, train on the other folds' documents and score on this fold's, beside the rules alone."""
     from ..extractor import Extractor
 
     folds = sorted({ex.doc.fold for ex in examples})
@@ -155,11 +162,6 @@ def cross_validate(examples: list[Example], knowledge, *, progress: Callable[[st
             path = train_model([ex for ex in examples if ex.doc.fold != fold], Path(tmp) / f"fold-{fold}")
             learned = Extractor(knowledge, model=path)
             progress(f"fold {fold}: scoring {len(held_out)} documents")
-            pairs, rule_pairs = [], []
-            for ex in held_out:
-                gold = {"entities": list(ex.doc.entities), "relations": list(ex.doc.relations)}
-                doc = Document(ex.doc.id + ".txt", ex.doc.text)
-                pairs.append((ex.doc.id, gold, to_annotation(learned.extract(doc))))
-                rule_pairs.append((ex.doc.id, gold, to_annotation(rules.extract(doc))))
-            results.append(FoldResult(fold, tuple(ex.doc.id for ex in held_out), score_documents(pairs), score_documents(rule_pairs)))
+            docs = [ex.doc for ex in held_out]
+            results.append(FoldResult(fold, tuple(d.id for d in docs), score_on(learned, docs), score_on(rules, docs)))
     return results
