@@ -31,7 +31,8 @@ from __future__ import annotations
 import contextlib
 import mmap
 import re
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from itertools import chain, groupby
@@ -203,14 +204,22 @@ class TurtleWriter:
             self._spill.close()
             self._spill = None
 
-    def write(self, out: Path | str, links: Iterable[tuple[str, str]] = (), label: str = "") -> None:
+    def write(self, out: Path | str, links: Iterable[tuple[str, str]] = (), label: str = "",
+              counted: Mapping[str, tuple[str, str | None]] | None = None) -> Counter:
         """Write graph.ttl to `out`: each (short, full) IRI pair of `links` merged as kg.linking does
         it (the short node loses its `label` triples; its other triples, and every triple naming
         it, become the full node's). The subjects are sorted as arrays, not as Python objects: a
-        build of the whole corpus has two million of them."""
+        build of the whole corpus has two million of them.
+
+        Returns the triples written ("triples") and, for each name of `counted`, those of its
+        (predicate, object or None for any) pattern, N-Triples texts: what a store of the same
+        graph would count, for a build that loads none."""
         if not self.usable:
             raise UnsupportedTerm(self.unsupported)
         full_of = {self._info(f"<{short}>")[0]: self._info(f"<{full}>")[:2] for short, full in links}
+        patterns = [(name, self._info(predicate)[0], self._info(obj)[0] if obj else None)
+                    for name, (predicate, obj) in (counted or {}).items()]
+        totals: Counter = Counter()
         header, _ = _rendered(["<urn:kg:render>"], self.prefixes)
         self._close_spill()
         with contextlib.ExitStack() as stack:
@@ -218,12 +227,16 @@ class TurtleWriter:
             if self._offsets and max(end for where in self._offsets for _, end in where.values()) > 0:
                 spill = stack.enter_context(open(self._spill_path, "rb"))
                 self._spilled_bytes = stack.enter_context(mmap.mmap(spill.fileno(), 0, access=mmap.ACCESS_READ))
-            runs = self._runs(full_of)
-            runs = runs[np.lexsort((runs["number"], runs["doc"], runs["low"], runs["high"]))]
+            runs, counts = self._runs(full_of, patterns)
+            order = np.lexsort((runs["number"], runs["doc"], runs["low"], runs["high"]))
+            runs, counts = runs[order], counts[order]
             new_key = np.ones(len(runs), dtype=bool)
             new_key[1:] = (runs["high"][1:] != runs["high"][:-1]) | (runs["low"][1:] != runs["low"][:-1])
             group = np.cumsum(new_key) - 1
             again = (np.bincount(group)[group] > 1) | runs["touched"]  # runs of a subject written again (several documents, or a link)
+            totals["triples"] = int((runs["end"] - runs["first"])[~again].sum())  # those written again: in _merged
+            for k, (name, _, _) in enumerate(patterns):
+                totals[name] = int(counts[~again, k].sum())
             sink = stack.enter_context(open(out, "wb"))
             if len(runs):
                 sink.write(header.encode("utf-8"))  # an empty graph is an empty file, as Oxigraph writes it
@@ -231,7 +244,8 @@ class TurtleWriter:
             for begin, end in _passes(new_key, np.where(again, runs["end"] - runs["first"], 0)):
                 # the statements written again of this stretch of keys, then the stretch: the merges'
                 # triples are held for one stretch at a time (a tenth of the whole corpus's at most)
-                statements = self._merged(runs[begin:end][again[begin:end]], group[begin:end][again[begin:end]], full_of, label_key)
+                statements = self._merged(runs[begin:end][again[begin:end]], group[begin:end][again[begin:end]], full_of, label_key,
+                                          patterns, totals)
                 for start in range(begin, end, 4096):
                     batch = []
                     chunk = slice(start, min(start + 4096, end))
@@ -247,14 +261,16 @@ class TurtleWriter:
                         self._release()
                 self._release()
             self._spilled_bytes = b""
+        return totals
 
     _RUN = np.dtype([("high", ">u8"), ("low", ">u8"), ("doc", np.int32), ("number", np.int32), ("first", np.int32),
                      ("end", np.int32), ("text_start", np.int64), ("text_end", np.int64), ("touched", bool)])
 
-    def _runs(self, full_of: dict[bytes, tuple[bytes, str]]) -> np.ndarray:
+    def _runs(self, full_of: dict[bytes, tuple[bytes, str]], patterns: list[tuple] = ()) -> tuple[np.ndarray, np.ndarray]:
         """Each document's subjects (runs of its rows): the key's hash, the document, the statement
-        number, its rows and bytes, and whether a link changes it."""
-        every = []
+        number, its rows and bytes, and whether a link changes it; and beside them, the rows of
+        each run that each of `patterns` (name, predicate key, object key or None) matches."""
+        every, every_count = [], []
         for doc in range(len(self._parts)):
             table = _table(self._field(doc, "rows"))
             starts = np.flatnonzero(np.concatenate(([True], table[1:, 0] != table[:-1, 0]))) if len(table) else np.zeros(0, dtype=np.int64)
@@ -275,13 +291,19 @@ class TurtleWriter:
             if full_of and any(short in key_bytes for short in full_of):
                 _mark_links(table, _key_list(key_bytes, key_ends), runs, full_of)
             every.append(runs)
+            every_count.append(_matches(table, _key_list(key_bytes, key_ends), runs, patterns) if patterns
+                               else np.zeros((len(runs), 0), dtype=np.int64))
         self._release()
-        return np.concatenate(every) if every else np.zeros(0, dtype=self._RUN)
+        if not every:
+            return np.zeros(0, dtype=self._RUN), np.zeros((0, len(patterns)), dtype=np.int64)
+        return np.concatenate(every), np.concatenate(every_count)
 
-    def _merged(self, runs: np.ndarray, groups: np.ndarray, full_of: dict[bytes, tuple[bytes, str]], label: bytes) -> dict[int, bytes]:
+    def _merged(self, runs: np.ndarray, groups: np.ndarray, full_of: dict[bytes, tuple[bytes, str]], label: bytes,
+                patterns: list[tuple] = (), totals: Counter | None = None) -> dict[int, bytes]:
         """The statements written again, by group: the triples of their runs, each once and in the
         keys' order, links applied; each document's terms read back once. A triple is held as its
-        predicate's and object's keys (a predicate's is always 17 bytes: an IRI's) and its object."""
+        predicate's and object's keys (a predicate's is always 17 bytes: an IRI's) and its object.
+        Their triples, and those each of `patterns` matches, are added to `totals`."""
         rdf_type = self._info(_RDF_TYPE)[0]
         found: dict[int, dict[bytes, str]] = {}
         subject_of: dict[int, str] = {}
@@ -306,6 +328,8 @@ class TurtleWriter:
                     if keys[p] not in verbs:
                         verbs[keys[p]] = "a" if keys[p] == rdf_type else pieces[p]
         self._release()
+        if totals is not None:
+            _count_merged(found, patterns, totals)
         return {group: _statement(subject_of[group], [(verbs[key[:17]], triples[key], key[:17]) for key in sorted(triples)]).encode("utf-8")
                 for group, triples in _emptied(found)}
 
@@ -343,6 +367,34 @@ def _mark_links(table: np.ndarray, keys: list[bytes], runs: np.ndarray, full_of:
         if keys[subject] in full_of:
             full = np.frombuffer(full_of[keys[subject]][0][1:], dtype=">u8")
             runs["high"][number], runs["low"][number] = full[0], full[1]
+
+
+def _matches(table: np.ndarray, keys: list[bytes], runs: np.ndarray, patterns: list[tuple]) -> np.ndarray:
+    """For each run (row) and pattern (column): its rows whose predicate, and object unless None, are the pattern's keys."""
+    number = {key: n for n, key in enumerate(keys)}
+    run_of_row = np.repeat(np.arange(len(runs)), runs["end"] - runs["first"])
+    counts = np.zeros((len(runs), len(patterns)), dtype=np.int64)
+    for k, (_, predicate, obj) in enumerate(patterns):
+        if predicate in number and (obj is None or obj in number):
+            rows = table[:, 1] == number[predicate]
+            if obj is not None:
+                rows &= table[:, 2] == number[obj]
+            counts[:, k] = np.bincount(run_of_row[rows], minlength=len(runs))
+    return counts
+
+
+def _count_merged(found: dict[int, dict[bytes, str]], patterns: list[tuple], totals: Counter) -> None:
+    """Add the triples of the merged statements (keyed predicate key + object key), and those each pattern matches."""
+    predicates = {predicate for _, predicate, _ in patterns}
+    seen: Counter = Counter()
+    for triples in found.values():
+        totals["triples"] += len(triples)
+        for key in triples:
+            if key[:17] in predicates:
+                seen[key[:17]] += 1
+                seen[key] += 1
+    for name, predicate, obj in patterns:
+        totals[name] += seen[predicate + obj if obj is not None else predicate]
 
 
 def _passes(new_key: np.ndarray, rows_again: np.ndarray) -> list[tuple[int, int]]:

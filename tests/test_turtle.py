@@ -97,6 +97,37 @@ def test_turtle_a_short_name_linked_across_documents_is_merged_as_the_store_merg
     assert _from_parts([first, second], tmp_path) != expected  # the links are what makes it so
 
 
+def test_turtle_links_and_counts_without_a_store_are_the_stores(tmp_path):
+    """A build without a store links its documents from their companies' names, and counts what graph.ttl
+    holds as it writes it: the same links and counts as the store's, a short name two companies share left alone."""
+    short, full, project = f"<{KG}company/恒信>", f"<{KG}company/芜湖恒信光伏科技有限公司>", f"<{KG}project/光伏组件项目>"
+    shared, one, other = f"<{KG}company/华电>", f"<{KG}company/华电甲公司>", f"<{KG}company/华电乙公司>"
+    first = [(short, f"<{TYPE}>", f"<{KGO}Company>"), (short, f"<{LABEL}>", _literal("恒信", "@zh")),
+             (project, f"<{KGO}operatedBy>", short), (project, f"<{TYPE}>", f"<{KGO}Project>"),
+             (shared, f"<{TYPE}>", f"<{KGO}Company>"), (shared, f"<{LABEL}>", _literal("华电", "@zh")),
+             (f"<{KG}place/x>", f"<{LABEL}>", _literal("恒信", "@zh"))]  # not a company: never linked
+    second = [(full, f"<{TYPE}>", f"<{KGO}Company>"), (full, f"<{LABEL}>", _literal("芜湖恒信光伏科技有限公司", "@zh")),
+              (full, f"<{ALT}>", _literal("恒信", "@zh")), (project, f"<{TYPE}>", f"<{KGO}Project>"),
+              (one, f"<{TYPE}>", f"<{KGO}Company>"), (one, f"<{ALT}>", _literal("华电", "@zh")),
+              (other, f"<{TYPE}>", f"<{KGO}Company>"), (other, f"<{ALT}>", _literal("华电", "@zh"))]
+    expected, links = _from_store([first, second], tmp_path, link=True)
+    assert links == [(short[1:-1], full[1:-1])]
+    names = [row for triples in (first, second) for row in linking.company_names(triples)]
+    assert linking.links_from_names(names) == links
+    counted = {"companies": (f"<{TYPE}>", f"<{KGO}Company>"), "projects": (f"<{TYPE}>", f"<{KGO}Project>"),
+               "operatedBy": (f"<{KGO}operatedBy>", None), "labels": (f"<{LABEL}>", None)}
+    writer = turtle.TurtleWriter(turtle_prefixes(), spill=tmp_path / "statements.spill")
+    for triples in (first, second):
+        writer.add(turtle.document_part(triples, turtle_prefixes()))
+    counts = writer.write(tmp_path / "parts.ttl", links, LABEL, counted)
+    assert (tmp_path / "parts.ttl").read_bytes() == expected
+    with store.opened(tmp_path / "reference-store") as db:  # the linked store _from_store left
+        assert counts["triples"] == len(db) == 12
+        for name, (predicate, obj) in counted.items():
+            assert counts[name] == store.count(db, predicate[1:-1], obj[1:-1] if obj else None), name
+    assert (counts["companies"], counts["projects"], counts["operatedBy"], counts["labels"]) == (4, 1, 1, 3)
+
+
 def test_turtle_a_term_of_unknown_order_leaves_graph_ttl_to_the_store(seed_paths, tmp_path):
     part = turtle.document_part([("_:b0", f"<{LABEL}>", _literal("x"))], turtle_prefixes())
     assert part.unsupported
