@@ -58,6 +58,7 @@ class BuildResult:
     without_year: int = 0  # documents of the build whose year could not be read (no dcterms:date)
     # where graph.ttl was written from: "documents" (their statements, kg/turtle.py), or "store: <why>"
     turtle_source: str = ""
+    stored: bool = True  # whether store/ was written (not with load_store=False, unless graph.ttl needed it)
     # where the wall time went: moments (time.time()) of the build's steps, in order — start, ready
     # (dictionaries loaded), first and last (documents written), loaded (the store's last load
     # ended), linked, turtle (graph.ttl and graph.html written), counted, end (outputs in place) —
@@ -133,6 +134,7 @@ class DocumentOutput:
     nquads: str
     refused: tuple[tuple[str, ...], ...] = ()  # rows of refused.tsv (see REFUSED_COLUMNS)
     turtle_part: turtle.TurtlePart | None = None  # its statements as graph.ttl writes them (kg/turtle.py)
+    company_names: tuple[tuple[str, str, str], ...] = ()  # its companies' names, to link across documents without a store
 
 
 def process(doc: Document, extractor: Extractor) -> DocumentOutput:
@@ -153,7 +155,8 @@ def process(doc: Document, extractor: Extractor) -> DocumentOutput:
     text = json.dumps(annotation, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
     rows = tuple(refusal_row(doc.id, entry) for entry in annotation.get("refused", ()))
     part = turtle.document_part(quads.triples(), turtle_prefixes())
-    return DocumentOutput(doc.id, len(doc.text), text, quads.text(), rows, part)
+    names = linking.company_names(quads.triples())
+    return DocumentOutput(doc.id, len(doc.text), text, quads.text(), rows, part, names)
 
 
 def process_path(path: Path | str | Source, extractor: Extractor, max_bytes: int = MAX_BYTES) -> DocumentOutput | Skipped:
@@ -181,6 +184,7 @@ def build(
     strict: bool = False,
     max_bytes: int = MAX_BYTES,
     on_document: Callable[[DocumentOutput | Skipped], None] | None = None,
+    load_store: bool = True,
 ) -> BuildResult:
     """Build the graph of the reports under `paths` into `out_dir` (graph.ttl, store/, graph.html, extract/, shards/).
 
@@ -192,10 +196,18 @@ def build(
     a SkippedError raised before anything is written. Every output is written beside its target
     first and put in place at the end (kg.writing.Commit): a build that fails or is killed leaves
     the previous outputs as they were.
+
+    Without `load_store`, no store/ is written (a previous one goes): graph.ttl, the links across
+    documents and the summary's counts come from the documents alone, and the first query, serve,
+    validate or view of the build loads the store from its shards (kg.store.graph_source).
     """
     out = Path(out_dir)
     files = find_sources(paths, limit)  # an InputError when two files would be one document
+    if update and not load_store:
+        raise InputError("an update writes graph.ttl from the build's store: update without --no-store")
     if update:
+        if not store.is_store(out / "store") and (out / "shards").is_dir():
+            store.load_build_store(out)  # a build made without one
         files = _known_ids(out / "store", files)
     if strict and (skipped := unreadable(files, max_bytes=max_bytes)):
         raise SkippedError(skipped)
@@ -230,12 +242,8 @@ def build(
         pool = workers.enter_context(worker_pool(extractor, jobs)) if engine == "local" and jobs > 1 else None
         staged = Staging()  # the documents' JSON and shards, synced to disk by a thread beside the build
         mark("ready", time.time())
-        # the store loads in a thread of its own while documents are extracted (here, or in worker
-        # processes, or on a cluster): pyoxigraph parses without holding the GIL, so that work goes
-        # to another core instead of coming after the last document
-        # only the union, into the default graph: what every query, graph.ttl and the view read (the
-        # documents' named graphs too would be three times the load's CPU; they are the shards)
-        with store.ShardLoader(new_store, union=True, named=False, background=True, lenient=True) as loader:
+        names: set[tuple[str, str, str]] = set()  # the companies' names, for the links without a store
+        with _shard_loader(new_store, load_store) as loader:
             for output in _outputs(files, extractor, jobs, engine, scheduler, max_bytes, pool):
                 if isinstance(output, Skipped):
                     if strict:  # unreadable since the check above
@@ -247,6 +255,7 @@ def build(
                     refused[output.doc_id] = output.refused
                     loader.add(output.nquads.encode())
                     turtle_writer.add(output.turtle_part)
+                    names.update(output.company_names)
                     result.documents += 1
                     mark("first", time.time())
                 if on_document:
@@ -260,21 +269,24 @@ def build(
         mark("loaded", time.time())
         result.timings["store_load"] = loader.seconds
         with Commit() as commit:
-            with store.opened(new_store) as built:  # opened once: each opening costs as much as the counts
-                links = linking.link_short_names(built)  # across reports: 恒信 in one, 芜湖恒信…有限公司 (恒信) in another
-                mark("linked", time.time())
-                # The counts read the store (Oxigraph, without the GIL) while graph.ttl is written:
-                # after the last document, only the longer of the two is waited for.
-                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-counts") as counter:
-                    counting = counter.submit(_build_counts, built)
-                    _write_views(out, built, result, html, commit, turtle_writer, links)
-                    mark("turtle", time.time())
-                    _write_refused(out, staging, refused, update, result, commit)
-                    result.triples, result.entities, result.relations, result.in_build, result.without_year = counting.result()
-                mark("counted", time.time())
+            if not load_store:
+                try:
+                    _write_without_store(out, result, html, commit, turtle_writer, linking.links_from_names(names), mark)
+                except turtle.UnsupportedTerm:  # graph.ttl can only come from a store, after all
+                    load_store = True
+                    store.load_shards(new_store, sorted(staging.glob("*.nq")))
+            if load_store:
+                _write_from_store(out, new_store, result, html, commit, turtle_writer, mark)
+            _write_refused(out, staging, refused, update, result, commit)
+            mark("counted", time.time())
             # after the hold for tests, before graph.ttl and graph.html: documents, then the store
+            # (without one, the old store goes first: a build cut short between the two then
+            # loads one from the shards on its first query, never the old one's answers)
+            if not load_store:
+                commit.defer(lambda: _drop_store(out))
             commit.defer(lambda: _place_documents(staging, out, shards, update))
-            commit.defer(lambda: _swap_store(out, new_store))
+            if load_store:
+                commit.defer(lambda: _swap_store(out, new_store))
     finally:
         workers.close()
         if staged is not None:
@@ -282,9 +294,60 @@ def build(
         gc.unfreeze()  # the host process's collector as it was
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(new_store, ignore_errors=True)
-    result.outputs["store"] = out / "store"
+    result.stored = load_store
+    if load_store:
+        result.outputs["store"] = out / "store"
     mark("end", time.time())
     return result
+
+
+def _shard_loader(new_store: Path, load_store: bool):
+    """The store's loader while documents come (a thread of its own); without a store, one that loads nothing."""
+    if load_store:
+        # pyoxigraph parses without holding the GIL, so the loads go to another core instead of
+        # coming after the last document; only the union, into the default graph: what every
+        # query, graph.ttl and the view read (the documents' named graphs too would be three times
+        # the load's CPU; they are the shards)
+        return store.ShardLoader(new_store, union=True, named=False, background=True, lenient=True)
+    return _NoLoad()
+
+
+class _NoLoad(contextlib.nullcontext):
+    seconds = 0.0
+
+    def __enter__(self):
+        return self
+
+    def add(self, nquads: bytes) -> None:
+        pass
+
+
+def _write_from_store(out: Path, new_store: Path, result: BuildResult, html: bool, commit: Commit,
+                      turtle_writer: turtle.TurtleWriter, mark) -> None:
+    """graph.ttl and graph.html, the documents linked in the store, and the summary's counts read from it."""
+    with store.opened(new_store) as built:  # opened once: each opening costs as much as the counts
+        links = linking.link_short_names(built)  # across reports: 恒信 in one, 芜湖恒信…有限公司 (恒信) in another
+        mark("linked", time.time())
+        # The counts read the store (Oxigraph, without the GIL) while graph.ttl is written:
+        # after the last document, only the longer of the two is waited for.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-counts") as counter:
+            counting = counter.submit(_build_counts, built)
+            _write_views(out, built, result, html, commit, turtle_writer, links)
+            mark("turtle", time.time())
+            result.triples, result.entities, result.relations, result.in_build, result.without_year = counting.result()
+
+
+def _write_without_store(out: Path, result: BuildResult, html: bool, commit: Commit, turtle_writer: turtle.TurtleWriter,
+                         links: list[tuple[str, str]], mark) -> None:
+    """graph.ttl and graph.html from the documents' statements, and the counts a store would give, from them."""
+    mark("linked", time.time())
+    counts = _write_views(out, None, result, html, commit, turtle_writer, links)
+    mark("turtle", time.time())
+    result.triples = counts["triples"]
+    result.entities = +Counter({kind: counts[kind] for kind in ENTITY_TYPES})
+    result.relations = +Counter({name: counts[name] for name in (*_RELATIONS, "investment")})
+    result.in_build = counts["documents"]
+    result.without_year = counts["documents"] - counts["dated"]
 
 
 def _known_ids(built: Path, files: list[Source]) -> list[Source]:
@@ -328,11 +391,12 @@ def _kept_shards(shards: Path, staging: Path, update: bool) -> list[Path]:
 
 
 def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: Commit,
-                 writer: turtle.TurtleWriter | None = None, links: list[tuple[str, str]] = ()) -> None:
+                 writer: turtle.TurtleWriter | None = None, links: list[tuple[str, str]] = ()) -> Counter:
     """graph.ttl (the union graph: from the documents' statements, or else from the new store, open
-    or its folder) and graph.html, to be put in place by `commit`."""
+    or its folder) and graph.html, to be put in place by `commit`; the counts of _COUNTED in graph.ttl
+    when it was written from the documents."""
     with commit.path(out / "graph.ttl") as turtle_path:
-        result.turtle_source = _write_turtle(turtle_path, new_store, writer, links)
+        result.turtle_source, counts = _write_turtle(turtle_path, new_store, writer, links)
     result.outputs["turtle"] = out / "graph.ttl"
     if html:
         from .graphview import networkx_from_rdf
@@ -341,18 +405,21 @@ def _write_views(out: Path, new_store, result: BuildResult, html: bool, commit: 
         with commit.path(out / "graph.html") as tmp:
             render_html(networkx_from_rdf(graph), tmp, title="kg")
         result.outputs["html"] = out / "graph.html"
+    return counts
 
 
-def _write_turtle(path: Path, new_store, writer: turtle.TurtleWriter | None, links: list[tuple[str, str]]) -> str:
-    """graph.ttl from the documents' statements when the writer can, else from the store; says which."""
+def _write_turtle(path: Path, new_store, writer: turtle.TurtleWriter | None, links: list[tuple[str, str]]) -> tuple[str, Counter]:
+    """graph.ttl from the documents' statements when the writer can, else from the store; says
+    which, with the counts of _COUNTED (from the documents only)."""
     if writer is not None and writer.usable:
         try:
-            writer.write(path, links, str(RDFS.label))
-            return "documents"
+            return "documents", writer.write(path, links, str(RDFS.label), _COUNTED)
         except turtle.UnsupportedTerm as exc:
             writer.give_up(str(exc))
+    if new_store is None:
+        raise turtle.UnsupportedTerm(writer.unsupported if writer is not None else "no writer")  # the caller loads a store first
     store.write_turtle(new_store, path, turtle_prefixes())
-    return f"store: {writer.unsupported if writer is not None else 'no writer'}"
+    return f"store: {writer.unsupported if writer is not None else 'no writer'}", Counter()
 
 
 def turtle_prefixes() -> dict[str, str]:
@@ -398,6 +465,15 @@ def _place_documents(staging: Path, out: Path, shards: Path, update: bool) -> No
         os.replace(shard, shards / shard.name)
 
 
+def _drop_store(out: Path) -> None:
+    """A build without a store: the previous build's goes (renamed first, so that _recover_store never puts it back)."""
+    dropped = out / ".store.dropped"
+    shutil.rmtree(dropped, ignore_errors=True)
+    if (out / "store").exists():
+        os.replace(out / "store", dropped)
+    shutil.rmtree(dropped, ignore_errors=True)
+
+
 def _swap_store(out: Path, new_store: Path) -> None:
     """Put the new store in place of the old one; _recover_store mends a swap cut short."""
     old_store = out / ".store.old"
@@ -421,10 +497,19 @@ def _build_counts(built) -> tuple[int, Counter, Counter, int, int]:
     return store.count(built), entities, relations, documents, documents - store.count(built, str(DCTERMS.date))
 
 
+_RELATIONS = ("locatedIn", "operatedBy", "implements")
+# what the summary counts, as (predicate, object or None) patterns of N-Triples texts: a build
+# without a store counts them as graph.ttl is written (kg.turtle.TurtleWriter.write)
+_COUNTED = ({kind: (f"<{RDF.type}>", f"<{KGO[kind]}>") for kind in ENTITY_TYPES}
+            | {name: (f"<{KGO[name]}>", None) for name in _RELATIONS}
+            | {"investment": (f"<{RDF.type}>", f"<{KGO.Investment}>"), "documents": (f"<{RDF.type}>", f"<{KGO.Document}>"),
+               "dated": (f"<{DCTERMS.date}>", None)})
+
+
 def _counts(built) -> tuple[Counter, Counter]:
     """Entities by type and relations by kind in the whole build, counted in the (open) store's union graph."""
     entities = Counter({kind: store.count(built, str(RDF.type), str(KGO[kind])) for kind in ENTITY_TYPES})
-    relations = Counter({name: store.count(built, str(KGO[name])) for name in ("locatedIn", "operatedBy", "implements")})
+    relations = Counter({name: store.count(built, str(KGO[name])) for name in _RELATIONS})
     relations["investment"] = store.count(built, str(RDF.type), str(KGO.Investment))
     return +entities, +relations
 

@@ -79,12 +79,14 @@ def main() -> None:
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Read with this model folder (made by kg train) instead of the shipped one.")
 @click.option("--rules-only", is_flag=True, help="Read with the rules alone, without the learned model.")
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, type=click.IntRange(1), help="Skip files larger than this.")
+@click.option("--no-store", is_flag=True, help="Write no store/ now: the first query, serve, validate, view or export of the build loads it from the shards.")
 def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engine: str, scheduler: str | None,
           limit: int | None, update_dir: Path | None, quiet: bool, strict: bool, max_bytes: int,
-          model_dir: Path | None, rules_only: bool) -> None:
+          model_dir: Path | None, rules_only: bool, no_store: bool) -> None:
     """Build the graph of the .txt reports in PATHS (files or folders).
 
-    Writes OUT/graph.ttl, OUT/store/ (an Oxigraph store of the graph), OUT/graph.html,
+    Writes OUT/graph.ttl, OUT/store/ (an Oxigraph store of the graph; with --no-store, loaded on
+    the build's first use instead), OUT/graph.html,
     OUT/extract/<doc>.json and OUT/shards/<doc>.nq (each document's named graph). A file that cannot be read
     is named with the reason and skipped (exit code 3). Ctrl-C stops the build and leaves the
     previous outputs as they were (exit 130).
@@ -105,13 +107,15 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engi
     if update_dir is not None:
         if not paths:
             raise click.UsageError("--update OUT needs the documents to add")
+        if no_store:
+            raise click.UsageError("--update writes graph.ttl from the build's store: leave out --no-store")
         out_dir = update_dir
     try:
         files = find_sources(paths or [Path("seeds")], limit)
         with _progress(len(files), quiet) as progress:
             result = run_build(files, out_dir, html=not no_html, jobs=jobs, engine=engine, scheduler=scheduler,
                                update=update_dir is not None, on_document=progress, strict=strict, max_bytes=max_bytes,
-                               extractor=_extractor(model_dir, rules_only))
+                               extractor=_extractor(model_dir, rules_only), load_store=not no_store)
     except SkippedError as exc:
         for skipped in exc.skipped:
             click.echo(f"kg: skipped {skipped.reason}", err=True)
@@ -189,6 +193,8 @@ def summary(result) -> str:
     lines.append(refused_line(result.refused))
     for kind, path in result.outputs.items():
         lines.append(f"wrote      {path}")
+    if not result.stored:
+        lines.append("store      not loaded (--no-store): the first kg query, serve, validate, view or export of the build loads it")
     return "\n".join(lines)
 
 

@@ -21,8 +21,11 @@ handles one kind of term.
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import re
+import shutil
+import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -31,6 +34,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
+from . import linking
 from .errors import GraphError, QueryError
 from .parameters import parameter_terms
 from .rdf import load_graph, new_graph
@@ -57,13 +61,54 @@ def is_store(path: Path | str) -> bool:
 
 def graph_source(path: Path | str) -> Path:
     """What a user may give where a graph is expected: a graph file, a store folder, or a build
-    folder (kg build --out DIR), which stands for its store."""
+    folder (kg build --out DIR), which stands for its store. A build made without one
+    (`kg build --no-store`) has its store loaded from its shards now, once."""
     path = Path(path)
     if path.is_dir() and not is_store(path):
         if is_store(path / "store"):
             return path / "store"
+        if is_storeless_build(path):
+            return load_build_store(path)
         raise GraphError(f"{path}: a folder, but neither a store nor a build folder (no store/ in it); give a graph file, a store or a build folder")
     return path
+
+
+def is_storeless_build(path: Path | str) -> bool:
+    """A build folder written without a store (kg build --no-store): its graph.ttl and shards, no store/."""
+    path = Path(path)
+    return (path / "graph.ttl").is_file() and (path / "shards").is_dir() and not (path / "store").exists()
+
+
+def load_build_store(build: Path | str) -> Path:
+    """Load the store of a build made without one from its shards, linked across documents as a
+    build links it (the same store as `kg build` without --no-store writes); return its folder.
+    It is loaded beside the build and renamed into place: a reader never sees half a store, and of
+    two processes loading it at once, the second one's copy goes."""
+    build = Path(build)
+    shards = sorted((build / "shards").glob("*.nq"))
+    target, loading = build / "store", build / f".store.loading-{os.getpid()}"
+    print(f"kg: {build} was built without a store (--no-store): loading it from {len(shards):,} shards, once …",
+          file=sys.stderr, flush=True)
+    shutil.rmtree(loading, ignore_errors=True)
+    try:
+        load_shards(loading, shards)
+        with opened(loading) as loaded:
+            linking.link_short_names(loaded)
+        try:
+            os.rename(loading, target)
+        except OSError:
+            if not is_store(target):
+                raise GraphError(f"{target}: cannot put the loaded store in place") from None
+    finally:
+        shutil.rmtree(loading, ignore_errors=True)
+    return target
+
+
+def load_shards(path: Path | str, shards: Iterable[Path | str]) -> None:
+    """A new store at `path` of the union of a build's shards, as a build loads it (see ShardLoader)."""
+    with ShardLoader(path, union=True, named=False, lenient=True) as loader:
+        for shard in shards:
+            loader.add(Path(shard).read_bytes())
 
 
 def open_store(path: Path | str, *, read_only: bool = False) -> ox.Store:

@@ -128,3 +128,39 @@ def test_cli_view_bad_selection_is_a_clear_error(runner, seed_build, tmp_path, a
 def test_cli_console_script_runs(tmp_path):
     result = subprocess.run([sys.executable, "-m", "kg.cli", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "build" in result.stdout
+
+
+def test_cli_build_without_a_store_loads_it_on_the_first_query(runner, tmp_path):
+    """`kg build --no-store` drops an earlier store (it would answer with the old graph), says so, and the
+    build's first query loads the store from the shards: the same answers as a build that loaded it."""
+    from pathlib import Path
+    seeds = sorted(str(p) for p in (Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+    out = tmp_path / "build"
+    count = ["query", str(out), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"]
+    assert runner.invoke(main, ["build", *seeds, "--out", str(out), "--no-html", "-q"]).exit_code == 0
+    with_store = runner.invoke(main, count)
+    assert with_store.exit_code == 0 and (out / "store").is_dir()
+    built = runner.invoke(main, ["build", *seeds, "--out", str(out), "--no-html", "-q", "--no-store"])
+    assert built.exit_code == 0, built.output
+    assert "store      not loaded (--no-store)" in built.output and not (out / "store").exists()
+    triples = next(line.split()[1] for line in built.output.splitlines() if line.startswith("triples"))
+    first = runner.invoke(main, count)
+    assert first.exit_code == 0, first.output
+    assert "built without a store (--no-store): loading it from 5 shards" in first.stderr
+    assert first.stdout == with_store.stdout and triples in first.stdout and (out / "store").is_dir()
+    again = runner.invoke(main, count)
+    assert again.stdout == first.stdout and "loading" not in again.stderr
+    refused = runner.invoke(main, ["build", "--update", str(out), seeds[0], "--no-store"])
+    assert refused.exit_code == 2 and "leave out --no-store" in refused.output
+
+
+def test_cli_update_of_a_build_without_a_store_loads_it_first(runner, tmp_path):
+    from pathlib import Path
+    seeds = sorted(str(p) for p in (Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+    clean, out = tmp_path / "clean", tmp_path / "build"
+    assert runner.invoke(main, ["build", *seeds, "--out", str(clean), "--no-html", "-q"]).exit_code == 0
+    assert runner.invoke(main, ["build", *seeds[:3], "--out", str(out), "--no-html", "-q", "--no-store"]).exit_code == 0
+    updated = runner.invoke(main, ["build", "--update", str(out), *seeds[3:], "-q", "--no-html"])
+    assert updated.exit_code == 0, updated.output
+    assert (out / "store").is_dir()
+    assert (out / "graph.ttl").read_bytes() == (clean / "graph.ttl").read_bytes()

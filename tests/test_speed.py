@@ -87,6 +87,27 @@ def test_speed_corpus_sample_builds_the_same_bytes_in_one_process_two_and_on_das
     if mode == "model":  # worker processes forked from this one (the rules alone: the seeds' test above)
         build(corpus_sample, tmp_path / "two", extractor=chosen, html=False, jobs=2)
         _assert_same(tmp_path / "one", tmp_path / "two")
+        _assert_built_alike_without_a_store(corpus_sample, chosen, one, tmp_path)
+
+
+def _summary(result) -> tuple:
+    return result.documents, result.triples, result.entities, result.relations, result.in_build, result.without_year
+
+
+def _quads(folder: Path) -> list[str]:
+    loaded = store.open_store(folder, read_only=True)
+    return sorted(map(str, loaded.quads_for_pattern(None, None, None, None)))
+
+
+def _assert_built_alike_without_a_store(paths, extractor, with_store, tmp_path: Path) -> None:
+    """A build without a store: the same files and summary (links and counts from the documents, not
+    the store); its first use loads the very store the other build wrote."""
+    without = build(paths, tmp_path / "without", extractor=extractor, html=False, jobs=2, load_store=False)
+    _assert_same(tmp_path / "one", tmp_path / "without")
+    assert not without.stored and not (tmp_path / "without" / "store").exists()
+    assert _summary(without) == _summary(with_store)
+    assert store.graph_source(tmp_path / "without") == tmp_path / "without" / "store"
+    assert _quads(tmp_path / "without" / "store") == _quads(tmp_path / "one" / "store")
 
 
 def test_speed_the_command_forks_its_workers_and_builds_the_same_bytes(seed_build, tmp_path):
