@@ -7,7 +7,8 @@ the store, graph.ttl) over the same N reports of CORPUS (a folder of .txt report
 $KG_BENCH_CORPUS, else ../shared/corpus/gov-reports.tar.xz unpacked into a temporary folder):
 
 - bare jieba.lcut (`python -c`: import jieba, read each file, lcut it);
-- `kg build --jobs 1` and `--jobs J`, with the learned model (the default) and `--rules-only`;
+- `kg build --jobs 1` and `--jobs J`, with the learned model (the default), `--rules-only`, and
+  `--no-store` (then also the build's first `kg query`, which loads the store the build left out);
 - `kg build --engine dask --jobs J` (a Dask LocalCluster of J workers), unless --no-dask.
 
 All with `--no-html -q`. Each is run R times, interleaved (the machines are shared and noisy, so
@@ -44,6 +45,10 @@ JIEBA = ("import sys, jieba\n"
          "for path in sys.argv[1:]:\n"
          "    jieba.lcut(open(path, encoding='utf-8', errors='replace').read())\n")
 KG = [sys.executable, "-m", "kg.cli", "build", "--no-html", "-q"]
+QUERY = [sys.executable, "-m", "kg.cli", "query"]
+NO_STORE = " --no-store"
+MODES = {"": "model", " --rules-only": "rules", NO_STORE: "nostore"}  # kg build's extra flags → --modes name
+FIRST_QUERY = "first kg query"
 
 
 def corpus_folder(given: str | None, scratch: Path) -> Path:
@@ -121,15 +126,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=int(os.environ.get("KG_BENCH_RUNS", 3)))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-dask", action="store_true")
-    parser.add_argument("--modes", default=os.environ.get("KG_BENCH_MODES", "model,rules"),
-                        help="which builds: model (the default, learned model), rules (--rules-only), or both")
+    parser.add_argument("--modes", default=os.environ.get("KG_BENCH_MODES", "model,rules,nostore"),
+                        help="which builds, comma-separated: model (the default, learned model), rules (--rules-only), "
+                             "nostore (the model with --no-store; then also the first query, which loads the store)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     paths = [str(p) for p in sample(corpus_folder(args.corpus, scratch), args.reports)]
     chars = sum(len(Path(p).read_text(encoding="utf-8", errors="replace")) for p in paths)
     j = args.jobs
     cases = {"jieba.lcut": [sys.executable, "-c", JIEBA, *paths]}
-    modes = [m for m in ((""), (" --rules-only")) if ("rules" if m else "model") in args.modes.split(",")]
+    chosen = args.modes.split(",")
+    modes = [mode for mode, name in MODES.items() if name in chosen]
+    if not modes:
+        sys.exit(f"--modes {args.modes}: choose from {', '.join(MODES.values())}")
     for mode, extra in ((m, m.split()) for m in modes):
         cases[f"kg -j 1{mode}"] = [*KG, "--jobs", "1", *extra, *paths]
         cases[f"kg -j {j}{mode}"] = [*KG, "--jobs", str(j), *extra, *paths]
@@ -150,8 +159,14 @@ def main() -> None:
                 command = [*command, "--out", str(out)]
             results[name].append(run(command, scratch / "timings.json" if name.startswith("kg") else None))
             print(f"  run {round_ + 1}: {name:22} {results[name][-1]['wall']:7.1f} s", flush=True)
-        for mode in modes:  # -j 1, -j J and Dask wrote the same bytes
-            builds = [outs[n] for n in outs if n.endswith(mode) and (mode or "--rules-only" not in n)]
+        if NO_STORE in modes:  # what a build without a store leaves to its first query
+            first_query = [*QUERY, str(outs[f"kg -j 1{NO_STORE}"]), "ASK { ?s ?p ?o }"]
+            results.setdefault(FIRST_QUERY, []).append(run(first_query))
+            print(f"  run {round_ + 1}: {FIRST_QUERY:22} {results[FIRST_QUERY][-1]['wall']:7.1f} s", flush=True)
+        for mode in modes:  # -j 1, -j J and Dask wrote the same bytes (and the same as with a store)
+            builds = [outs[n] for n in outs if n.endswith(mode) and (mode or not n.endswith(tuple(filter(None, MODES))))]
+            if mode == NO_STORE and "" in modes:
+                builds.append(outs["kg -j 1"])
             identical &= all(same_outputs(builds[0], other) for other in builds[1:])
         subprocess.run(["rm", "-rf", *map(str, outs.values())], check=True)
     ceilings.append(machine_ceiling(j))
@@ -167,17 +182,21 @@ def report(results: dict[str, list[dict]], chars: int, j: int, identical: bool, 
     print(f"\n{'':22} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}   (medians; peak: RSS summed over the processes)")
     for name, runs in results.items():
         print(f"{name:22} {median(runs, 'wall'):8.1f} {median(runs, 'cpu'):8.1f} {median(runs, 'peak_mb'):8.0f}")
+    if FIRST_QUERY in results:
+        print(f"({FIRST_QUERY}: `kg query` of the -j 1{NO_STORE} build, which loads its store from the shards)")
     phases = [k for k in results[f"kg -j 1{modes[0]}"][0] if k not in ("wall", "cpu", "peak_mb")]
-    kg_names = [n for n in results if n.startswith("kg")]
+    kg_names = [n for n in results if n.startswith("kg -j") or n.startswith("kg dask")]
     print("\nwhere kg's wall time goes (s, medians; store load runs beside the extraction, in a thread)")
-    print(f"{'':18}" + "".join(f"{n.removeprefix('kg ').replace('--rules-only', 'rules'):>11}" for n in kg_names))
+    print(f"{'':18}" + "".join(f"{n.removeprefix('kg ').replace('--rules-only', 'rules').replace('--no-store', 'nostore'):>13}" for n in kg_names))
     for phase in phases:
-        print(f"{phase:18}" + "".join(f"{median(results[n], phase):11.1f}" for n in kg_names))
+        print(f"{phase:18}" + "".join(f"{median(results[n], phase):13.1f}" for n in kg_names))
     jieba = median(results["jieba.lcut"], "wall")
     print("\nbars of issue 15")
     for mode in modes:
         one, many = results[f"kg -j 1{mode}"], results[f"kg -j {j}{mode}"]
         label = mode.strip() or "default (learned model)"
+        if mode == NO_STORE:
+            label += f" (the store loaded by the first query instead: {median(results[FIRST_QUERY], 'wall'):.1f} s)"
         print(f"{label}:")
         print(f"  kg -j 1 / jieba.lcut    {median(one, 'wall') / jieba:5.2f}x wall, "
               f"{median(one, 'cpu') / median(results['jieba.lcut'], 'cpu'):.2f}x CPU  (bar <= 1.6, goal 1.0)")
@@ -195,8 +214,8 @@ def report(results: dict[str, list[dict]], chars: int, j: int, identical: bool, 
     print(f"machine ceiling {ceiling:.2f}: -j {j}/-j 1 of a pure-Python loop that shares nothing, the best of "
           f"{args.runs + 1} around the runs (other tenants of a shared machine lower it); load average "
           f"{os.getloadavg()[0]:.1f} at the end")
-    print(f"outputs (graph.ttl, shards) byte-identical across -j 1, -j {j}{'' if args.no_dask else ' and Dask'}: "
-          f"{'yes' if identical else 'NO'}")
+    print(f"outputs (graph.ttl, shards) byte-identical across -j 1, -j {j}{'' if args.no_dask else ' and Dask'}"
+          f"{', with and without --no-store' if NO_STORE in modes and '' in modes else ''}: {'yes' if identical else 'NO'}")
 
 
 def amdahl(one: list[dict], chars: int, mode: str) -> None:

@@ -4,7 +4,9 @@ Documents stream through: each is read, extracted, resolved and written (OUT/ext
 OUT/shards/<doc>.nq, its own named graph) before the next, in one process or many; nothing of a
 document stays in memory after it is written. Their union is bulk-loaded into OUT/store/ (Oxigraph)
 as the documents come, linked across documents, and written as OUT/graph.ttl; each document's own
-named graph is its shard (the store holds the union alone: a third of the load's work).
+named graph is its shard (the store holds the union alone: a third of the load's work). A build
+without a store (`load_store=False`) links and counts from the documents, and leaves the store to
+its first query (kg.store.graph_source).
 """
 from __future__ import annotations
 
