@@ -89,7 +89,7 @@ def load_build_store(build: Path | str) -> Path:
     target, loading = build / "store", build / f".store.loading-{os.getpid()}"
     print(f"kg: {build} was built without a store (--no-store): loading it from {len(shards):,} shards, once …",
           file=sys.stderr, flush=True)
-    shutil.rmtree(loading, ignore_errors=True)
+    _drop_abandoned_loads(build)
     try:
         load_shards(loading, shards)
         with opened(loading) as loaded:
@@ -97,11 +97,31 @@ def load_build_store(build: Path | str) -> Path:
         try:
             os.rename(loading, target)
         except OSError:
-            if not is_store(target):
-                raise GraphError(f"{target}: cannot put the loaded store in place") from None
+            if not is_store(target):  # else another process put the same store there first
+                raise
+    except OSError as exc:
+        raise GraphError(f"{build}: cannot load its store here ({exc.strerror or exc}); query {build / 'graph.ttl'} instead") from None
     finally:
         shutil.rmtree(loading, ignore_errors=True)
     return target
+
+
+def _drop_abandoned_loads(build: Path) -> None:
+    """The half-loaded stores of processes that died while loading (each is named by its process id)."""
+    for folder in build.glob(".store.loading-*"):
+        pid = folder.name.rpartition("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def load_shards(path: Path | str, shards: Iterable[Path | str]) -> None:

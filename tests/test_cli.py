@@ -144,10 +144,14 @@ def test_cli_build_without_a_store_loads_it_on_the_first_query(runner, tmp_path)
     assert built.exit_code == 0, built.output
     assert "store      not loaded (--no-store)" in built.output and not (out / "store").exists()
     triples = next(line.split()[1] for line in built.output.splitlines() if line.startswith("triples"))
+    abandoned = out / ".store.loading-99999999"  # a load whose process died (no such process id)
+    abandoned.mkdir()
+    (abandoned / "CURRENT").write_text("half\n")
     first = runner.invoke(main, count)
     assert first.exit_code == 0, first.output
     assert "built without a store (--no-store): loading it from 5 shards" in first.stderr
     assert first.stdout == with_store.stdout and triples in first.stdout and (out / "store").is_dir()
+    assert not abandoned.exists() and not list(out.glob(".store.*"))
     again = runner.invoke(main, count)
     assert again.stdout == first.stdout and "loading" not in again.stderr
     refused = runner.invoke(main, ["build", "--update", str(out), seeds[0], "--no-store"])
