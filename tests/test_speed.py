@@ -110,6 +110,18 @@ def _assert_built_alike_without_a_store(paths, extractor, with_store, tmp_path: 
     assert _quads(tmp_path / "without" / "store") == _quads(tmp_path / "one" / "store")
 
 
+def test_speed_a_build_without_a_store_loads_one_when_graph_ttl_needs_it(seed_build, seed_paths, extractor, monkeypatch, tmp_path):
+    """When graph.ttl cannot be written from the documents' parts (here: more than the writer may
+    hold), a build asked for no store loads one after all and writes graph.ttl from it: the same bytes."""
+    from kg import turtle
+    monkeypatch.setattr(turtle, "MEMORY_BUDGET", 0)
+    result = build(seed_paths, tmp_path / "fallback", extractor=extractor, html=False, load_store=False)
+    assert result.stored and result.turtle_source.startswith("store: the parts would hold more than")
+    assert store.is_store(tmp_path / "fallback" / "store")
+    _assert_same(seed_build[0], tmp_path / "fallback")
+    assert _summary(result) == _summary(seed_build[1])
+
+
 def test_speed_the_command_forks_its_workers_and_builds_the_same_bytes(seed_build, tmp_path):
     """`kg build --jobs 2`, a process with no other thread, forks its workers (in this test process,
     with threads of its own, they start from a fork server): the same outputs either way."""
