@@ -129,6 +129,8 @@ def test_learning_curve_trains_each_fold_apart_and_fits_a_line():
             assert len(folds) == k and held_out not in folds
     a, b = curve.fit_line([(8, 0.5), (16, 0.55), (32, 0.6)])  # F1 0.35 + 0.05·log2(documents)
     assert a == pytest.approx(0.35) and b == pytest.approx(0.05)
+    assert curve._documents_at(0.70, a, b) == "about 128 training documents (a lower bound)"  # log2 = 7
+    assert curve._documents_at(0.70, 0.6, 0.0).startswith("no number")  # a flat line reaches nothing
 
 
 @needs_gold
