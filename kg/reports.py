@@ -218,7 +218,7 @@ def clause_tense(text: str, tokens: Sequence[Token], at: int, knowledge: Knowled
     >>> clause_tense(text, tokens, 0, k), clause_tense(text, tokens, text.index("地铁"), k)
     ('done', None)
     """
-    return _clause_tense(tokens, _clause(text, at), knowledge)
+    return _clause_tense([t.text for t in tokens], [t.start for t in tokens], _clause(text, at), knowledge)
 
 
 def _clause(text: str, at: int) -> tuple[int, int]:
@@ -228,9 +228,10 @@ def _clause(text: str, at: int) -> tuple[int, int]:
     return start, min(ends) if ends else len(text)
 
 
-def _clause_tense(tokens: Sequence[Token], clause: tuple[int, int], knowledge: Knowledge) -> str | None:
+def _clause_tense(words: Sequence[str], starts: Sequence[int], clause: tuple[int, int], knowledge: Knowledge) -> str | None:
+    """The tense of `words` (starting at `starts`) where a done word counts inside `clause` alone."""
     start, end = clause
-    return _tense([(t.text, start <= t.start < end) for t in tokens], knowledge)
+    return _tense([(word, start <= at < end) for word, at in zip(words, starts)], knowledge)
 
 
 def _tense(words: Sequence[tuple[str, bool]], knowledge: Knowledge) -> str | None:
@@ -260,7 +261,7 @@ def dated(extraction: Extraction, segmenter: Segmenter, knowledge: Knowledge) ->
     """The extraction with each fact read from the text given the tense its clause states plainly
     ("done" or "planned", clause_tense); the others are left without."""
     sentences = {s.index: s for s in extraction.sentences}
-    read: dict[int, tuple[str, list]] = {}  # sentence index → its text for matching and its tokens
+    read: dict[int, tuple[str, list, list]] = {}  # sentence index → its text for matching, its words and where they start
     tenses: dict[tuple, str | None] = {}  # (sentence index, clause) → its tense: a list's names share one
     facts = []
     for fact in extraction.facts:
@@ -270,13 +271,13 @@ def dated(extraction: Extraction, segmenter: Segmenter, knowledge: Knowledge) ->
             continue
         if fact.sentence not in read:
             text = simplified_for_matching(sentence.text) or sentence.text
-            read[fact.sentence] = (text, segmenter.tokens(text))
-        text, tokens = read[fact.sentence]
+            read[fact.sentence] = (text, *segmenter.words(text))  # the words alone: no Token is read
+        text, words, starts = read[fact.sentence]
         at = _where_stated(sentence.text, fact)
         clause = None if at is None or len(text) != len(sentence.text) else _clause(text, at)
         key = (fact.sentence, clause)
         if key not in tenses:
-            tenses[key] = sentence_tense([t.text for t in tokens], knowledge) if clause is None else _clause_tense(tokens, clause, knowledge)
+            tenses[key] = sentence_tense(words, knowledge) if clause is None else _clause_tense(words, starts, clause, knowledge)
         tense = tenses[key]
         facts.append(dataclasses.replace(fact, tense=tense) if tense else fact)
     return dataclasses.replace(extraction, facts=tuple(facts))
