@@ -197,6 +197,11 @@ class Knowledge:
         """The endings of head words shorter than the head (中心 of 实践中心): where jieba may split a head."""
         return frozenset(h[i:] for h in self.heads for i in range(1, len(h)))
 
+    @cached_property
+    def tense_words(self) -> frozenset[str]:
+        """The words that may say a sentence's tense: the done and the planned words."""
+        return self.done_words | self.planned_words
+
     def only_describing(self, text: str, with_domains: bool = False) -> bool:
         """Is `text` made only of describing, industry and generic words (现代物流, 公共基础设施)?
         With `with_domains`, fields of public policy count as describing (行政管理|体制改革)."""
