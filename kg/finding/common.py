@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
+from operator import attrgetter
 
 from ..knowledge import Knowledge
 from ..model import Token
@@ -42,6 +45,25 @@ def strip_leading(name: str, knowledge: Knowledge) -> int:
                 changed = True
                 break
     return cut
+
+
+def tokens_ending_in(text: str, tokens: list[Token], chars: str) -> list[int]:
+    """The indices, in order, of the tokens of `text` whose last character is one of `chars`: found
+    where the text holds one, instead of reading each of a report's some 9,000 tokens."""
+    out = []
+    for match in _any_of(chars).finditer(text):
+        index = bisect_right(tokens, match.start(), key=_START) - 1
+        if index >= 0 and tokens[index].end == match.end():
+            out.append(index)
+    return out
+
+
+_START = attrgetter("start")
+
+
+@lru_cache(maxsize=None)
+def _any_of(chars: str) -> re.Pattern:
+    return re.compile("[" + re.escape(chars) + "]")
 
 
 def left_edge(tokens: list[Token], index: int, knowledge: Knowledge, limit: int = MAX_NAME, inner: bool = False) -> int:
