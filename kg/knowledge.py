@@ -178,10 +178,15 @@ class Knowledge:
         """What may stand between a closing quote and an `after` word: a word of [after_prefix] or a count (三大, 五项), or nothing."""
         return re.compile(f"(?:{_alternatives(self.after_prefixes).pattern}|[一二三四五六七八九十两\\d]+[大项个])?")
 
-    @property
+    @cached_property
     def industry_words(self) -> frozenset[str]:
-        """The industry words as a set, for membership tests."""
+        """The industry words as a set, for membership tests (made once: finders ask per token)."""
         return _as_set(self.industry)
+
+    @cached_property
+    def industry_pattern(self) -> re.Pattern:
+        """Any industry word: its search finds where the first one in a name starts."""
+        return _alternatives(self.industry)
 
     def chain(self, code: str) -> list[Division]:
         """The division and its ancestors, nearest first (新荣区 → 大同市 → 山西省)."""
