@@ -184,9 +184,14 @@ class Knowledge:
         return _as_set(self.industry)
 
     @cached_property
+    def kind_marker_pattern(self) -> re.Pattern:
+        """Any kind marker (全国首个, 集…于一体): its search tells whether a clause holds one."""
+        return _any_of(self.kind_markers)
+
+    @cached_property
     def industry_pattern(self) -> re.Pattern:
         """Any industry word: its search finds where the first one in a name starts."""
-        return _alternatives(self.industry)
+        return _any_of(self.industry)
 
     def chain(self, code: str) -> list[Division]:
         """The division and its ancestors, nearest first (新荣区 → 大同市 → 山西省)."""
@@ -261,6 +266,11 @@ def composed_of(text: str, is_word, longest: int = 6) -> bool:
 def _alternatives(words: tuple[str, ...]) -> re.Pattern:
     """A pattern matching any of `words`, the longest first where one starts another."""
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _any_of(words: tuple[str, ...]) -> re.Pattern:
+    """A pattern that finds any of `words` where one starts (`_alternatives`), or nothing when there are none."""
+    return _alternatives(words) if words else re.compile(r"(?!)")
 
 
 def _as_set(words: tuple[str, ...]) -> frozenset[str]:

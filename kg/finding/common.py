@@ -15,6 +15,7 @@ MAX_NAME = 24  # characters; longer runs are sentences, not names
 
 
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ·\-—+＋×/（）()]")
+_NAME_CHARS = re.compile(f"{_NAME_CHAR.pattern}*")  # a word of them alone: one match, not one a character
 
 
 NUMERAL_START = re.compile(r"^(?:[一二三四五六七八九十两双百千万]|\d)")
@@ -26,11 +27,11 @@ def name_like(token: Token, knowledge: Knowledge) -> bool:
     word = token.text
     if word in knowledge.stop_tokens or len(word) >= 4 and (word[:2] in knowledge.stop_tokens or word[-2:] in knowledge.stop_tokens):
         return False
-    if all(ch == "—" for ch in word):
+    if not word.strip("—"):
         return False  # ——某区图书馆: a dash before a name opens a subtitle
     if len(word) == 2 and word.endswith("等") and unfamiliar(word):
         return False  # 某某科技城|等|园区, glued by jieba as 城等: the end of a list
-    return all(_NAME_CHAR.match(ch) for ch in word)
+    return _NAME_CHARS.fullmatch(word) is not None
 
 
 def strip_leading(name: str, knowledge: Knowledge) -> int:

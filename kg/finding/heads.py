@@ -212,7 +212,9 @@ def _ranked(text: str, start: int, end: int, head, knowledge: Knowledge) -> tupl
     ("batch", where the name starts) when a rank and a batch only qualify it (全国首批某某示范区)."""
     if head.type not in ("Place", "Program", "Project"):
         return None
-    for rank in knowledge.ranks:
+    # a rank right before the name or opening it: two C calls rule out most names before the loop
+    ranks = knowledge.ranks
+    for rank in ranks if text.startswith(ranks, start) or text.endswith(ranks, 0, start) else ():
         for at in (start - len(rank), start):
             if at >= 0 and text.startswith(rank, at) and end - at - len(rank) > len(head.word) + 1:
                 rest = text[at + len(rank):end]
@@ -393,13 +395,16 @@ def _only_company_kinds(specific: str, knowledge: Knowledge) -> bool:
 
 def _described_kind(text: str, start: int, knowledge: Knowledge) -> bool:
     """Does the clause before the name describe a kind (全国首个…, 集…于一体的…)?"""
-    clause = text[_clause_start(text, start):start]
-    return any(marker in clause for marker in knowledge.kind_markers)
+    return knowledge.kind_marker_pattern.search(text, _clause_start(text, start), start) is not None
+
+
+_LAST_BREAK = re.compile(r"(?s).*[，。；：！？,;:!?“”《》\n]")  # greedy: up to the last of them
 
 
 def _clause_start(text: str, pos: int, reach: int = 40) -> int:
     floor = max(0, pos - reach)
-    return max([floor] + [text.rfind(ch, floor, pos) + 1 for ch in "，。；：！？,;:!?“”《》\n"])
+    last = _LAST_BREAK.match(text, floor, pos)
+    return last.end() if last else floor
 
 
 _ONLY_NUMERALS = re.compile(r"[一二三四五六七八九十两双百千万\d]+")
