@@ -6,7 +6,7 @@ import re
 
 from ..knowledge import Knowledge
 from ..model import Mention, Token
-from ..segment import common_noun, common_word, unfamiliar
+from ..segment import common_noun, common_word, unfamiliar, words_of
 from .common import NUMERAL_START, tokens_ending_in
 
 
@@ -123,8 +123,8 @@ def brand_mentions(text: str, mentions: list[Mention], tokens: list[Token], know
             brand = m.text[span[0]:span[1]]
             # 某某光伏组件项目 after 大同某某光伏科技有限公司: the brand stands for the company named in full
             out.append(Mention(m.start + span[0], m.start + span[1], brand, "Company", "", "brand.project", canonical=brands.get(brand, "")))
-    for tok in tokens if brands else ():
-        if tok.text in brands and tok.start not in inside:
+    for tok in [tokens[i] for i, word in enumerate(words_of(tokens)) if word in brands] if brands else ():
+        if tok.start not in inside:
             out.append(Mention(tok.start, tok.end, tok.text, "Company", "", "brand.company", canonical=brands[tok.text]))
     out += _enterprise_subjects(text, tokens, knowledge)
     out += _brands_before_counted_projects(text, mentions, tokens, knowledge)

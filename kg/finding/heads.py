@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from operator import attrgetter
 
 from ..knowledge import Head, Knowledge, composed_of
 from ..model import Mention, Token
-from ..segment import common_word, is_verb
+from ..segment import common_word, is_verb, words_of
 from .brands import brand_of, is_region, ordinary_words, skip_places
 from .common import NUMERAL_START, left_edge, name_like, only_descriptive, strip_leading, suffixes
 
@@ -114,7 +113,7 @@ def _head_candidates(tokens: list[Token], knowledge: Knowledge) -> list[int]:
     """The indices of the tokens that end in a head word or in the end of one (those _head_across
     may join to the token before): the only ones a name can end at. Each word is looked up once: a
     report's 9,000 tokens are some 2,500 words, and fewer than one token in thirty ends in a head."""
-    words = list(map(_TEXT, tokens))
+    words = words_of(tokens)
     head_of, head_tails = knowledge.head_of, knowledge.head_tails
     candidates = {word for word in dict.fromkeys(words) if head_of(word) is not None or word in head_tails}
     return [i for i, word in enumerate(words) if word in candidates]
@@ -166,7 +165,6 @@ def _opens_with_place(specific: str, knowledge: Knowledge) -> bool:
     return skip_places(rest + "X", knowledge) == len(rest) or rest in knowledge.by_name or rest in knowledge.by_short
 
 
-_TEXT = attrgetter("text")
 _PHASE = re.compile(r"[（(][一二三四五六七八九十\d]+期[）)](?:工程|项目)?")
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Mention, Token
-from ..segment import word_tag
+from ..segment import word_tag, words_of
 from .crf import CrfWeights
 from .features import BOS, EOS, MAX_LOOKUP, Lexicon, char_class
 
@@ -39,7 +39,7 @@ _BITS = 21  # a code point fits in 21 bits: three characters make one 63-bit key
 _BASE = 0x9E3779B97F4A7C15  # an odd multiplier: the substrings' polynomial hashes modulo 2^64
 _UNBASE = pow(_BASE, -1, 1 << 64)
 _QUOTE_EVENTS = re.compile("[“‘「『《〈”’」』》〉\n]")
-_TEXT, _START, _END = attrgetter("text"), attrgetter("start"), attrgetter("end")
+_START, _END = attrgetter("start"), attrgetter("end")
 _OPENING, _CLOSING = frozenset("“‘「『《〈"), frozenset("”’」』》〉")
 
 
@@ -85,7 +85,7 @@ class FeatureIndex:
         read again (joining the parts took six times as long in 64 bits)."""
         parts: list[tuple[np.ndarray, np.ndarray]] = []
         self._character_features(text, parts)
-        words = list(map(_TEXT, tokens))
+        words = words_of(tokens)
         codes = self._word_codes(words)
         bounds = _bounds(tokens, words, codes & _LONG)
         self._token_features(tokens, codes, bounds, parts)
