@@ -80,7 +80,7 @@ class Segmenter:
         # through object.__setattr__ by name for each field, and a report has a token every two
         # characters; here each field is set through its slot, by map, in one pass a field
         out = Tokens(map(_new, repeat(Token, len(words))))
-        out.words = words
+        out.words, out.bounds = words, bounds[:]
         deque(map(_set_text, out, words), 0)
         deque(map(_set_start, out, bounds), 0)
         del bounds[0]
@@ -112,16 +112,24 @@ class Segmenter:
 
 class Tokens(list):
     """A text's tokens (a list of Token, as `Segmenter.tokens` cuts it), with their words beside
-    them as a list of their own: the finders that look a report's words up read that list (`words_of`)
-    instead of each of its some 9,000 Tokens again, one finder after another."""
+    them as a list of their own and where they start (with the text's end after the last): the
+    finders that look a report's words up read those lists (`words_of`, `token_bounds`) instead of
+    each of its some 9,000 Tokens again, one finder after another."""
 
-    __slots__ = ("words",)
+    __slots__ = ("words", "bounds")
 
 
 def words_of(tokens: list[Token]) -> list[str]:
     """The tokens' words, in order: the list a Tokens keeps, else read off the tokens."""
     words = getattr(tokens, "words", None)
     return words if words is not None and len(words) == len(tokens) else [t.text for t in tokens]
+
+
+def token_bounds(tokens: list[Token]) -> list[int] | None:
+    """Where the tokens start, with the end of the last after them, when the tokens are a Tokens
+    (they follow each other from the start of the text to its end); else None."""
+    bounds = getattr(tokens, "bounds", None)
+    return bounds if bounds is not None and len(bounds) == len(tokens) + 1 else None
 
 
 # tokens() sets a Token's fields through their slots

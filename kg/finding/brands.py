@@ -154,12 +154,18 @@ def _enterprise_subjects(text: str, tokens: list[Token], knowledge: Knowledge) -
     A place or an industry word must stand beside the unknown word; alone it may be a person."""
     out = []
     openers = [0] if tokens else []
+    words = words_of(tokens)
+    brand_like: dict[str, bool] = {}  # word → _brand_token: a clause opens with the same words again and again
     for i in openers + [j + 1 for j in tokens_ending_in(text, tokens, _CLAUSE_OPENERS) if j + 1 < len(tokens)]:
         tok = tokens[i]
         j = i
-        while j < len(tokens) and (tokens[j].text in knowledge.by_name or tokens[j].text in knowledge.by_short):
+        while j < len(tokens) and (words[j] in knowledge.by_name or words[j] in knowledge.by_short):
             j += 1
-        if j >= len(tokens) or not _brand_token(tokens[j], knowledge):
+        if j >= len(tokens):
+            continue
+        if words[j] not in brand_like:
+            brand_like[words[j]] = _brand_token(tokens[j], knowledge)
+        if not brand_like[words[j]]:
             continue
         k = j + 1
         while k < len(tokens) and tokens[k].text in knowledge.industry_words:
