@@ -167,6 +167,8 @@ class Knowledge:
     tense_negations: frozenset[str] = field(default=frozenset())  # 未: 未完成 is not done
     # head_of is asked about every token of every document: the same words, again and again
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # (text, with_domains) → only_describing; made afresh, never copied, by dataclasses.replace
+    _describing_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @cached_property
     def published(self) -> re.Pattern:
@@ -190,8 +192,9 @@ class Knowledge:
 
     @cached_property
     def industry_pattern(self) -> re.Pattern:
-        """Any industry word: its search finds where the first one in a name starts."""
-        return _any_of(self.industry)
+        """Any industry word, tried in their order (longest first, as loaded): its search finds where
+        the first one in a name starts, its match the first of them that opens a text."""
+        return re.compile("|".join(map(re.escape, self.industry))) if self.industry else re.compile(r"(?!)")
 
     def chain(self, code: str) -> list[Division]:
         """The division and its ancestors, nearest first (新荣区 → 大同市 → 山西省)."""
@@ -215,9 +218,16 @@ class Knowledge:
     def only_describing(self, text: str, with_domains: bool = False) -> bool:
         """Is `text` made only of describing, industry and generic words (现代物流, 公共基础设施)?
         With `with_domains`, fields of public policy count as describing (行政管理|体制改革)."""
+        cache = self._describing_cache  # names' parts recur across a report and across reports
+        key = (text, with_domains)
+        if key in cache:
+            return cache[key]
         industry = self.industry_words
-        return composed_of(text, lambda piece: piece in self.modifiers or piece in industry or piece in self.generic
-                           or with_domains and piece in self.policy_domains)
+        found = composed_of(text, lambda piece: piece in self.modifiers or piece in industry or piece in self.generic
+                            or with_domains and piece in self.policy_domains)
+        if len(cache) < HEAD_CACHE_SIZE:
+            cache[key] = found
+        return found
 
     def head_of(self, word: str) -> Head | None:
         """The longest head word that ends `word` (…有限公司, …项目, …村), if any."""

@@ -186,13 +186,14 @@ def _counted(name: str, knowledge: Knowledge) -> bool:
 _PHRASE_BREAK = re.compile(r"[“”‘’「」《》，。；：、,;:!?！？\s]")
 
 
+_UP_TO_LAST_PHRASE_BREAK = re.compile(f"(?s).*{_PHRASE_BREAK.pattern}")  # greedy: one match finds the last break
+
+
 def _phrase_start(text: str, pos: int, reach: int = 14) -> int:
     """Start of the phrase ending at `pos`: after the last punctuation or quote mark within reach."""
     floor = max(0, pos - reach)
-    for i in range(pos - 1, floor - 1, -1):
-        if _PHRASE_BREAK.match(text[i]):
-            return i + 1
-    return floor
+    last = _UP_TO_LAST_PHRASE_BREAK.match(text, floor, max(floor, pos))
+    return last.end() if last else floor
 
 
 def _head_across(tokens: list[Token], index: int, knowledge: Knowledge):

@@ -190,7 +190,7 @@ def _known_word(word: str) -> bool:
 def _item_ok(name: str, typ: str, knowledge: Knowledge, counted: bool = False) -> bool:
     """An enumerated item is a name, not a line of business (畜牧, 商贸物流) or a day (植树节).
     Two characters name a project only when a count after 等 says so (某湖等4个安置项目)."""
-    if len(name) < 2 or name in knowledge.generic or name in knowledge.industry or name in knowledge.stop_tokens:
+    if len(name) < 2 or name in knowledge.generic or name in knowledge.industry_words or name in knowledge.stop_tokens:
         return False
     if typ == "Project" and len(name) == 2 and (common_word(name) or is_verb(name) or not unfamiliar(name)):
         return False  # 扩产等20个项目: a word, not a name
@@ -209,8 +209,8 @@ def _item_ok(name: str, typ: str, knowledge: Knowledge, counted: bool = False) -
 def _all_industry(name: str, knowledge: Knowledge) -> bool:
     rest = name
     while rest:
-        word = next((w for w in knowledge.industry if rest.startswith(w)), None)
+        word = knowledge.industry_pattern.match(rest)  # the first industry word, in their order, that opens it
         if word is None:
             return False
-        rest = rest[len(word):]
+        rest = rest[word.end():]
     return True
