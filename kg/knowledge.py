@@ -169,6 +169,7 @@ class Knowledge:
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
     # (text, with_domains) → only_describing; made afresh, never copied, by dataclasses.replace
     _describing_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    _name_like_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # word → kg.finding.common.name_like
 
     @cached_property
     def published(self) -> re.Pattern:
@@ -184,6 +185,11 @@ class Knowledge:
     def industry_words(self) -> frozenset[str]:
         """The industry words as a set, for membership tests (made once: finders ask per token)."""
         return _as_set(self.industry)
+
+    @cached_property
+    def direction_pattern(self) -> re.Pattern:
+        """Any direction word (南侧, 以北, 沿线): its search tells whether a stretch of text holds one."""
+        return _any_of(self.directions)
 
     @cached_property
     def kind_marker_pattern(self) -> re.Pattern:

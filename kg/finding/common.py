@@ -5,7 +5,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
-from ..knowledge import Knowledge
+from ..knowledge import HEAD_CACHE_SIZE, Knowledge
 from ..model import Token
 from ..segment import token_bounds, unfamiliar, words_of
 
@@ -22,8 +22,17 @@ NUMERAL_START = re.compile(r"^(?:[一二三四五六七八九十两双百千万]
 
 def name_like(token: Token, knowledge: Knowledge) -> bool:
     """Can this token stand inside a name? Not a stop token, nor a phrase jieba glued around
-    one (全面实施, 全面完成)."""
+    one (全面实施, 全面完成). Remembered a word: the finders ask about the same words again and again."""
+    cache = knowledge._name_like_cache
     word = token.text
+    if word not in cache:
+        if len(cache) >= HEAD_CACHE_SIZE:
+            return _name_like(word, knowledge)
+        cache[word] = _name_like(word, knowledge)
+    return cache[word]
+
+
+def _name_like(word: str, knowledge: Knowledge) -> bool:
     if word in knowledge.stop_tokens or len(word) >= 4 and (word[:2] in knowledge.stop_tokens or word[-2:] in knowledge.stop_tokens):
         return False
     if not word.strip("—"):

@@ -171,6 +171,8 @@ _PHASE = re.compile(r"[（(][一二三四五六七八九十\d]+期[）)](?:工�
 def _after_direction(text: str, start: int, head_start: int, knowledge: Knowledge) -> int:
     """A name written after a place and a direction starts after them (火车站南侧|商业综合体项目)."""
     best = start
+    if not knowledge.direction_pattern.search(text, start + 1, head_start):
+        return best  # no direction word in between (most names): one search, not one a word
     for word in knowledge.directions:
         pos = text.rfind(word, start + 1, head_start)
         if pos != -1 and pos + len(word) < head_start - 1:
