@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .convert import to_simplified
+from .convert import simplified_name
 from .knowledge import Division, Knowledge
 from .model import Extraction, Fact
 
@@ -48,8 +48,8 @@ def consistent(extraction: Extraction, knowledge: Knowledge) -> tuple[Extraction
         for name in (fact.head, fact.tail):
             if name is not None and name not in codes and name in knowledge.by_name:
                 codes[name] = knowledge.by_name[name][0].code
-    landmarks = {m.text for m in extraction.mentions if m.type == "Place" and to_simplified(m.canonical or m.text) in knowledge.landmarks}
-    landmarks |= {f.head for f in extraction.facts if to_simplified(f.head) in knowledge.landmarks}
+    landmarks = {m.text for m in extraction.mentions if m.type == "Place" and simplified_name(m.canonical or m.text) in knowledge.landmarks}
+    landmarks |= {f.head for f in extraction.facts if simplified_name(f.head) in knowledge.landmarks}
     kept: list[Fact] = []
     refused: list[Refusal] = []
     parent: dict[str, str] = {}  # uncoded place → the one place this report puts it in

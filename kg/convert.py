@@ -32,11 +32,19 @@ def to_simplified(text: str) -> str:
     return "".join(_one_char(ch) for ch in text)
 
 
+@lru_cache(maxsize=50_000)
+def simplified_name(name: str) -> str:
+    """`to_simplified` of a name, remembered: a build asks about every mention's name, the same
+    names again and again, and each conversion is a call into OpenCC."""
+    return to_simplified(name)
+
+
 def _one_char(ch: str) -> str:
     out = _converter().convert(ch)
     return out if len(out) == 1 else ch
 
 
+@lru_cache(maxsize=1)  # a build asks about each document twice in a row (its extraction, then its report's metadata)
 def simplified_for_matching(text: str) -> str | None:
     """The simplified form of `text` if it is written in traditional characters, else None.
 

@@ -167,6 +167,9 @@ class Knowledge:
     tense_negations: frozenset[str] = field(default=frozenset())  # 未: 未完成 is not done
     # head_of is asked about every token of every document: the same words, again and again
     _head_cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # (text, with_domains) → only_describing; made afresh, never copied, by dataclasses.replace
+    _describing_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    _name_like_cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # word → kg.finding.common.name_like
 
     @cached_property
     def published(self) -> re.Pattern:
@@ -178,10 +181,26 @@ class Knowledge:
         """What may stand between a closing quote and an `after` word: a word of [after_prefix] or a count (三大, 五项), or nothing."""
         return re.compile(f"(?:{_alternatives(self.after_prefixes).pattern}|[一二三四五六七八九十两\\d]+[大项个])?")
 
-    @property
+    @cached_property
     def industry_words(self) -> frozenset[str]:
-        """The industry words as a set, for membership tests."""
+        """The industry words as a set, for membership tests (made once: finders ask per token)."""
         return _as_set(self.industry)
+
+    @cached_property
+    def direction_pattern(self) -> re.Pattern:
+        """Any direction word (南侧, 以北, 沿线): its search tells whether a stretch of text holds one."""
+        return _any_of(self.directions)
+
+    @cached_property
+    def kind_marker_pattern(self) -> re.Pattern:
+        """Any kind marker (全国首个, 集…于一体): its search tells whether a clause holds one."""
+        return _any_of(self.kind_markers)
+
+    @cached_property
+    def industry_pattern(self) -> re.Pattern:
+        """Any industry word, tried in their order (longest first, as loaded): its search finds where
+        the first one in a name starts, its match the first of them that opens a text."""
+        return re.compile("|".join(map(re.escape, self.industry))) if self.industry else re.compile(r"(?!)")
 
     def chain(self, code: str) -> list[Division]:
         """The division and its ancestors, nearest first (新荣区 → 大同市 → 山西省)."""
@@ -197,12 +216,24 @@ class Knowledge:
         """The endings of head words shorter than the head (中心 of 实践中心): where jieba may split a head."""
         return frozenset(h[i:] for h in self.heads for i in range(1, len(h)))
 
+    @cached_property
+    def tense_words(self) -> frozenset[str]:
+        """The words that may say a sentence's tense: the done and the planned words."""
+        return self.done_words | self.planned_words
+
     def only_describing(self, text: str, with_domains: bool = False) -> bool:
         """Is `text` made only of describing, industry and generic words (现代物流, 公共基础设施)?
         With `with_domains`, fields of public policy count as describing (行政管理|体制改革)."""
+        cache = self._describing_cache  # names' parts recur across a report and across reports
+        key = (text, with_domains)
+        if key in cache:
+            return cache[key]
         industry = self.industry_words
-        return composed_of(text, lambda piece: piece in self.modifiers or piece in industry or piece in self.generic
-                           or with_domains and piece in self.policy_domains)
+        found = composed_of(text, lambda piece: piece in self.modifiers or piece in industry or piece in self.generic
+                            or with_domains and piece in self.policy_domains)
+        if len(cache) < HEAD_CACHE_SIZE:
+            cache[key] = found
+        return found
 
     def head_of(self, word: str) -> Head | None:
         """The longest head word that ends `word` (…有限公司, …项目, …村), if any."""
@@ -251,6 +282,11 @@ def composed_of(text: str, is_word, longest: int = 6) -> bool:
 def _alternatives(words: tuple[str, ...]) -> re.Pattern:
     """A pattern matching any of `words`, the longest first where one starts another."""
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _any_of(words: tuple[str, ...]) -> re.Pattern:
+    """A pattern that finds any of `words` where one starts (`_alternatives`), or nothing when there are none."""
+    return _alternatives(words) if words else re.compile(r"(?!)")
 
 
 def _as_set(words: tuple[str, ...]) -> frozenset[str]:

@@ -12,6 +12,7 @@ from .sentences import sentence_at
 
 _LEVEL_RANK = {"Province": 0, "City": 1, "District": 2}
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？：:]")
+_UP_TO_LAST_BREAK = re.compile(f"(?s).*{_CLAUSE_BREAK.pattern}")  # greedy: one match finds the last break
 _AWARD_ACTORS = ("Place", "Organization", "Company")
 # A count of projects (66个, 24个项目) makes an amount the total of a batch, not of one project.
 _BATCH = re.compile(r"\d+\s*个")
@@ -240,10 +241,9 @@ def implements(text: str, mentions: list[Mention], sentences, subject: tuple[str
 
 
 def _clause_start(text: str, floor: int, pos: int) -> int:
-    for i in range(pos - 1, floor - 1, -1):
-        if _CLAUSE_BREAK.match(text[i]):
-            return i + 1
-    return floor
+    """Where the clause holding `pos` starts: after the last clause break in text[floor:pos], else at `floor`."""
+    last = _UP_TO_LAST_BREAK.match(text, floor, max(floor, pos))
+    return last.end() if last else floor
 
 
 def _award_actor(text, mentions, clause_start, program, award_words):
@@ -311,10 +311,9 @@ def _opens_clause(text: str, clause_start: int, amount_start: int, knowledge: Kn
 
 
 def _clause_end(text: str, pos: int, ceiling: int) -> int:
-    for i in range(pos, ceiling):
-        if _CLAUSE_BREAK.match(text[i]):
-            return i
-    return ceiling
+    """Where the first clause break in text[pos:ceiling] stands, else `ceiling`."""
+    found = _CLAUSE_BREAK.search(text, pos, ceiling)
+    return found.start() if found else ceiling
 
 
 def _shift(amount: Amount, offset: int) -> Amount:

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .convert import simplified_for_matching
 from .knowledge import Knowledge
@@ -202,7 +203,7 @@ def sentence_tense(words: Sequence[str], knowledge: Knowledge) -> str | None:
     >>> sentence_tense(["项目", "尚未", "完成"], k), sentence_tense(["将", "确保", "完成"], k)
     (None, None)
     """
-    return _tense([(word, True) for word in words], knowledge)
+    return _tense(_wording(words, [0] * len(words), knowledge), None, knowledge)
 
 
 def clause_tense(text: str, tokens: Sequence[Token], at: int, knowledge: Knowledge) -> str | None:
@@ -218,7 +219,7 @@ def clause_tense(text: str, tokens: Sequence[Token], at: int, knowledge: Knowled
     >>> clause_tense(text, tokens, 0, k), clause_tense(text, tokens, text.index("地铁"), k)
     ('done', None)
     """
-    return _clause_tense(tokens, _clause(text, at), knowledge)
+    return _tense(_wording([t.text for t in tokens], [t.start for t in tokens], knowledge), _clause(text, at), knowledge)
 
 
 def _clause(text: str, at: int) -> tuple[int, int]:
@@ -228,29 +229,41 @@ def _clause(text: str, at: int) -> tuple[int, int]:
     return start, min(ends) if ends else len(text)
 
 
-def _clause_tense(tokens: Sequence[Token], clause: tuple[int, int], knowledge: Knowledge) -> str | None:
-    start, end = clause
-    return _tense([(t.text, start <= t.start < end) for t in tokens], knowledge)
+class _Wording(NamedTuple):
+    """A sentence's words as _tense reads them: those that are not whitespace, where each starts,
+    and the indices of those that may say a tense (a done or planned word). Made once a sentence:
+    its clauses' tenses then look at those few words alone, not at all the sentence's again."""
+
+    words: list[str]
+    starts: list[int]
+    marked: list[int]
 
 
-def _tense(words: Sequence[tuple[str, bool]], knowledge: Knowledge) -> str | None:
-    """The tense of (word, whether a done word there counts) in order: None unless only one tense is said.
+def _wording(words: Sequence[str], starts: Sequence[int], knowledge: Knowledge) -> _Wording:
+    if any(map(str.isspace, words)):
+        kept = [(word, at) for word, at in zip(words, starts) if not word.isspace()]
+        words, starts = [word for word, _ in kept], [at for _, at in kept]
+    said = knowledge.tense_words
+    return _Wording(words, starts, [index for index, word in enumerate(words) if word in said])
+
+
+def _tense(wording: _Wording, clause: tuple[int, int] | None, knowledge: Knowledge) -> str | None:
+    """The tense the words say, a done word counting inside `clause` alone (anywhere without one):
+    None unless only one tense is said.
 
     A planned word plans only what follows it in its clause: at a clause's end it is a noun
     (经过共同努力，…; 三年行动计划，…).
     """
+    words, starts, marked = wording
     done = planned = False
-    previous = ""
-    words = [(word, counts) for word, counts in words if not word.isspace()]
-    for index, (word, counts) in enumerate(words):
-        if word in knowledge.done_words:
-            if counts:
-                if previous in knowledge.tense_negations:
+    for index in marked:
+        if words[index] in knowledge.done_words:
+            if clause is None or clause[0] <= starts[index] < clause[1]:
+                if (words[index - 1] if index else "") in knowledge.tense_negations:
                     return None
                 done = True
-        elif word in knowledge.planned_words and index + 1 < len(words) and words[index + 1][0][:1].isalnum():
+        elif index + 1 < len(words) and words[index + 1][:1].isalnum():  # a planned word
             planned = True
-        previous = word
     if done == planned:
         return None
     return "done" if done else "planned"
@@ -260,7 +273,7 @@ def dated(extraction: Extraction, segmenter: Segmenter, knowledge: Knowledge) ->
     """The extraction with each fact read from the text given the tense its clause states plainly
     ("done" or "planned", clause_tense); the others are left without."""
     sentences = {s.index: s for s in extraction.sentences}
-    read: dict[int, tuple[str, list]] = {}  # sentence index → its text for matching and its tokens
+    read: dict[int, tuple[str, _Wording]] = {}  # sentence index → its text for matching and its words
     tenses: dict[tuple, str | None] = {}  # (sentence index, clause) → its tense: a list's names share one
     facts = []
     for fact in extraction.facts:
@@ -270,13 +283,13 @@ def dated(extraction: Extraction, segmenter: Segmenter, knowledge: Knowledge) ->
             continue
         if fact.sentence not in read:
             text = simplified_for_matching(sentence.text) or sentence.text
-            read[fact.sentence] = (text, segmenter.tokens(text))
-        text, tokens = read[fact.sentence]
+            read[fact.sentence] = (text, _wording(*segmenter.words(text), knowledge))  # the words alone: no Token is made
+        text, wording = read[fact.sentence]
         at = _where_stated(sentence.text, fact)
         clause = None if at is None or len(text) != len(sentence.text) else _clause(text, at)
         key = (fact.sentence, clause)
         if key not in tenses:
-            tenses[key] = sentence_tense([t.text for t in tokens], knowledge) if clause is None else _clause_tense(tokens, clause, knowledge)
+            tenses[key] = _tense(wording, clause, knowledge)
         tense = tenses[key]
         facts.append(dataclasses.replace(fact, tense=tense) if tense else fact)
     return dataclasses.replace(extraction, facts=tuple(facts))

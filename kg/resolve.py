@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .convert import to_simplified
+from .convert import simplified_name
 from .iri import document_iri, entity_iri
 from .knowledge import Knowledge
 from .model import Amount, Extraction, Mention
@@ -172,13 +172,13 @@ class EntityTable:
     def _landmark(self, name: str) -> bool:
         """A well-known place (landmarks.tsv: 黄河, 长三角), one node for the whole build; known in its
         simplified form (a traditional report names it as written)."""
-        return to_simplified(name) in self.knowledge.landmarks
+        return simplified_name(name) in self.knowledge.landmarks
 
     def _not_its_own_name(self, name: str, typ: str) -> bool:
         """市人民医院, 县委 (the report's own place's), 一期工程, 大数据中心 (a kind, no name): the
         name alone would join different things of different reports."""
         knowledge = self.knowledge
-        name = to_simplified(name)  # the knowledge's words are simplified
+        name = simplified_name(name)  # the knowledge's words are simplified
         if name.startswith(knowledge.relative_openers):
             return True
         if typ != "Project":

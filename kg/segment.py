@@ -75,6 +75,26 @@ class Segmenter:
         >>> [t.text for t in Segmenter().tokens("大同市新荣区。大同市")]
         ['大同市', '新荣区', '。', '大同市']
         """
+        words, bounds = self.words(text)
+        # Token(word, start, end) at a fraction of the cost: a frozen dataclass's __init__ goes
+        # through object.__setattr__ by name for each field, and a report has a token every two
+        # characters; here each field is set through its slot, by map, in one pass a field
+        out = Tokens(map(_new, repeat(Token, len(words))))
+        out.words, out.bounds = words, bounds[:]
+        deque(map(_set_text, out, words), 0)
+        deque(map(_set_start, out, bounds), 0)
+        del bounds[0]
+        deque(map(_set_end, out, bounds), 0)
+        return out
+
+
+    def words(self, text: str) -> tuple[list[str], list[int]]:
+        """The words of `text` as `tokens` cuts it, and where they start, with the text's end after
+        the last: what reads only the words needs no Token made (kg.reports dates a fact by its sentence's).
+
+        >>> Segmenter().words("大同市新荣区。")
+        (['大同市', '新荣区', '。'], [0, 3, 6, 7])
+        """
         graph = self._ready()
         # code points (a lone surrogate, which a str may hold, is one like any other)
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -87,15 +107,29 @@ class Segmenter:
         if not compiled_hmm:
             words = [word for piece, kind in zip(words, kinds.tolist()) for word in (finalseg.cut(piece) if kind else (piece,))]
             bounds = list(accumulate(map(len, words), initial=0))
-        # Token(word, start, end) at a fraction of the cost: a frozen dataclass's __init__ goes
-        # through object.__setattr__ by name for each field, and a report has a token every two
-        # characters; here each field is set through its slot, by map, in one pass a field
-        out = list(map(_new, repeat(Token, len(words))))
-        deque(map(_set_text, out, words), 0)
-        deque(map(_set_start, out, bounds), 0)
-        del bounds[0]
-        deque(map(_set_end, out, bounds), 0)
-        return out
+        return words, bounds
+
+
+class Tokens(list):
+    """A text's tokens (a list of Token, as `Segmenter.tokens` cuts it), with their words beside
+    them as a list of their own and where they start (with the text's end after the last): the
+    finders that look a report's words up read those lists (`words_of`, `token_bounds`) instead of
+    each of its some 9,000 Tokens again, one finder after another."""
+
+    __slots__ = ("words", "bounds")
+
+
+def words_of(tokens: list[Token]) -> list[str]:
+    """The tokens' words, in order: the list a Tokens keeps, else read off the tokens."""
+    words = getattr(tokens, "words", None)
+    return words if words is not None and len(words) == len(tokens) else [t.text for t in tokens]
+
+
+def token_bounds(tokens: list[Token]) -> list[int] | None:
+    """Where the tokens start, with the end of the last after them, when the tokens are a Tokens
+    (they follow each other from the start of the text to its end); else None."""
+    bounds = getattr(tokens, "bounds", None)
+    return bounds if bounds is not None and len(bounds) == len(tokens) + 1 else None
 
 
 # tokens() sets a Token's fields through their slots

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from operator import attrgetter
 
 from .model import Sentence
 
@@ -22,15 +24,12 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(out)
 
 
+_END = attrgetter("end")
+
+
 def sentence_at(sentences: tuple[Sentence, ...], offset: int) -> Sentence | None:
     """The sentence holding character `offset` (binary search over sorted sentences)."""
-    lo, hi = 0, len(sentences)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if sentences[mid].end <= offset:
-            lo = mid + 1
-        else:
-            hi = mid
+    lo = bisect_right(sentences, offset, key=_END)  # the first that ends after it
     if lo < len(sentences) and sentences[lo].start <= offset < sentences[lo].end:
         return sentences[lo]
     return None

@@ -6,8 +6,8 @@ import re
 
 from ..knowledge import Knowledge
 from ..model import Mention, Token
-from ..segment import common_noun, common_word, unfamiliar
-from .common import NUMERAL_START
+from ..segment import common_noun, common_word, unfamiliar, words_of
+from .common import NUMERAL_START, tokens_ending_in
 
 
 def places_opening_projects(mentions: list[Mention], knowledge: Knowledge) -> list[Mention]:
@@ -31,11 +31,8 @@ def places_opening_projects(mentions: list[Mention], knowledge: Knowledge) -> li
 def brand_of(name: str, knowledge: Knowledge) -> tuple[int, int] | None:
     """Span of the enterprise brand in a project or company name: place + BRAND + industry + …"""
     start = skip_places(name, knowledge)
-    cut = len(name)
-    for word in knowledge.industry:
-        pos = name.find(word, start)
-        if pos != -1 and pos < cut:
-            cut = pos
+    first_industry = knowledge.industry_pattern.search(name, start)  # where the first of them starts: one search, not one a word
+    cut = first_industry.start() if first_industry else len(name)
     run = re.match(r"[\u4e00-\u9fff]+", name[start:cut])
     if run is None or cut == len(name):
         return None
@@ -126,8 +123,8 @@ def brand_mentions(text: str, mentions: list[Mention], tokens: list[Token], know
             brand = m.text[span[0]:span[1]]
             # 某某光伏组件项目 after 大同某某光伏科技有限公司: the brand stands for the company named in full
             out.append(Mention(m.start + span[0], m.start + span[1], brand, "Company", "", "brand.project", canonical=brands.get(brand, "")))
-    for tok in tokens:
-        if tok.text in brands and tok.start not in inside:
+    for tok in [tokens[i] for i, word in enumerate(words_of(tokens)) if word in brands] if brands else ():
+        if tok.start not in inside:
             out.append(Mention(tok.start, tok.end, tok.text, "Company", "", "brand.company", canonical=brands[tok.text]))
     out += _enterprise_subjects(text, tokens, knowledge)
     out += _brands_before_counted_projects(text, mentions, tokens, knowledge)
@@ -137,13 +134,14 @@ def brand_mentions(text: str, mentions: list[Mention], tokens: list[Token], know
 _CLAUSE_OPENERS = "，。；：！？,;:\n"
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _COUNT_TOKEN = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)个$")
 
 
 def _brand_token(tok: Token, knowledge: Knowledge) -> bool:
     word = tok.text
     return (
-        2 <= len(word) <= 4 and bool(re.fullmatch(r"[\u4e00-\u9fff]+", word)) and unfamiliar(word)
+        2 <= len(word) <= 4 and bool(_HAN.fullmatch(word)) and unfamiliar(word)
         and word not in knowledge.by_name and word not in knowledge.by_short and word not in knowledge.generic
         and word not in knowledge.stop_tokens and word not in knowledge.landmarks and knowledge.head_of(word) is None
         and not any(ch in knowledge.place_chars for ch in word)  # 西湖左海, 龙湖古寨: places jieba does not know
@@ -156,12 +154,18 @@ def _enterprise_subjects(text: str, tokens: list[Token], knowledge: Knowledge) -
     A place or an industry word must stand beside the unknown word; alone it may be a person."""
     out = []
     openers = [0] if tokens else []
-    for i in openers + [j + 1 for j, t in enumerate(tokens[:-1]) if t.text[-1] in _CLAUSE_OPENERS]:
+    words = words_of(tokens)
+    brand_like: dict[str, bool] = {}  # word → _brand_token: a clause opens with the same words again and again
+    for i in openers + [j + 1 for j in tokens_ending_in(text, tokens, _CLAUSE_OPENERS) if j + 1 < len(tokens)]:
         tok = tokens[i]
         j = i
-        while j < len(tokens) and (tokens[j].text in knowledge.by_name or tokens[j].text in knowledge.by_short):
+        while j < len(tokens) and (words[j] in knowledge.by_name or words[j] in knowledge.by_short):
             j += 1
-        if j >= len(tokens) or not _brand_token(tokens[j], knowledge):
+        if j >= len(tokens):
+            continue
+        if words[j] not in brand_like:
+            brand_like[words[j]] = _brand_token(tokens[j], knowledge)
+        if not brand_like[words[j]]:
             continue
         k = j + 1
         while k < len(tokens) and tokens[k].text in knowledge.industry_words:
@@ -178,8 +182,10 @@ def _brands_before_counted_projects(text: str, mentions: list[Mention], tokens: 
     """中煤|两个|2×66万千瓦火电项目: an enterprise named before the count of its projects."""
     out = []
     project_starts = {m.start for m in mentions if m.type == "Project"}
-    for i in range(1, len(tokens) - 1):
+    for i in tokens_ending_in(text, tokens, "个"):
+        if not 1 <= i < len(tokens) - 1:
+            continue
         brand, count = tokens[i - 1], tokens[i]
-        if count.text[-1] == "个" and _COUNT_TOKEN.match(count.text) and tokens[i + 1].start in project_starts and _brand_token(brand, knowledge):
+        if _COUNT_TOKEN.match(count.text) and tokens[i + 1].start in project_starts and _brand_token(brand, knowledge):
             out.append(Mention(brand.start, brand.end, brand.text, "Company", "", "brand.counted_projects"))
     return out

@@ -5,13 +5,15 @@ from collections.abc import Iterable
 
 from ..knowledge import Division, Knowledge
 from ..model import Mention, Token
-from ..segment import common_word, place_word
+from ..segment import common_word, place_word, words_of
 
 
 def division_mentions(tokens: list[Token], knowledge: Knowledge) -> list[Mention]:
     """Places from the gazetteer: full names always, short forms kept for context resolution."""
     out = []
-    for tok in tokens:
+    by_name, by_short = knowledge.by_name, knowledge.by_short
+    for index in [i for i, word in enumerate(words_of(tokens)) if word in by_name or word in by_short]:
+        tok = tokens[index]
         if tok.text in knowledge.by_name:
             div = knowledge.by_name[tok.text][0]
             out.append(Mention(tok.start, tok.end, tok.text, "Place", div.subtype, "gazetteer.full", div.code, div.name))

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from operator import attrgetter
 
 from ..knowledge import Knowledge
 from ..model import Mention, Token
 from ..segment import common_noun, common_word, is_verb, place_word, unfamiliar
+from .common import tokens_ending_in
 
+_START = attrgetter("start")
 MAX_ITEM = 16  # characters
 _ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９·\-—（）()]+")
 _CLAUSE_BREAKS = "，。；：！？,;:!?\n“”‘’《》"
@@ -74,7 +77,8 @@ _COUNTED_KIND = re.compile(r"[一二三四五六七八九十两\d]+[个家座条
 
 def _list_ends(text: str, tokens: list[Token], joiners: tuple[str, ...]):
     """(end of the last item, where the kind noun may start, closed by a count?) for each list."""
-    for tok in tokens:
+    for index in tokens_ending_in(text, tokens, "等"):
+        tok = tokens[index]
         if tok.text == "等":
             yield tok.start, tok.end, False
         elif len(tok.text) == 2 and tok.text.endswith("等") and not common_word(tok.text):
@@ -90,7 +94,8 @@ def _list_ends(text: str, tokens: list[Token], joiners: tuple[str, ...]):
 def _verb_stop(text: str, tokens: list[Token], pos: int, industry: frozenset[str]) -> int:
     """Where the phrase after a list turns into a predicate: the first verb with no 的 after it
     (等12个事项审批权限|下放至街道), not one inside a relative clause (等一批在省市有影响力的重点项目)."""
-    for tok in tokens[_first_at(tokens, pos):]:
+    for index in range(_first_at(tokens, pos), len(tokens)):  # not a copy of the rest of the list: it stops soon
+        tok = tokens[index]
         if tok.start >= pos + 20:
             break
         if is_verb(tok.text) and tok.text not in industry and "的" not in text[tok.end:pos + 20]:
@@ -100,7 +105,7 @@ def _verb_stop(text: str, tokens: list[Token], pos: int, industry: frozenset[str
 
 def _first_at(tokens: list[Token], pos: int) -> int:
     """Index of the first token starting at or after `pos` (tokens are in text order)."""
-    return bisect_left(tokens, pos, key=lambda t: t.start)
+    return bisect_left(tokens, pos, key=_START)
 
 
 def _list_kind(text: str, pos: int, kinds: dict[str, tuple[str, str]], immediate: bool = False, stop: int | None = None):
@@ -185,7 +190,7 @@ def _known_word(word: str) -> bool:
 def _item_ok(name: str, typ: str, knowledge: Knowledge, counted: bool = False) -> bool:
     """An enumerated item is a name, not a line of business (畜牧, 商贸物流) or a day (植树节).
     Two characters name a project only when a count after 等 says so (某湖等4个安置项目)."""
-    if len(name) < 2 or name in knowledge.generic or name in knowledge.industry or name in knowledge.stop_tokens:
+    if len(name) < 2 or name in knowledge.generic or name in knowledge.industry_words or name in knowledge.stop_tokens:
         return False
     if typ == "Project" and len(name) == 2 and (common_word(name) or is_verb(name) or not unfamiliar(name)):
         return False  # 扩产等20个项目: a word, not a name
@@ -204,8 +209,8 @@ def _item_ok(name: str, typ: str, knowledge: Knowledge, counted: bool = False) -
 def _all_industry(name: str, knowledge: Knowledge) -> bool:
     rest = name
     while rest:
-        word = next((w for w in knowledge.industry if rest.startswith(w)), None)
+        word = knowledge.industry_pattern.match(rest)  # the first industry word, in their order, that opens it
         if word is None:
             return False
-        rest = rest[len(word):]
+        rest = rest[word.end():]
     return True

@@ -71,6 +71,8 @@ def _enclosed(m: Mention, mentions: list[Mention], index: int, knowledge: Knowle
     """The longer mention that `m` stands inside and yields to, if any."""
     # mentions are sorted by (start, end): enclosing ones start at or a little before m
     for other in mentions[max(0, index - 40): index + 40]:
+        if other.start > m.start:
+            break  # nor does any after it: none of them can hold m
         if other is m or not (other.start <= m.start and m.end <= other.end) or other.end - other.start <= m.end - m.start:
             continue
         if m.rule == "gazetteer.short" and not other.rule.startswith("gazetteer"):

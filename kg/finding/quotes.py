@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..knowledge import Knowledge
 from ..model import Mention
@@ -176,17 +177,31 @@ def _before_word(text: str, pos: int, rules) -> str:
 
 
 def _following(text: str, pos: int, words: dict[str, str]) -> str:
-    for word in sorted(words, key=len, reverse=True):
+    """The longest of `words` starting at `pos` (the first of them in `words` among as long ones), or ""."""
+    ordered = _longest_first(tuple(words))
+    if not text.startswith(ordered, pos):  # one C call rules out most places
+        return ""
+    for word in ordered:
         if text.startswith(word, pos):
             return word
     return ""
 
 
 def _preceding(text: str, pos: int, words: dict[str, str]) -> str:
-    for word in sorted(words, key=len, reverse=True):
+    """The longest of `words` ending at `pos` (the first of them in `words` among as long ones), or ""."""
+    ordered = _longest_first(tuple(words))
+    if not text.endswith(ordered, 0, pos):
+        return ""
+    for word in ordered:
         if text.endswith(word, 0, pos):
             return word
     return ""
+
+
+@lru_cache(maxsize=64)
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    """`words` sorted once, not at each look-up (a report has a hundred quotes, each looked around four times)."""
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def _motto(text: str, qstart: int, qend: int) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Mention, Token
-from ..segment import word_tag
+from ..segment import word_tag, words_of
 from .crf import CrfWeights
 from .features import BOS, EOS, MAX_LOOKUP, Lexicon, char_class
 
@@ -30,14 +30,16 @@ WORD_PAIRS = ("w-1|w", "w|w+1")
 SPANS = ("hin", "li", "rI")  # features of the characters inside a head word, a listed name, a rule's mention
 _PAD = 2
 INCIDENCE = np.int32  # the positions and rows `FeatureIndex.incidence` gives
-_TAG_BITS = 10  # a word's code: its vocabulary id, then its tag id in the low bits
+_TAG_BITS = 10  # a word's code (FeatureIndex._word_codes) holds its tag id in this many bits
 _TAG_MASK = (1 << _TAG_BITS) - 1
+_LENGTH_BITS = 8  # and its length in the lowest bits, up to _LONG (a word as long or longer is measured again)
+_LONG = (1 << _LENGTH_BITS) - 1
 WORD_CACHE = 100_000  # words whose codes a process keeps (about 15 MB)
 _BITS = 21  # a code point fits in 21 bits: three characters make one 63-bit key
 _BASE = 0x9E3779B97F4A7C15  # an odd multiplier: the substrings' polynomial hashes modulo 2^64
 _UNBASE = pow(_BASE, -1, 1 << 64)
 _QUOTE_EVENTS = re.compile("[“‘「『《〈”’」』》〉\n]")
-_TEXT, _START, _END = attrgetter("text"), attrgetter("start"), attrgetter("end")
+_START, _END = attrgetter("start"), attrgetter("end")
 _OPENING, _CLOSING = frozenset("“‘「『《〈"), frozenset("”’」』》〉")
 
 
@@ -61,6 +63,11 @@ class FeatureIndex:
         self._class_table = np.zeros(0x10000, dtype=np.uint64)  # a character's class, once met (0: not yet)
         self._words(by_template)
         self._clusters = _cluster_rows(lexicon.clusters, by_template)
+        # a word's code (_word_codes): its clusters' entry, vocabulary id, tag id and length, low bits last
+        self._id_shift = _LENGTH_BITS + _TAG_BITS
+        self._entry_shift = self._id_shift + self._vocabulary_size.bit_length()
+        if self._entry_shift + (len(self._clusters[0]) + 1).bit_length() > 63:
+            raise ValueError(f"{self._vocabulary_size} words and {len(self._clusters[0])} clustered ones: more than a word code holds")
         self._hashes = _name_hashes(lexicon)
 
     def weights(self, crf: CrfWeights) -> np.ndarray:
@@ -78,8 +85,11 @@ class FeatureIndex:
         read again (joining the parts took six times as long in 64 bits)."""
         parts: list[tuple[np.ndarray, np.ndarray]] = []
         self._character_features(text, parts)
-        self._token_features(tokens, parts)
-        self._cluster_features(tokens, parts)
+        words = words_of(tokens)
+        codes = self._word_codes(words)
+        bounds = _bounds(tokens, words, codes & _LONG)
+        self._token_features(tokens, codes, bounds, parts)
+        self._cluster_features(codes, bounds, parts)
         self._quote_features(text, parts)
         self._lookup_features(text, home, parts)
         self._mention_features(mentions, parts)
@@ -165,22 +175,14 @@ class FeatureIndex:
                 self._shape_rows[kind][tag] = i
         self._length_rows = by_template.get("wl", {})
 
-    def _token_features(self, tokens: Sequence[Token], parts: list) -> None:
+    def _token_features(self, tokens: Sequence[Token], codes: np.ndarray, bounds: tuple[np.ndarray, np.ndarray, np.ndarray],
+                        parts: list) -> None:
         if not tokens:
             return
         vocabulary, tags, empty = self._vocabulary, self._tags, self.empty
-        count = len(tokens)
-        words = list(map(_TEXT, tokens))
-        codes = self._word_codes(words)
-        ids, tag_ids = codes >> _TAG_BITS, codes & _TAG_MASK
-        lengths = np.fromiter(map(len, words), dtype=np.int64, count=count)
-        ends = np.cumsum(lengths) + tokens[0].start
-        if ends[-1] == tokens[-1].end:  # the segmenter's tokens follow each other: their ends add up
-            starts = ends - lengths
-        else:
-            starts = np.fromiter(map(_START, tokens), dtype=np.int64, count=count)
-            ends = np.fromiter(map(_END, tokens), dtype=np.int64, count=count)
-            lengths = ends - starts
+        ids = (codes >> self._id_shift) & ((1 << (self._entry_shift - self._id_shift)) - 1)
+        tag_ids = (codes >> _LENGTH_BITS) & _TAG_MASK
+        starts, ends, lengths = bounds
         bos, eos = vocabulary.get(BOS, 0), vocabulary.get(EOS, 0)
         bos_tag, eos_tag = tags.get(word_tag(BOS), 0), tags.get(word_tag(EOS), 0)
         previous = np.concatenate(([bos], ids[:-1]))
@@ -223,32 +225,41 @@ class FeatureIndex:
         _look_up(ids * self._vocabulary_size + following, *self._pairs["w|w+1"], last, parts)
 
     def _word_codes(self, words: list[str]) -> np.ndarray:
-        """Each word's vocabulary id and part-of-speech tag id, as id << _TAG_BITS | tag. Reports share
-        most of their words: each is looked up once per process (up to WORD_CACHE words)."""
+        """Each word's code: the entry of its clusters' rows (_cluster_rows), its vocabulary id, its
+        part-of-speech tag id and its length (_LONG when longer), from the high bits to the low ones;
+        one number a word, so that a report's words are looked up in one pass. Reports share most of
+        their words: each is looked up once per process (up to WORD_CACHE words)."""
         cache = self._word_cache
         distinct = dict.fromkeys(words)
         missing = [w for w in distinct if w not in cache]
         if len(cache) + len(missing) > WORD_CACHE:
             cache.clear()
             missing = list(distinct)
-        vocabulary, tags = self._vocabulary, self._tags
+        vocabulary, tags, entries = self._vocabulary, self._tags, self._clusters[0]
+        vocabulary_bits = self._entry_shift - self._id_shift
         for w in missing:
-            cache[w] = vocabulary.get(w, 0) << _TAG_BITS | tags.get(word_tag(w), 0)
+            code = (entries.get(w, 0) << vocabulary_bits | vocabulary.get(w, 0)) << _TAG_BITS | tags.get(word_tag(w), 0)
+            cache[w] = code << _LENGTH_BITS | min(len(w), _LONG)
         return np.fromiter(map(cache.__getitem__, words), dtype=np.int64, count=len(words))
 
     # --- the words' clusters
 
-    def _cluster_features(self, tokens: Sequence[Token], parts: list) -> None:
-        table = self._clusters
-        if not table:
+    def _cluster_features(self, codes: np.ndarray, bounds: tuple[np.ndarray, np.ndarray, np.ndarray], parts: list) -> None:
+        """Each word's clusters' rows at each of its characters: word by word, a word's rows in
+        order (the order of the pairs is the order a CRF's scores add up in). Found with numpy:
+        nearly every word of a report has clusters, and a loop over them was a fifth of the features' time."""
+        entries, first_rows, flat = self._clusters
+        if not len(flat) or not len(codes):
             return
-        spans: list[int] = []  # start, end, row, start, end, row…
-        for token in tokens:
-            rows = table.get(token.text)
-            if rows:
-                for row in rows:
-                    spans += (token.start, token.end, row)
-        _flush([], spans, parts)
+        entry = codes >> self._entry_shift
+        counts = first_rows[entry + 1] - first_rows[entry]  # entry 0 (no clusters) has none
+        total = int(counts.sum())
+        if not total:
+            return
+        word = np.repeat(np.arange(len(codes)), counts)  # the word of each (word, row) in order
+        rows = flat[np.repeat(first_rows[entry], counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)]
+        starts, _, lengths = bounds
+        _flush_spans(starts[word], lengths[word], rows, parts)
 
     # --- quotation marks
 
@@ -348,15 +359,35 @@ class FeatureIndex:
         _flush(points, spans, parts)
 
 
-def _cluster_rows(clusters: dict[str, tuple[str, ...]], by_template: dict[str, dict[str, int]]) -> dict[str, tuple[int, ...]]:
-    """word → the rows of its clusters (q0=, q1=…), for the words some row concerns."""
+def _cluster_rows(clusters: dict[str, tuple[str, ...]], by_template: dict[str, dict[str, int]]) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """The rows of the words' clusters (q0=, q1=…), for the words some row concerns: word → its
+    entry (from 1), where each entry's rows start in the flat array of rows (with the end of the
+    last one after it, and entry 0 of no rows first), and that array."""
     levels = [by_template.get(f"q{level}", {}) for level in range(max((len(c) for c in clusters.values()), default=0))]
-    table = {}
+    entries: dict[str, int] = {}
+    first_rows, flat = [0, 0], []
     for word, codes in clusters.items():
-        rows = tuple(row for level, code in enumerate(codes) if (row := levels[level].get(code)) is not None)
+        rows = [row for level, code in enumerate(codes) if (row := levels[level].get(code)) is not None]
         if rows:
-            table[word] = rows
-    return table
+            entries[word] = len(entries) + 1
+            flat += rows
+            first_rows.append(len(flat))
+    return entries, np.array(first_rows, dtype=np.int64), np.array(flat, dtype=np.int64)
+
+
+def _bounds(tokens: Sequence[Token], words: list[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The tokens' starts, ends and lengths, given their words and their lengths up to _LONG."""
+    count = len(tokens)
+    if (lengths == _LONG).any():
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=count)
+    if not count:
+        return lengths, lengths, lengths
+    ends = np.cumsum(lengths) + tokens[0].start
+    if ends[-1] == tokens[-1].end:  # the segmenter's tokens follow each other: their ends add up
+        return ends - lengths, ends, lengths
+    starts = np.fromiter(map(_START, tokens), dtype=np.int64, count=count)
+    ends = np.fromiter(map(_END, tokens), dtype=np.int64, count=count)
+    return starts, ends, ends - starts
 
 
 def _codes(text: str) -> np.ndarray:
@@ -484,10 +515,13 @@ def _flush(points: list, spans: list, parts: list) -> None:
         parts.append((pairs[:, 0], pairs[:, 1]))
     if spans:
         triples = np.array(spans, dtype=np.int64).reshape(-1, 3)
-        starts, rows = triples[:, 0], triples[:, 2]
-        lengths = triples[:, 1] - starts
-        at = np.repeat(starts - np.cumsum(np.concatenate(([0], lengths[:-1]))), lengths) + np.arange(lengths.sum())
-        parts.append((at, np.repeat(rows, lengths)))
+        _flush_spans(triples[:, 0], triples[:, 1] - triples[:, 0], triples[:, 2], parts)
+
+
+def _flush_spans(starts: np.ndarray, lengths: np.ndarray, rows: np.ndarray, parts: list) -> None:
+    """Each span's row at each of its characters, span by span."""
+    at = np.repeat(starts - np.cumsum(np.concatenate(([0], lengths[:-1]))), lengths) + np.arange(lengths.sum())
+    parts.append((at, np.repeat(rows, lengths)))
 
 
 def _hash(word: str) -> int:

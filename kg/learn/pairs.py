@@ -96,7 +96,8 @@ def pair_features(c: Candidate, text: str, mentions_in_sentence: list[Mention], 
             f.append("actor_gap=" + _bucket(len(between)))
             f += ["actor_trig=" + w for w in triggers.get(rel, ()) if w in between]
         f.append("pos=" + _bucket(tail.start - s.start))
-        f += ["strig=" + w for w in triggers.get(rel, ()) if w in text[s.start:tail.start]]
+        before = text[s.start:tail.start]  # cut once, not once a trigger word
+        f += ["strig=" + w for w in triggers.get(rel, ()) if w in before]
         if ("", rel, tail.text) in rule_facts:
             f.append("rulefact")
         return f
