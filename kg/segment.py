@@ -87,7 +87,6 @@ class Segmenter:
         deque(map(_set_end, out, bounds), 0)
         return out
 
-
     def words(self, text: str) -> tuple[list[str], list[int]]:
         """The words of `text` as `tokens` cuts it, and where they start, with the text's end after
         the last: what reads only the words needs no Token made (kg.reports dates a fact by its sentence's).
