@@ -415,7 +415,8 @@ def _write_turtle(path: Path, new_store, writer: turtle.TurtleWriter | None, lin
     which, with the counts of _COUNTED (from the documents only)."""
     if writer is not None and writer.usable:
         try:
-            return "documents", writer.write(path, links, str(RDFS.label), _COUNTED)
+            # counted only for a build without a store (which counts its own, while graph.ttl is written)
+            return "documents", writer.write(path, links, str(RDFS.label), _COUNTED if new_store is None else None)
         except turtle.UnsupportedTerm as exc:
             writer.give_up(str(exc))
     if new_store is None:

@@ -227,16 +227,15 @@ class TurtleWriter:
             if self._offsets and max(end for where in self._offsets for _, end in where.values()) > 0:
                 spill = stack.enter_context(open(self._spill_path, "rb"))
                 self._spilled_bytes = stack.enter_context(mmap.mmap(spill.fileno(), 0, access=mmap.ACCESS_READ))
-            runs, counts = self._runs(full_of, patterns)
-            order = np.lexsort((runs["number"], runs["doc"], runs["low"], runs["high"]))
-            runs, counts = runs[order], counts[order]
+            runs, matched = self._runs(full_of, patterns)
+            runs = runs[np.lexsort((runs["number"], runs["doc"], runs["low"], runs["high"]))]
             new_key = np.ones(len(runs), dtype=bool)
             new_key[1:] = (runs["high"][1:] != runs["high"][:-1]) | (runs["low"][1:] != runs["low"][:-1])
             group = np.cumsum(new_key) - 1
             again = (np.bincount(group)[group] > 1) | runs["touched"]  # runs of a subject written again (several documents, or a link)
-            totals["triples"] = int((runs["end"] - runs["first"])[~again].sum())  # those written again: in _merged
-            for k, (name, _, _) in enumerate(patterns):
-                totals[name] = int(counts[~again, k].sum())
+            # every run's rows; _merged takes those of the runs written again out, and their merged triples in
+            totals["triples"] = int((runs["end"] - runs["first"])[~again].sum())
+            totals.update(matched)
             sink = stack.enter_context(open(out, "wb"))
             if len(runs):
                 sink.write(header.encode("utf-8"))  # an empty graph is an empty file, as Oxigraph writes it
@@ -266,11 +265,11 @@ class TurtleWriter:
     _RUN = np.dtype([("high", ">u8"), ("low", ">u8"), ("doc", np.int32), ("number", np.int32), ("first", np.int32),
                      ("end", np.int32), ("text_start", np.int64), ("text_end", np.int64), ("touched", bool)])
 
-    def _runs(self, full_of: dict[bytes, tuple[bytes, str]], patterns: list[tuple] = ()) -> tuple[np.ndarray, np.ndarray]:
+    def _runs(self, full_of: dict[bytes, tuple[bytes, str]], patterns: list[tuple] = ()) -> tuple[np.ndarray, Counter]:
         """Each document's subjects (runs of its rows): the key's hash, the document, the statement
-        number, its rows and bytes, and whether a link changes it; and beside them, the rows of
-        each run that each of `patterns` (name, predicate key, object key or None) matches."""
-        every, every_count = [], []
+        number, its rows and bytes, and whether a link changes it; and the rows of all documents
+        that each of `patterns` (name, predicate key, object key or None) matches."""
+        every, matched = [], Counter()
         for doc in range(len(self._parts)):
             table = _table(self._field(doc, "rows"))
             starts = np.flatnonzero(np.concatenate(([True], table[1:, 0] != table[:-1, 0]))) if len(table) else np.zeros(0, dtype=np.int64)
@@ -291,20 +290,21 @@ class TurtleWriter:
             if full_of and any(short in key_bytes for short in full_of):
                 _mark_links(table, _key_list(key_bytes, key_ends), runs, full_of)
             every.append(runs)
-            every_count.append(_matches(table, _key_list(key_bytes, key_ends), runs, patterns) if patterns
-                               else np.zeros((len(runs), 0), dtype=np.int64))
+            if patterns:
+                matched.update(_matches(table, _key_list(key_bytes, key_ends), patterns))
         self._release()
-        if not every:
-            return np.zeros(0, dtype=self._RUN), np.zeros((0, len(patterns)), dtype=np.int64)
-        return np.concatenate(every), np.concatenate(every_count)
+        return (np.concatenate(every) if every else np.zeros(0, dtype=self._RUN)), matched
 
     def _merged(self, runs: np.ndarray, groups: np.ndarray, full_of: dict[bytes, tuple[bytes, str]], label: bytes,
                 patterns: list[tuple] = (), totals: Counter | None = None) -> dict[int, bytes]:
         """The statements written again, by group: the triples of their runs, each once and in the
         keys' order, links applied; each document's terms read back once. A triple is held as its
         predicate's and object's keys (a predicate's is always 17 bytes: an IRI's) and its object.
-        Their triples, and those each of `patterns` matches, are added to `totals`."""
+        Their triples, and those each of `patterns` matches, are added to `totals`, their runs' rows
+        taken out of it."""
         rdf_type = self._info(_RDF_TYPE)[0]
+        counted = {predicate for _, predicate, _ in patterns}
+        rows: Counter = Counter()  # the runs' own rows, by predicate key and by predicate and object keys
         found: dict[int, dict[bytes, str]] = {}
         subject_of: dict[int, str] = {}
         verbs: dict[bytes, str] = {}
@@ -317,6 +317,9 @@ class TurtleWriter:
                 group = int(groups[i])
                 triples = found.setdefault(group, {})
                 for s, p, o in table[runs["first"][i]:runs["end"][i]].tolist():
+                    if keys[p] in counted:
+                        rows[keys[p]] += 1
+                        rows[keys[p] + keys[o]] += 1
                     subject = pieces[s]
                     if keys[s] in full_of:
                         if keys[p] == label:
@@ -329,7 +332,7 @@ class TurtleWriter:
                         verbs[keys[p]] = "a" if keys[p] == rdf_type else pieces[p]
         self._release()
         if totals is not None:
-            _count_merged(found, patterns, totals)
+            _count_merged(found, patterns, totals, rows)
         return {group: _statement(subject_of[group], [(verbs[key[:17]], triples[key], key[:17]) for key in sorted(triples)]).encode("utf-8")
                 for group, triples in _emptied(found)}
 
@@ -369,22 +372,22 @@ def _mark_links(table: np.ndarray, keys: list[bytes], runs: np.ndarray, full_of:
             runs["high"][number], runs["low"][number] = full[0], full[1]
 
 
-def _matches(table: np.ndarray, keys: list[bytes], runs: np.ndarray, patterns: list[tuple]) -> np.ndarray:
-    """For each run (row) and pattern (column): its rows whose predicate, and object unless None, are the pattern's keys."""
+def _matches(table: np.ndarray, keys: list[bytes], patterns: list[tuple]) -> Counter:
+    """A document's rows whose predicate, and object unless None, are each pattern's keys, by the pattern's name."""
     number = {key: n for n, key in enumerate(keys)}
-    run_of_row = np.repeat(np.arange(len(runs)), runs["end"] - runs["first"])
-    counts = np.zeros((len(runs), len(patterns)), dtype=np.int64)
-    for k, (_, predicate, obj) in enumerate(patterns):
+    matched: Counter = Counter()
+    for name, predicate, obj in patterns:
         if predicate in number and (obj is None or obj in number):
             rows = table[:, 1] == number[predicate]
             if obj is not None:
                 rows &= table[:, 2] == number[obj]
-            counts[:, k] = np.bincount(run_of_row[rows], minlength=len(runs))
-    return counts
+            matched[name] += int(np.count_nonzero(rows))
+    return matched
 
 
-def _count_merged(found: dict[int, dict[bytes, str]], patterns: list[tuple], totals: Counter) -> None:
-    """Add the triples of the merged statements (keyed predicate key + object key), and those each pattern matches."""
+def _count_merged(found: dict[int, dict[bytes, str]], patterns: list[tuple], totals: Counter, rows: Counter) -> None:
+    """Add the triples of the merged statements (keyed predicate key + object key), and those each
+    pattern matches, in place of the `rows` (counted alike) they were merged from."""
     predicates = {predicate for _, predicate, _ in patterns}
     seen: Counter = Counter()
     for triples in found.values():
@@ -394,7 +397,8 @@ def _count_merged(found: dict[int, dict[bytes, str]], patterns: list[tuple], tot
                 seen[key[:17]] += 1
                 seen[key] += 1
     for name, predicate, obj in patterns:
-        totals[name] += seen[predicate + obj if obj is not None else predicate]
+        key = predicate + obj if obj is not None else predicate
+        totals[name] += seen[key] - rows[key]
 
 
 def _passes(new_key: np.ndarray, rows_again: np.ndarray) -> list[tuple[int, int]]:
