@@ -229,11 +229,8 @@ class Knowledge:
         if key in cache:
             return cache[key]
         industry = self.industry_words
-        found = composed_of(text, lambda piece: piece in self.modifiers or piece in industry or piece in self.generic
-                            or with_domains and piece in self.policy_domains)
-        if len(cache) < HEAD_CACHE_SIZE:
-            cache[key] = found
-        return found
+        return remember(cache, key, composed_of(text, lambda piece: piece in self.modifiers or piece in industry
+                                                or piece in self.generic or with_domains and piece in self.policy_domains))
 
     def head_of(self, word: str) -> Head | None:
         """The longest head word that ends `word` (…有限公司, …项目, …村), if any."""
@@ -245,9 +242,7 @@ class Knowledge:
             found = self.heads.get(word[-size:])
             if found:
                 break
-        if len(cache) < HEAD_CACHE_SIZE:
-            cache[word] = found
-        return found
+        return remember(cache, word, found)
 
     def domain_words(self) -> list[str]:
         """Words the segmenter must keep whole: division names, short forms, head words, programs."""
@@ -282,6 +277,15 @@ def composed_of(text: str, is_word, longest: int = 6) -> bool:
 def _alternatives(words: tuple[str, ...]) -> re.Pattern:
     """A pattern matching any of `words`, the longest first where one starts another."""
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def remember(cache: dict, key, value):
+    """`value`, kept in `cache` under `key` while the cache holds fewer than HEAD_CACHE_SIZE entries
+    (then it stops growing, so memory stays bounded). The callers look the key up first themselves:
+    on their hot paths a hit costs one dict look-up."""
+    if len(cache) < HEAD_CACHE_SIZE:
+        cache[key] = value
+    return value
 
 
 def _any_of(words: tuple[str, ...]) -> re.Pattern:

@@ -5,7 +5,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
-from ..knowledge import HEAD_CACHE_SIZE, Knowledge
+from ..knowledge import Knowledge, remember
 from ..model import Token
 from ..segment import token_bounds, unfamiliar, words_of
 
@@ -25,11 +25,9 @@ def name_like(token: Token, knowledge: Knowledge) -> bool:
     one (全面实施, 全面完成). Remembered a word: the finders ask about the same words again and again."""
     cache = knowledge._name_like_cache
     word = token.text
-    if word not in cache:
-        if len(cache) >= HEAD_CACHE_SIZE:
-            return _name_like(word, knowledge)
-        cache[word] = _name_like(word, knowledge)
-    return cache[word]
+    if word in cache:
+        return cache[word]
+    return remember(cache, word, _name_like(word, knowledge))
 
 
 def _name_like(word: str, knowledge: Knowledge) -> bool:
