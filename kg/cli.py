@@ -294,7 +294,10 @@ def explain(source: str, model_dir: Path | None, rules_only: bool) -> None:
               help="Cross-validate the learned extractor on GOLD_DIR instead: K folds (GOLD_DIR/folds.tsv's when it has one).")
 @click.option("--texts", "text_dirs", multiple=True, type=click.Path(path_type=Path),
               help="With --cv: a folder holding the gold's documents, when they are not beside the gold files.")
-def eval_command(gold_dir: Path, pred_dir: Path | None, only_summary: bool, folds: int | None, text_dirs: tuple[Path, ...]) -> None:
+@click.option("--train-also", "also_dirs", multiple=True, type=click.Path(path_type=Path), metavar="GOLD_DIR",
+              help="With --cv: annotated documents every fold trains on and none is scored on (annotations/silver); repeatable.")
+def eval_command(gold_dir: Path, pred_dir: Path | None, only_summary: bool, folds: int | None, text_dirs: tuple[Path, ...],
+                 also_dirs: tuple[Path, ...]) -> None:
     """Score PRED_DIR (from kg extract) against the gold annotations in GOLD_DIR.
 
     Prints precision, recall and F1 per entity type and relation, then the names
@@ -310,14 +313,17 @@ def eval_command(gold_dir: Path, pred_dir: Path | None, only_summary: bool, fold
       kg extract seeds/*.txt --out pred
       kg eval ../shared/gold pred
       kg eval --cv 5 ../shared/gold/corpus
+      kg eval --cv 5 ../shared/gold/corpus --train-also annotations/silver --texts /tmp/silver-texts
     """
     from .evaluate import evaluate, format_report
 
     try:
+        if also_dirs and not folds:
+            raise click.UsageError("--train-also adds training documents to --cv's folds: give --cv K too")
         if folds:
             if pred_dir is not None:
                 raise click.UsageError("--cv trains and scores its own predictions: give GOLD_DIR alone")
-            _cross_validate(gold_dir, text_dirs, folds, only_summary)
+            _cross_validate(gold_dir, text_dirs, folds, only_summary, also_dirs)
             return
         if pred_dir is None:
             raise click.UsageError("give PRED_DIR (the output of kg extract), or --cv K")
@@ -326,7 +332,8 @@ def eval_command(gold_dir: Path, pred_dir: Path | None, only_summary: bool, fold
         _fail(exc)
 
 
-def _cross_validate(gold_dir: Path, text_dirs: tuple[Path, ...], folds: int, only_summary: bool) -> None:
+def _cross_validate(gold_dir: Path, text_dirs: tuple[Path, ...], folds: int, only_summary: bool,
+                    also_dirs: tuple[Path, ...] = ()) -> None:
     from .evaluate import format_report, mean_scores, merge_reports
     from .knowledge import default_knowledge
     from .learn.gold import load_gold
@@ -334,7 +341,8 @@ def _cross_validate(gold_dir: Path, text_dirs: tuple[Path, ...], folds: int, onl
 
     docs = load_gold(gold_dir, text_dirs, folds=folds)
     examples = _prepared(docs)
-    results = cross_validate(examples, default_knowledge(), progress=lambda line: click.echo(f"kg: {line}", err=True))
+    also = _prepared([doc for folder in also_dirs for doc in load_gold(folder, text_dirs)]) if also_dirs else []
+    results = cross_validate(examples, default_knowledge(), also=also, progress=lambda line: click.echo(f"kg: {line}", err=True))
     for r in results:
         e, rel = r.report.entities, r.report.relations
         click.echo(f"fold {r.fold} ({len(r.documents)} documents)  entity P {e.precision:.3f} R {e.recall:.3f} F1 {e.f1:.3f}"

@@ -10,13 +10,13 @@ from click.testing import CliRunner
 from kg import Document, Extractor
 from kg.cli import main
 from kg.documents import read_document
-from kg.errors import KnowledgeError
+from kg.errors import InputError, KnowledgeError
 from kg.learn.gold import Span, load_gold, place_names
 from kg.learn.model import CLUSTERS, DEFAULT_MODEL, FILES, MINED, LearnedModel, _no_place_of_it, merge, trimmed, word_clusters
 from kg.learn.pairs import OTHER_IMPLEMENTER, Candidate, _weighed
 from kg.model import Mention, Sentence
 from kg.learn.tagger import labels_for, spans_of
-from kg.learn.train import prepare, score_on, train_model
+from kg.learn.train import cross_validate, prepare, score_on, train_model
 
 from .conftest import ROOT, SHARED
 
@@ -410,6 +410,17 @@ def test_learn_cli_train_names_a_gold_file_without_its_text(tmp_path):
 def test_learn_cli_eval_cv_refuses_a_prediction_folder(tmp_path):
     result = CliRunner().invoke(main, ["eval", "--cv", "5", str(tmp_path), str(tmp_path)])
     assert result.exit_code == 2 and "GOLD_DIR alone" in result.output
+
+
+def test_learn_cli_eval_train_also_needs_cv(tmp_path):
+    result = CliRunner().invoke(main, ["eval", str(tmp_path), str(tmp_path), "--train-also", str(tmp_path)])
+    assert result.exit_code == 2 and "give --cv K too" in result.output
+
+
+@needs_gold
+def test_learn_cross_validation_refuses_to_train_every_fold_on_a_document_it_scores(gold_examples, knowledge):
+    with pytest.raises(InputError, match=gold_examples[0].doc.id):
+        cross_validate(gold_examples, knowledge, also=gold_examples[:1])
 
 
 def test_learn_every_program_of_a_report_is_somebodys(extractor, seed_docs):

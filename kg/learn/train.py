@@ -146,20 +146,28 @@ def score_on(extractor, docs: Iterable[GoldDocument]):
                             to_annotation(extractor.extract(Document(d.id + ".txt", d.text)))) for d in docs)
 
 
-def cross_validate(examples: list[Example], knowledge, *, progress: Callable[[str], None] = lambda _: None) -> list[FoldResult]:
-    """For each fold, train on the other folds' documents and score on this fold's, beside the rules alone."""
+def cross_validate(examples: list[Example], knowledge, *, also: list[Example] = (),
+                   progress: Callable[[str], None] = lambda _: None) -> list[FoldResult]:
+    """For each fold, train on the other folds' documents and score on this fold's, beside the rules alone.
+
+    `also` are documents every fold trains on and none is scored on (annotated reports outside the
+    folds); they must share no document with `examples`.
+    """
     from ..extractor import Extractor
 
     folds = sorted({ex.doc.fold for ex in examples})
     if len(folds) < 2:
         raise InputError("cross-validation needs documents in at least two folds (a folds.tsv beside the gold files)")
+    shared = {ex.doc.id for ex in also} & {ex.doc.id for ex in examples}
+    if shared:
+        raise InputError(f"documents both in the folds and trained on by every fold: {', '.join(sorted(shared))}")
     rules = Extractor(knowledge, model=None)
     results = []
     with tempfile.TemporaryDirectory(prefix="kg-cv-") as tmp:
         for fold in folds:
             held_out = [ex for ex in examples if ex.doc.fold == fold]
-            progress(f"fold {fold}: training on {len(examples) - len(held_out)} documents")
-            path = train_model([ex for ex in examples if ex.doc.fold != fold], Path(tmp) / f"fold-{fold}")
+            progress(f"fold {fold}: training on {len(examples) - len(held_out) + len(also)} documents")
+            path = train_model([ex for ex in examples if ex.doc.fold != fold] + list(also), Path(tmp) / f"fold-{fold}")
             learned = Extractor(knowledge, model=path)
             progress(f"fold {fold}: scoring {len(held_out)} documents")
             docs = [ex.doc for ex in held_out]
