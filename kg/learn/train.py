@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,7 +146,7 @@ def score_on(extractor, docs: Iterable[GoldDocument]):
                             to_annotation(extractor.extract(Document(d.id + ".txt", d.text)))) for d in docs)
 
 
-def cross_validate(examples: list[Example], knowledge, *, also: list[Example] = (),
+def cross_validate(examples: list[Example], knowledge, *, also: Sequence[Example] = (),
                    progress: Callable[[str], None] = lambda _: None) -> list[FoldResult]:
     """For each fold, train on the other folds' documents and score on this fold's, beside the rules alone.
 
