@@ -215,32 +215,29 @@ class _Sums:
     the relations' time: a report has some 600 pairs)."""
 
     def __init__(self, margin: dict[str, float], document: PairFeatures):
-        self._margin, self._document = margin, document
+        self._margin, self._document, self._text = margin, document, document.text
         self._punct = {rel: [(p, w) for p in _PUNCT if (w := margin.get("punct=" + rel + p))] for rel in TARGETS}
         self._words: dict[tuple[str, str], list[tuple[str, float]]] = {}
         self._tails: dict = {}
         self._heads: dict = {}
 
     def of(self, c: Candidate) -> float:
-        tail, head, rel = c.tail, c.head, c.relation
-        total = self._tail(tail, rel, c.sentence.start)
+        tail, head, rel, get = c.tail, c.head, c.relation, self._margin.get
+        at_tail = self._tail(tail, rel, c.sentence.start)
         if head is None:
-            return total + self._subject(c)
+            return at_tail[0] + self._subject(c)
         shared, around = self._head(head, rel, tail.type, c.sentence.start)
-        total += shared + self._weight("thead=" + rel + tail.type + tail.text[-2:])
+        total = at_tail[0] + shared + at_tail[1]
         if head.start <= tail.start and tail.end <= head.end:
-            total += (self._weight("tail_in_head") + self._weight("tin=" + rel + head.type)
-                      + self._weight("tail_in_head_at=" + rel + ("start" if tail.start == head.start else "inner")))
+            total += (get("tail_in_head", 0.0) + get("tin=" + rel + head.type, 0.0)
+                      + get("tail_in_head_at=" + rel + ("start" if tail.start == head.start else "inner"), 0.0))
         elif tail.start <= head.start and head.end <= tail.end:
-            total += self._weight("head_in_tail=" + rel)
+            total += get("head_in_tail=" + rel, 0.0)
         else:
             total += self._between(c) + around
         if (head.text, rel, tail.text) in self._document.rule_facts:
-            total += self._weight("rulefact")
+            total += get("rulefact", 0.0)
         return total
-
-    def _weight(self, feature: str) -> float:
-        return self._margin.get(feature, 0.0)
 
     def _sum(self, features: list[str]) -> float:
         return sum(map(self._margin.get, features, repeat(0.0, len(features))))
@@ -252,60 +249,67 @@ class _Sums:
             self._words[key] = [(w, weight) for w in self._document.triggers.get(rel, ()) if (weight := self._margin.get(prefix + w))]
         return self._words[key]
 
-    def _tail(self, tail: Mention, rel: str, sentence_start: int) -> float:
+    def _tail(self, tail: Mention, rel: str, sentence_start: int) -> tuple[float, float]:
+        """The tail's features every pair of it has, and the one a pair with a head adds (thead=)."""
         key = (id(tail), rel, sentence_start)  # the mentions outlive this: their ids, as `pair_features`' `seen`
-        if key not in self._tails:
-            self._tails[key] = self._sum(_tail_features(tail, rel, self._document.text, sentence_start))
-        return self._tails[key]
+        found = self._tails.get(key)
+        if found is None:
+            found = self._tails[key] = (self._sum(_tail_features(tail, rel, self._text, sentence_start)),
+                                        self._margin.get("thead=" + rel + tail.type + tail.text[-2:], 0.0))
+        return found
 
     def _head(self, head: Mention, rel: str, tail_type: str, sentence_start: int) -> tuple[float, float]:
         """The head's features every pair of it has, and those around it that a pair apart from it has."""
         key = (id(head), rel, tail_type, sentence_start)
-        if key not in self._heads:
-            text = self._document.text
+        found = self._heads.get(key)
+        if found is None:
+            text = self._text
             shared = self._sum(["ht=" + rel + head.type + tail_type, "hrule=" + rel + head.rule.split(".")[0],
                                 "hlast=" + rel + head.type + head.text[-1:], "hhead=" + rel + head.type + head.text[-2:]])
             around = self._sum(["hb1=" + rel + text[max(head.start - 1, sentence_start):head.start],
                                 "hb2=" + rel + text[max(head.start - 2, sentence_start):head.start],
                                 "ha1=" + rel + text[head.end:head.end + 1]])
-            self._heads[key] = shared, around
-        return self._heads[key]
+            found = self._heads[key] = shared, around
+        return found
 
     def _between(self, c: Candidate) -> float:
         """What stands between two names written apart (`pair_features`: order= … bw_last=)."""
-        head, tail, rel, weight = c.head, c.tail, c.relation, self._weight
+        head, tail, rel, get = c.head, c.tail, c.relation, self._margin.get
         first, second = (head, tail) if head.start < tail.start else (tail, head)
-        between = self._document.text[first.end:second.start]
+        between = self._text[first.end:second.start]
         order = rel + ("ht" if head.start < tail.start else "th")
-        total = weight("order=" + order) + weight("gap=" + order + _bucket(len(between)))
+        total = get("order=" + order, 0.0) + get("gap=" + order + _bucket(len(between)), 0.0)
         if len(between) <= 4:
-            total += weight("between=" + order + between)
+            total += get("between=" + order + between, 0.0)
         else:
-            total += weight("bw_first=" + order + between[:2]) + weight("bw_last=" + order + between[-2:])
+            total += get("bw_first=" + order + between[:2], 0.0) + get("bw_last=" + order + between[-2:], 0.0)
         for mark, w in self._punct[rel]:
             if mark in between:
                 total += w
         for word, w in self._weighed_words("trig=", rel):
             if word in between:
                 total += w
-        within = [m.type for m in self._document.by_sentence.get(c.sentence.index, []) if first.end <= m.start and m.end <= second.start]
-        return (total + weight("names_between=" + order + str(min(len(within), 3)))
-                + weight("same_between=" + order + str(min(within.count(tail.type), 2))))
+        names = same = 0
+        for m in self._document.by_sentence.get(c.sentence.index, ()):
+            if first.end <= m.start and m.end <= second.start:
+                names += 1
+                same += m.type == tail.type
+        return total + get("names_between=" + order + str(min(names, 3)), 0.0) + get("same_between=" + order + str(min(same, 2)), 0.0)
 
     def _subject(self, c: Candidate) -> float:
         """The subject's pair's own features (`pair_features`: subject … rulefact)."""
-        tail, rel, s, text, weight = c.tail, c.relation, c.sentence, self._document.text, self._weight
-        others = [m for m in self._document.by_sentence.get(s.index, [])
+        tail, rel, s, text, get = c.tail, c.relation, c.sentence, self._text, self._margin.get
+        others = [m for m in self._document.by_sentence.get(s.index, ())
                   if m.start < tail.start and m.type in ACTORS["implements"] and m is not tail]
-        total = weight("subject") + weight("actors_before=" + str(min(len(others), 2)))
+        total = get("subject", 0.0) + get("actors_before=" + str(min(len(others), 2)), 0.0)
         if others:
             between = text[others[-1].end:tail.start]
-            total += weight("nearest_actor=" + others[-1].type) + weight("actor_gap=" + _bucket(len(between)))
+            total += get("nearest_actor=" + others[-1].type, 0.0) + get("actor_gap=" + _bucket(len(between)), 0.0)
             total += sum(w for word, w in self._weighed_words("actor_trig=", rel) if word in between)
         before = text[s.start:tail.start]
-        total += weight("pos=" + _bucket(tail.start - s.start)) + sum(w for word, w in self._weighed_words("strig=", rel) if word in before)
+        total += get("pos=" + _bucket(tail.start - s.start), 0.0) + sum(w for word, w in self._weighed_words("strig=", rel) if word in before)
         if ("", rel, tail.text) in self._document.rule_facts:
-            total += weight("rulefact")
+            total += get("rulefact", 0.0)
         return total
 
 
