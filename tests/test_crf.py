@@ -173,10 +173,10 @@ def test_crf_a_file_that_is_not_a_crfsuite_model_is_refused_with_its_name(tmp_pa
         read_crfsuite(broken)
 
 
-def test_crf_pairs_skipped_without_crfsuite_are_below_its_threshold(extractor, sample):
+def test_crf_pairs_skipped_without_crfsuite_are_below_its_threshold_and_change_no_fact(extractor, sample):
     from kg.extractor import rule_facts
     from kg.learn.model import merge, trigger_words
-    from kg.learn.pairs import THRESHOLD, YES, features_of
+    from kg.learn.pairs import THRESHOLD, YES, PairFeatures, _Sums, _weighed, candidates, facts_of
 
     model, knowledge = extractor.model, extractor.knowledge
     classifier = model.pairs
@@ -188,8 +188,13 @@ def test_crf_pairs_skipped_without_crfsuite_are_below_its_threshold(extractor, s
         outer, inner = model.spans(doc.text, reading, subject)
         mentions = merge(doc.text, outer, inner, reading.mentions, knowledge)
         facts = rule_facts(doc.text, mentions, reading.sentences, subject, knowledge)
-        _, features = features_of(doc.text, mentions, reading.sentences, bool(subject), facts, trigger_words(knowledge))
-        for f in features:
+        document = PairFeatures(doc.text, mentions, reading.sentences, facts, trigger_words(knowledge))
+        pairs = candidates(mentions, reading.sentences, bool(subject))
+        sums = _Sums(classifier._margin, document)
+        for c in pairs:
+            f = document.of(c)
+            # the weight sum found without the strings is theirs (up to the order it is added in)
+            assert sums.of(c) == pytest.approx(sum(classifier._margin.get(a, 0.0) for a in f), abs=1e-9), f
             classifier._tagger.set([f])
             exact = classifier._tagger.marginal(YES, 0)
             if classifier._surely_no(f):
@@ -198,4 +203,8 @@ def test_crf_pairs_skipped_without_crfsuite_are_below_its_threshold(extractor, s
             else:
                 kept += 1
                 assert classifier.probability(f) == exact
+        # CRFsuite asked only where its probability decides a fact: the same facts as asked for every pair
+        exactly = [(_weighed(classifier.probability(document.of(c)), c), c) for c in pairs]
+        by_subject = subject[0] if subject else ""
+        assert classifier.facts(document, pairs, by_subject) == facts_of(exactly, by_subject)
     assert skipped > 2 * kept > 0  # most pairs are far below the threshold (seven in ten on these reports)

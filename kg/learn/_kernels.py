@@ -21,41 +21,45 @@ def add_rows(length, positions, rows, weights):  # pragma: no cover - compiled
     return scores
 
 
-@njit(cache=True, nogil=True)
+# nnan, nsz: the scores are sums of finite weights, and a zero's sign changes no comparison. They let
+# the compiler take the best of a label's predecessors several at a time (Viterbi took a third less);
+# the sums themselves are added in the same order as without them.
+@njit(cache=True, nogil=True, fastmath={"nnan", "nsz"})
 def best_paths(scores, starts, ends, transitions):  # pragma: no cover - compiled
     n, labels = scores.shape
+    into = np.ascontiguousarray(transitions.T)  # into[j, i]: from label i to label j
     out = np.full(n, -1, dtype=np.int64)
-    back = np.zeros((n, labels), dtype=np.int64)
-    current = np.empty(labels)
-    following = np.empty(labels)
+    forward = np.empty((n, labels))  # the best score of a path to each label, with the label's own
+    reached = np.empty((n, labels))  # and without it: the best of its predecessors'
     for s in range(starts.shape[0]):
         first, end = starts[s], ends[s]
         if end <= first:
             continue
         for j in range(labels):
-            current[j] = scores[first, j]
+            forward[first, j] = scores[first, j]
         for t in range(first + 1, end):
             for j in range(labels):
                 best = _LOWEST
-                arg = 0
                 for i in range(labels):
-                    score = current[i] + transitions[i, j]
-                    if best < score:  # strictly: the first label of a tie stays, as in crfsuite
-                        best = score
-                        arg = i
-                following[j] = best + scores[t, j]
-                back[t, j] = arg
-            for j in range(labels):
-                current[j] = following[j]
+                    best = max(best, forward[t - 1, i] + into[j, i])
+                reached[t, j] = best
+                forward[t, j] = best + scores[t, j]
         best = _LOWEST
         arg = 0
         for j in range(labels):
-            if best < current[j]:
-                best = current[j]
+            if best < forward[end - 1, j]:
+                best = forward[end - 1, j]
                 arg = j
         out[end - 1] = arg
+        # back from the last label: the first predecessor whose score is the best one (the same sum,
+        # made the same way), as crfsuite keeps the first label of a tie
         for t in range(end - 1, first, -1):
-            arg = back[t, arg]
+            before = 0
+            for i in range(labels):
+                if forward[t - 1, i] + transitions[i, arg] == reached[t, arg]:
+                    before = i
+                    break
+            arg = before
             out[t - 1] = arg
     return out
 

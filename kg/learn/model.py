@@ -22,7 +22,7 @@ from ..segment import word_tag
 from .compiled import FeatureIndex
 from .features import Lexicon
 from .gold import QUOTES, Span
-from .pairs import Candidate, PairClassifier, features_of
+from .pairs import Candidate, PairClassifier, PairFeatures, candidates
 from .tagger import Tagger
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "data" / "model"
@@ -164,8 +164,9 @@ class LearnedModel:
             # decided before the classifier, so that the pairs it never weighs (a third) cost no features
             return not (_gazetteer_decides(c, knowledge) or _at_home(c, home) or _no_place_of_it(c))
 
-        pairs, features = features_of(text, mentions, sentences, bool(subject), rule_facts, trigger_words(knowledge), possible)
-        learned = self.pairs.facts(pairs, features, subject[0] if subject else "")
+        pairs = [c for c in candidates(mentions, sentences, bool(subject)) if possible(c)]
+        document = PairFeatures(text, mentions, sentences, rule_facts, trigger_words(knowledge))
+        learned = self.pairs.facts(document, pairs, subject[0] if subject else "")
         return learned + [f for f in rule_facts if f.relation == "investment" or f.basis != "text"]
 
 
