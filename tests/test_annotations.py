@@ -79,13 +79,9 @@ def test_silver_annotations_hold_names_their_texts_write_and_no_corpus_gold_regi
         assert place_names(doc.text, names)[2] == [], doc.id  # every name is written in its excerpt
         listed = {e["text"] for e in doc.entities} | {e["same_as"] for e in doc.entities if "same_as" in e}
         assert all(r["head"] in listed and r.get("tail", r["head"]) in listed for r in doc.relations), doc.id
-    manifest = (SILVER / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    regions = {line.split("\t")[1].rsplit("/", 1)[-1].rsplit("-", 1)[0] for line in manifest}
-    gold_manifest = SHARED / "gold" / "corpus" / "MANIFEST.tsv"
-    if gold_manifest.exists():
-        gold_regions = {line.split("\t")[1].rsplit("/", 1)[-1].rsplit("-", 1)[0]
-                        for line in gold_manifest.read_text(encoding="utf-8").splitlines()[1:]}
-        assert not regions & gold_regions
+    excerpts = _tool("excerpts")
+    if (SHARED / "gold" / "corpus" / "MANIFEST.tsv").exists():
+        assert not excerpts.regions_of(SILVER) & excerpts.regions_of(SHARED / "gold" / "corpus")
 
 
 def test_silver_json_is_what_the_gold_format_says():

@@ -25,19 +25,23 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kg.learn.gold import QUOTES, normal_form  # noqa: E402
+
 TYPES = ("Company", "Project", "Place", "Program", "Organization")
 SUBTYPES = ("Province", "City", "District", "Town", "Village", "Zone", "Landmark", "Water")
 # Which types each relation joins (GUIDE.md); investment's tail is a number.
 JOINS = {"locatedIn": ({"Company", "Project", "Place", "Organization"}, {"Place"}),
          "operatedBy": ({"Project"}, {"Company"}),
          "implements": ({"Place", "Organization", "Company"}, {"Program"})}
-QUOTES = "“”‘’「」『』《》〈〉\"'"
 ABBREVIATION = {"Company": "Co", "Project": "Pj", "Place": "Pl", "Program": "Pg", "Organization": "Or"}
 
 
 def bare(text: str) -> str:
-    """`text` without quotation marks and white space: the guide writes a name without the quotes inside it."""
-    return "".join(ch for ch in text if ch not in QUOTES and not ch.isspace())
+    """`text` as training finds a gold name in its text (kg.learn.gold.normal_form: NFKC, no quotation
+    marks, no white space): the guide writes a name without the quotes inside it."""
+    return normal_form(text)[0]
 
 
 def read_tsv(path: Path, text: str) -> tuple[dict, list[str]]:
@@ -109,7 +113,7 @@ def marked(text: str, names: dict[str, str]) -> str:
     a name written without the quotation marks inside it is marked where the text has them."""
     taken = [None] * len(text)
     for name in sorted(names, key=len, reverse=True):
-        pattern = "".join(re.escape(ch) + f"[{QUOTES}]?" for ch in name)
+        pattern = "".join(re.escape(ch) + f"[{re.escape(''.join(sorted(QUOTES)))}]?" for ch in name)
         for match in re.finditer(f"(?=({pattern}))", text):
             start, end = match.start(1), match.end(1)
             if start < end and all(t is None for t in taken[start:end]):

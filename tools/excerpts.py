@@ -55,13 +55,14 @@ def excerpt_text(paras: list[str], first: int, last: int) -> str:
     return "\n\n".join(paras[first:last + 1]) + "\n"
 
 
-def gold_regions(gold: Path) -> set[str]:
-    with open(gold / "MANIFEST.tsv", encoding="utf-8") as fh:
+def regions_of(folder: Path) -> set[str]:
+    """The cities and provinces whose reports the excerpts of `folder` (its MANIFEST.tsv) come from."""
+    with open(folder / "MANIFEST.tsv", encoding="utf-8") as fh:
         return {Path(row["corpus_file"]).stem.rsplit("-", 1)[0] for row in csv.DictReader(fh, delimiter="\t")}
 
 
 def pick(corpus: Path, gold: Path, regions_drawn: int) -> list[tuple[str, str, int, int, int]]:
-    taken = gold_regions(gold)
+    taken = regions_of(gold)
     by_region: dict[str, list[Path]] = {}
     for path in sorted(corpus.rglob("*.txt")):
         if path.parent.name == "国务院":  # the State Council's reports name no region of their own
@@ -76,10 +77,10 @@ def pick(corpus: Path, gold: Path, regions_drawn: int) -> list[tuple[str, str, i
     extra = [p for r, n in EXTRA_REPORTS.items() if r in by_region for p in rng.sample(sorted(by_region[r]), n)]
     rows = []
     for path in extra + [p for r, p in chosen if r not in EXTRA_REPORTS]:
-        run = densest_run(paragraphs(path))
+        paras = paragraphs(path)
+        run = densest_run(paras)
         if run is None:
             continue
-        paras = paragraphs(path)
         rows.append((f"s{len(rows):02d}_{path.stem}", str(path.relative_to(corpus)), run[0], run[1],
                      sum(len(p) for p in paras[run[0]:run[1] + 1])))
     return rows
