@@ -7,8 +7,10 @@ the store, graph.ttl) over the same N reports of CORPUS (a folder of .txt report
 $KG_BENCH_CORPUS, else ../shared/corpus/gov-reports.tar.xz unpacked into a temporary folder):
 
 - bare jieba.lcut (`python -c`: import jieba, read each file, lcut it);
-- `kg build --jobs 1` and `--jobs J`, with the learned model (the default), `--rules-only`, and
-  `--no-store` (then also the build's first `kg query`, which loads the store the build left out);
+- `kg build --jobs 1` and `--jobs J`, with the learned model (the default), `--rules-only`,
+  `--no-store` and `--store` (by default a build loads its store while it runs only when a core is
+  left for it: with `--jobs 1`, not with as many jobs as cores); after a build that left the store
+  out, the build's first `kg query`, which loads it;
 - `kg build --engine dask --jobs J` (a Dask LocalCluster of J workers), unless --no-dask.
 
 All with `--no-html -q`. Each is run R times, interleaved (the machines are shared and noisy, so
@@ -47,7 +49,7 @@ JIEBA = ("import sys, jieba\n"
 KG = [sys.executable, "-m", "kg.cli", "build", "--no-html", "-q"]
 QUERY = [sys.executable, "-m", "kg.cli", "query"]
 NO_STORE = " --no-store"
-MODES = {"": "model", " --rules-only": "rules", NO_STORE: "nostore"}  # kg build's extra flags → --modes name
+MODES = {"": "model", " --rules-only": "rules", NO_STORE: "nostore", " --store": "store"}  # kg build's extra flags → --modes name
 FIRST_QUERY = "first kg query"
 
 
@@ -128,7 +130,8 @@ def main() -> None:
     parser.add_argument("--no-dask", action="store_true")
     parser.add_argument("--modes", default=os.environ.get("KG_BENCH_MODES", "model,rules,nostore"),
                         help="which builds, comma-separated: model (the default, learned model), rules (--rules-only), "
-                             "nostore (the model with --no-store; then also the first query, which loads the store)")
+                             "nostore (the model with --no-store), store (the model with --store); after the first "
+                             "build that left its store out, the first query, which loads it")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     paths = [str(p) for p in sample(corpus_folder(args.corpus, scratch), args.reports)]
@@ -158,14 +161,17 @@ def main() -> None:
                 outs[name] = out
                 command = [*command, "--out", str(out)]
             results[name].append(run(command, scratch / "timings.json" if name.startswith("kg") else None))
+            if name.startswith("kg"):
+                results[name][-1]["stored"] = (outs[name] / "store").exists()
             print(f"  run {round_ + 1}: {name:22} {results[name][-1]['wall']:7.1f} s", flush=True)
-        if NO_STORE in modes:  # what a build without a store leaves to its first query
-            first_query = [*QUERY, str(outs[f"kg -j 1{NO_STORE}"]), "ASK { ?s ?p ?o }"]
+        storeless = [(name, outs[name]) for name in outs if not results[name][-1]["stored"]]
+        if storeless:  # what a build without a store leaves to its first query
+            first_query = [*QUERY, str(storeless[0][1]), "ASK { ?s ?p ?o }"]
             results.setdefault(FIRST_QUERY, []).append(run(first_query))
-            print(f"  run {round_ + 1}: {FIRST_QUERY:22} {results[FIRST_QUERY][-1]['wall']:7.1f} s", flush=True)
+            print(f"  run {round_ + 1}: {FIRST_QUERY:22} {results[FIRST_QUERY][-1]['wall']:7.1f} s  (of {storeless[0][0]})", flush=True)
         for mode in modes:  # -j 1, -j J and Dask wrote the same bytes (and the same as with a store)
             builds = [outs[n] for n in outs if n.endswith(mode) and (mode or not n.endswith(tuple(filter(None, MODES))))]
-            if mode == NO_STORE and "" in modes:
+            if mode in (NO_STORE, " --store") and "" in modes:
                 builds.append(outs["kg -j 1"])
             identical &= all(same_outputs(builds[0], other) for other in builds[1:])
         subprocess.run(["rm", "-rf", *map(str, outs.values())], check=True)
@@ -183,8 +189,8 @@ def report(results: dict[str, list[dict]], chars: int, j: int, identical: bool, 
     for name, runs in results.items():
         print(f"{name:22} {median(runs, 'wall'):8.1f} {median(runs, 'cpu'):8.1f} {median(runs, 'peak_mb'):8.0f}")
     if FIRST_QUERY in results:
-        print(f"({FIRST_QUERY}: `kg query` of the -j 1{NO_STORE} build, which loads its store from the shards)")
-    phases = [k for k in results[f"kg -j 1{modes[0]}"][0] if k not in ("wall", "cpu", "peak_mb")]
+        print(f"({FIRST_QUERY}: `kg query` of the first build that left its store out, which loads it from the shards)")
+    phases = [k for k in results[f"kg -j 1{modes[0]}"][0] if k not in ("wall", "cpu", "peak_mb", "stored")]
     kg_names = [n for n in results if n.startswith("kg -j") or n.startswith("kg dask")]
     print("\nwhere kg's wall time goes (s, medians; store load runs beside the extraction, in a thread)")
     print(f"{'':18}" + "".join(f"{n.removeprefix('kg ').replace('--rules-only', 'rules').replace('--no-store', 'nostore'):>13}" for n in kg_names))
@@ -195,8 +201,8 @@ def report(results: dict[str, list[dict]], chars: int, j: int, identical: bool, 
     for mode in modes:
         one, many = results[f"kg -j 1{mode}"], results[f"kg -j {j}{mode}"]
         label = mode.strip() or "default (learned model)"
-        if mode == NO_STORE:
-            label += f" (the store loaded by the first query instead: {median(results[FIRST_QUERY], 'wall'):.1f} s)"
+        if FIRST_QUERY in results and not many[0]["stored"]:
+            label += f" (-j {j} leaves the store to the first query: {median(results[FIRST_QUERY], 'wall'):.1f} s)"
         print(f"{label}:")
         print(f"  kg -j 1 / jieba.lcut    {median(one, 'wall') / jieba:5.2f}x wall, "
               f"{median(one, 'cpu') / median(results['jieba.lcut'], 'cpu'):.2f}x CPU  (bar <= 1.6, goal 1.0)")
@@ -215,7 +221,7 @@ def report(results: dict[str, list[dict]], chars: int, j: int, identical: bool, 
           f"{args.runs + 1} around the runs (other tenants of a shared machine lower it); load average "
           f"{os.getloadavg()[0]:.1f} at the end")
     print(f"outputs (graph.ttl, shards) byte-identical across -j 1, -j {j}{'' if args.no_dask else ' and Dask'}"
-          f"{', with and without --no-store' if NO_STORE in modes and '' in modes else ''}: {'yes' if identical else 'NO'}")
+          f"{', with and without the store' if len(set(modes) & {NO_STORE, ' --store'}) and '' in modes else ''}: {'yes' if identical else 'NO'}")
 
 
 def amdahl(one: list[dict], chars: int, mode: str) -> None:

@@ -79,14 +79,17 @@ def main() -> None:
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Read with this model folder (made by kg train) instead of the shipped one.")
 @click.option("--rules-only", is_flag=True, help="Read with the rules alone, without the learned model.")
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, type=click.IntRange(1), help="Skip files larger than this.")
-@click.option("--no-store", is_flag=True, help="Write no store/ now: the first query, serve, validate, view or export of the build loads it from the shards.")
+@click.option("--store/--no-store", "load_store", default=None,
+              help="Load store/ during the build, or leave it to the build's first query, serve, validate, view or export "
+                   "(from the shards).  [default: during the build when a core is free for it (fewer --jobs than cores, "
+                   "a --scheduler) and with --update; else on first use]")
 def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engine: str, scheduler: str | None,
           limit: int | None, update_dir: Path | None, quiet: bool, strict: bool, max_bytes: int,
-          model_dir: Path | None, rules_only: bool, no_store: bool) -> None:
+          model_dir: Path | None, rules_only: bool, load_store: bool | None) -> None:
     """Build the graph of the .txt reports in PATHS (files or folders).
 
-    Writes OUT/graph.ttl, OUT/store/ (an Oxigraph store of the graph; with --no-store, loaded on
-    the build's first use instead), OUT/graph.html,
+    Writes OUT/graph.ttl, OUT/store/ (an Oxigraph store of the graph; with --no-store, or with as
+    many --jobs as cores, loaded on the build's first use instead), OUT/graph.html,
     OUT/extract/<doc>.json and OUT/shards/<doc>.nq (each document's named graph). A file that cannot be read
     is named with the reason and skipped (exit code 3). Ctrl-C stops the build and leaves the
     previous outputs as they were (exit 130).
@@ -107,7 +110,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engi
     if update_dir is not None:
         if not paths:
             raise click.UsageError("--update OUT needs the documents to add")
-        if no_store:
+        if load_store is False:
             raise click.UsageError("--update writes graph.ttl from the build's store: leave out --no-store")
         out_dir = update_dir
     try:
@@ -115,7 +118,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, no_html: bool, jobs: int, engi
         with _progress(len(files), quiet) as progress:
             result = run_build(files, out_dir, html=not no_html, jobs=jobs, engine=engine, scheduler=scheduler,
                                update=update_dir is not None, on_document=progress, strict=strict, max_bytes=max_bytes,
-                               extractor=_extractor(model_dir, rules_only), load_store=not no_store)
+                               extractor=_extractor(model_dir, rules_only), load_store=load_store)
     except SkippedError as exc:
         for skipped in exc.skipped:
             click.echo(f"kg: skipped {skipped.reason}", err=True)
@@ -194,7 +197,7 @@ def summary(result) -> str:
     for kind, path in result.outputs.items():
         lines.append(f"wrote      {path}")
     if not result.stored:
-        lines.append("store      not loaded (--no-store): the first kg query, serve, validate, view or export of the build loads it")
+        lines.append("store      not loaded during the build (--store loads it): the first kg query, serve, validate, view or export of the build loads it")
     return "\n".join(lines)
 
 

@@ -62,7 +62,7 @@ def is_store(path: Path | str) -> bool:
 def graph_source(path: Path | str) -> Path:
     """What a user may give where a graph is expected: a graph file, a store folder, or a build
     folder (kg build --out DIR), which stands for its store. A build made without one
-    (`kg build --no-store`) has its store loaded from its shards now, once."""
+    (`kg build --no-store`, or with as many workers as cores) has its store loaded from its shards now, once."""
     path = Path(path)
     if path.is_dir() and not is_store(path):
         if is_store(path / "store"):
@@ -87,7 +87,7 @@ def load_build_store(build: Path | str) -> Path:
     build = Path(build)
     shards = sorted((build / "shards").glob("*.nq"))
     target, loading = build / "store", build / f".store.loading-{os.getpid()}"
-    print(f"kg: {build} was built without a store (--no-store): loading it from {len(shards):,} shards, once …",
+    print(f"kg: {build} was built without a store: loading it from {len(shards):,} shards, once …",
           file=sys.stderr, flush=True)
     _drop_abandoned_loads(build)
     try:

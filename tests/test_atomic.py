@@ -125,6 +125,6 @@ def test_sigkill_during_update_leaves_the_store_readable_and_update_again_equals
         proc.wait()
     assert _outputs(out) == before  # the store reopens and holds the first build; nothing else moved
     build(seed_paths[2:], out, html=False, update=True)
-    build(seed_paths, clean, html=False)
+    build(seed_paths, clean, html=False, load_store=True)
     assert (out / "graph.ttl").read_bytes() == (clean / "graph.ttl").read_bytes()
     assert _store_content(out / "store") == _store_content(clean / "store")

@@ -137,25 +137,46 @@ def test_cli_build_without_a_store_loads_it_on_the_first_query(runner, tmp_path)
     seeds = sorted(str(p) for p in (Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
     out = tmp_path / "build"
     count = ["query", str(out), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"]
-    assert runner.invoke(main, ["build", *seeds, "--out", str(out), "--no-html", "-q"]).exit_code == 0
+    assert runner.invoke(main, ["build", *seeds, "--out", str(out), "--no-html", "-q", "--store"]).exit_code == 0
     with_store = runner.invoke(main, count)
     assert with_store.exit_code == 0 and (out / "store").is_dir()
     built = runner.invoke(main, ["build", *seeds, "--out", str(out), "--no-html", "-q", "--no-store"])
     assert built.exit_code == 0, built.output
-    assert "store      not loaded (--no-store)" in built.output and not (out / "store").exists()
+    assert "store      not loaded during the build" in built.output and not (out / "store").exists()
     triples = next(line.split()[1] for line in built.output.splitlines() if line.startswith("triples"))
     abandoned = out / ".store.loading-99999999"  # a load whose process died (no such process id)
     abandoned.mkdir()
     (abandoned / "CURRENT").write_text("half\n")
     first = runner.invoke(main, count)
     assert first.exit_code == 0, first.output
-    assert "built without a store (--no-store): loading it from 5 shards" in first.stderr
+    assert "built without a store: loading it from 5 shards" in first.stderr
     assert first.stdout == with_store.stdout and triples in first.stdout and (out / "store").is_dir()
     assert not abandoned.exists() and not list(out.glob(".store.*"))
     again = runner.invoke(main, count)
     assert again.stdout == first.stdout and "loading" not in again.stderr
     refused = runner.invoke(main, ["build", "--update", str(out), seeds[0], "--no-store"])
     assert refused.exit_code == 2 and "leave out --no-store" in refused.output
+
+
+def test_cli_build_loads_its_store_while_building_only_when_a_core_is_left_for_it(runner, tmp_path, monkeypatch):
+    """With as many workers as cores the store's loads would compete with them: by default the build
+    leaves the store to its first use; with a core to spare (one worker here), it loads it as it goes."""
+    from pathlib import Path
+    from kg import builder
+    monkeypatch.setattr(builder, "_cores", lambda: 2)
+    seeds = sorted(str(p) for p in (Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))[:2]
+    two, one = tmp_path / "two", tmp_path / "one"
+    built = runner.invoke(main, ["build", *seeds, "--out", str(two), "--no-html", "-q", "--jobs", "2"])
+    assert built.exit_code == 0, built.output
+    assert "store      not loaded during the build" in built.output and not (two / "store").exists()
+    built = runner.invoke(main, ["build", *seeds, "--out", str(one), "--no-html", "-q"])
+    assert built.exit_code == 0 and "not loaded" not in built.output and (one / "store").is_dir()
+    assert (two / "graph.ttl").read_bytes() == (one / "graph.ttl").read_bytes()
+    kept = runner.invoke(main, ["build", *seeds, "--out", str(two), "--no-html", "-q", "--jobs", "2", "--store"])
+    assert kept.exit_code == 0 and (two / "store").is_dir()
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert runner.invoke(main, ["query", str(two), count]).stdout == runner.invoke(main, ["query", str(one), count]).stdout
+    assert builder.loads_store_while_building(2, scheduler="tcp://10.0.0.5:8786") and builder.loads_store_while_building(2, update=True)
 
 
 def test_cli_update_of_a_build_without_a_store_loads_it_first(runner, tmp_path):

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from kg import build
 from kg.cli import main
 from kg.consistency import CONTRADICTIONS, REFUSED_COLUMNS
-from kg.store import opened
+from kg.store import graph_source, opened
 from kg.validate import validate_sparql
 
 KGO = "https://kg.example.org/ontology#"
@@ -36,14 +36,14 @@ def _parents_of_divisions(out: Path) -> dict[str, set[str]]:
     """Each division in the graph → the places it lies in."""
     query = f"SELECT ?d ?p WHERE {{ ?d <{KGO}divisionCode> ?c . OPTIONAL {{ ?d <{KGO}locatedIn> ?p }} }}"
     parents: dict[str, set[str]] = {}
-    with opened(out / "store", read_only=True) as store:
+    with opened(graph_source(out), read_only=True) as store:
         for row in store.query(query):
             parents.setdefault(row["d"].value, set()).update({row["p"].value} if row["p"] is not None else set())
     return parents
 
 
 def _assert_sound(out: Path, result, knowledge) -> None:
-    report = validate_sparql(out / "store")
+    report = validate_sparql(graph_source(out))
     assert report.conforms, report.text(20)
     # every division lies exactly where the gazetteer puts it, and nowhere else
     for iri, parents in _parents_of_divisions(out).items():
@@ -81,8 +81,8 @@ def test_corpus_shanxi_build_conforms_and_reads_no_division_where_the_gazetteer_
 
 def test_corpus_shanxi_store_validates_on_the_command_line(shanxi_build):
     out, _, _ = shanxi_build
-    result = CliRunner().invoke(main, ["validate", str(out / "store")])
-    assert result.exit_code == 0 and result.output.startswith("conforms"), result.output
+    result = CliRunner().invoke(main, ["validate", str(out)])  # a build folder: its store, loaded now if the build left it
+    assert result.exit_code == 0 and result.stdout.startswith("conforms"), result.output
 
 
 def test_corpus_update_keeps_the_refusals_of_the_documents_it_keeps(shanxi_build, tmp_path):
@@ -106,7 +106,7 @@ def _nodes(out: Path, kind: str, label: str) -> dict[str, tuple[set[str], set[st
              f"<{KGO}mentionedIn>/<http://purl.org/dc/terms/identifier> ?d . FILTER(STR(?l) = \"{label}\") "
              f"OPTIONAL {{ ?n <{KGO}locatedIn> ?p }} }}")
     nodes: dict[str, tuple[set[str], set[str]]] = {}
-    with opened(out / "store", read_only=True) as store:
+    with opened(graph_source(out), read_only=True) as store:
         for row in store.query(query):
             parents, docs = nodes.setdefault(row["n"].value, (set(), set()))
             docs.add(row["d"].value)
@@ -138,8 +138,8 @@ def test_corpus_one_fact_read_by_two_rules_is_one_statement(corpus, tmp_path):
     # 大连 (the trigger's actor) and 大连市 (the report's subject) implement the same program in one
     # sentence: one statement, under one rule
     build([corpus / "主要城市" / "大连市-2022.txt"], tmp_path, html=False)
-    report = validate_sparql(tmp_path / "store")
+    report = validate_sparql(graph_source(tmp_path))
     assert report.conforms, report.text(5)
     query = f"SELECT ?s WHERE {{ ?s <{KGO}rule> ?a , ?b FILTER(?a != ?b) }}"
-    with opened(tmp_path / "store", read_only=True) as store:
+    with opened(graph_source(tmp_path), read_only=True) as store:
         assert list(store.query(query)) == []

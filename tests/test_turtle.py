@@ -148,7 +148,7 @@ def test_turtle_an_empty_graph_is_an_empty_file(tmp_path):
 
 def test_turtle_seed_build_writes_graph_ttl_from_its_documents(seed_paths, extractor, tmp_path, monkeypatch):
     monkeypatch.setattr(turtle, "MERGE_ROWS", 40)  # the merged subjects' triples held a few at a time
-    result = build(seed_paths, tmp_path / "out", extractor=extractor, html=False)
+    result = build(seed_paths, tmp_path / "out", extractor=extractor, html=False, load_store=True)
     assert result.turtle_source == "documents"
     with store.opened(tmp_path / "out" / "store", read_only=True) as built:  # linked already, as graph.ttl
         store.write_turtle(built, tmp_path / "from-store.ttl", turtle_prefixes())
