@@ -164,3 +164,19 @@ def test_knowledge_common_words_are_mined_and_checked(tmp_path, knowledge):
         fh.write("餐厨\tmany\n")
     with pytest.raises(KnowledgeError, match=r"common_words\.txt:\d+: expected 'word<TAB>reports'"):
         load_knowledge(data)
+
+
+def test_knowledge_hand_listed_programs_are_general_knowledge_not_one_reports_names(corpus, knowledge):
+    """programs.txt holds national programs that many reports name (千万工程, 河长制), not names copied
+    from one report or its gold: each is written in at least 20 of the corpus's 2,956 reports."""
+    names = sorted(knowledge.programs)
+    assert len(names) > 50
+    counts = dict.fromkeys(names, 0)
+    for path in corpus.glob("*/*.txt"):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for name in names:
+            if name in text:
+                counts[name] += 1
+    rare = {name: n for name, n in counts.items() if n < 20}
+    assert not rare, f"in fewer than 20 corpus reports: {rare}"
+    assert counts["河长制"] > 500 and counts["千万工程"] >= 20

@@ -184,13 +184,13 @@ def test_learn_a_folder_that_is_not_a_model_is_refused(knowledge, tmp_path):
 
 
 @pytest.mark.parametrize("text, without, with_prior", [
-    # corpus sentences (厦门市-2008, 淮安市-2016, 保山市-2014, 兰州市-2023): the prior lets the outer
+    # corpus sentences (深圳市-2026, 国务院 1981, 深圳市-2026, 深圳市-2026): the prior lets the outer
     # tagger read a program it weighed just below the path without it
-    ("实行财政支出绩效评价，推行公务卡改革试点，深化行政资源和社会资源配置改革。", set(), {("公务卡改革试点", "Program")}),
-    ("推进国际友城拓展工程，不断优化对外开放环境。", set(), {("国际友城拓展工程", "Program")}),
-    ("深入推进农村综合改革、财税改革和投融资体制改革，有序推进事业单位分类改革和教育、卫生、文化等社会事业及公共服务领域改革。",
-     set(), {("农村综合改革", "Program")}),
-    ("实施产业能效提升工程，开展重点行业领域节能监察和节能诊断。", set(), {("产业能效提升工程", "Program")}),
+    ("高质量完成国企改革深化提升行动，30项改革经验和案例在全国推广。", set(), {("国企改革深化提升行动", "Program")}),
+    ("与此同时，三年来逐步扩大企业自主权，推行经济责任制，贯彻执行按劳分配的原则，并在国家计划指导下发挥市场调节的辅助作用。",
+     set(), {("经济责任制", "Program")}),
+    ("9个区通过全国学前教育普及普惠区评估认定。", set(), {("全国学前教育普及普惠区", "Program")}),
+    ("新增国家级制造业单项冠军企业22家、总量达117家。", set(), {("国家级制造业单项冠军", "Program")}),
     # look-alikes: kinds of work and plain aims, no program with the prior or without it
     ("完善企业职工工资正常增长机制，提高公交服务质量。", set(), set()),
     ("优化公交线网，推行公交票价改革。", set(), set()),
@@ -208,13 +208,13 @@ def test_learn_the_outer_tagger_weighs_a_program_more_by_its_prior(extractor, te
 
 
 @pytest.mark.parametrize("text, without, with_prior", [
-    # corpus sentences (淮南市-2021, 张家口市-2025, 东莞市-2013, 河北省-2022): the prior for places
-    # splits a chain of divisions (the guide names each), reads an area as a place, finds a lake
+    # corpus sentences (淮南市-2021, 张家口市-2025, 深圳市-2026, 河北省-2022): the prior for places
+    # splits a chain of divisions (the guide names each), reads areas as places, finds a lake
     ("全面融入长三角区域一体化发展等重大区域发展战略，与上海市闵行区建立友好市区。",
      {"上海市闵行区"}, {"上海市", "闵行区"}),
-    ("瞄准京津、长三角、粤港澳大湾区等重点区域，优化产业链招商。", {"长三角"}, {"长三角", "粤港澳大湾区"}),
-    ("继续帮扶韶关、云浮、广西河池、重庆巫山等地发展。",
-     {"韶关", "云浮", "重庆", "巫山"}, {"韶关", "云浮", "广西", "河池", "重庆", "巫山"}),
+    ("瞄准京津、长三角、粤港澳大湾区等重点区域，优化产业链招商。", {"长三角"}, {"京津", "长三角", "粤港澳大湾区"}),
+    ("前海扩区效应凸显，105项制度创新成果全国复制推广，五年新注册港资企业超6000家、引进全球头部服务商42家，现代服务业增加值增长超一倍。",
+     set(), {"前海"}),
     ("加强白洋淀全流域治理修复，淀区水质稳定达到Ⅲ类。", set(), {"白洋淀"}),
 ])
 def test_learn_the_outer_tagger_weighs_a_place_more_by_its_prior(extractor, text, without, with_prior):
