@@ -69,6 +69,10 @@ class FeatureIndex:
         if self._entry_shift + (len(self._clusters[0]) + 1).bit_length() > 63:
             raise ValueError(f"{self._vocabulary_size} words and {len(self._clusters[0])} clustered ones: more than a word code holds")
         self._hashes = _name_hashes(lexicon)
+        # the types of the head words and names, by number, and each look-up template's row of each (-1: none)
+        self._lookup_types = {typ: i for i, typ in enumerate(sorted({*lexicon.heads.values(), *lexicon.names.values()}))}
+        self._type_rows = {template: np.array([by_template.get(template, {}).get(typ, -1) for typ in self._lookup_types] or [-1], dtype=np.int64)
+                           for template in ("he", "hin", "ls", "le", "li")}
 
     def weights(self, crf: CrfWeights) -> np.ndarray:
         """`crf`'s state weights as rows of this index (rows it does not weigh, and the last, are zero)."""
@@ -230,6 +234,10 @@ class FeatureIndex:
         one number a word, so that a report's words are looked up in one pass. Reports share most of
         their words: each is looked up once per process (up to WORD_CACHE words)."""
         cache = self._word_cache
+        try:  # most reports' words are all kept already: one pass, no set of the distinct ones
+            return np.fromiter(map(cache.__getitem__, words), dtype=np.int64, count=len(words))
+        except KeyError:
+            pass
         distinct = dict.fromkeys(words)
         missing = [w for w in distinct if w not in cache]
         if len(cache) + len(missing) > WORD_CACHE:
@@ -304,45 +312,52 @@ class FeatureIndex:
         # only where a head word's last character stands can one end; only where a name's first two stand can one start
         # (and only the lengths of the words that end or start so are tried there)
         can_end, end_sizes = _found(codes, heads.last, heads.sizes)
-        ends: list[tuple[int, int, str]] = []  # (end, length, type) of the shortest head word ending there
+        types = self._lookup_types
+        ends: list[tuple[int, int, int]] = []  # (end, length, type) of the shortest head word ending there
         chosen = np.zeros(n, dtype=bool)
         for size, hashes in heads.by_size:
             starts = can_end[(can_end >= size - 1) & (end_sizes >> np.uint64(size) & np.uint64(1) == 1)] - (size - 1)
-            for start in starts[_members(_hashes_at(prefix, unpower, starts, size), hashes)].tolist():
-                end = start + size - 1
-                if chosen[end]:
-                    continue
+            starts = starts[_members(_hashes_at(prefix, unpower, starts, size), hashes)]
+            for start in starts[~chosen[starts + (size - 1)]].tolist():  # a word's hash found: the word itself, unless it collides
                 typ = lexicon.heads.get(text[start:start + size])
                 if typ:
-                    chosen[end] = True
-                    ends.append((end, size, typ))
+                    chosen[start + size - 1] = True
+                    ends.append((start + size - 1, size, types[typ]))
         can_start, start_sizes = _found((codes[:-1] << np.uint64(_BITS)) | codes[1:], names.first, names.sizes)
-        starts_found: list[tuple[int, int, str]] = []  # the longest known name starting at each character
+        starts_found: list[tuple[int, int, int, int]] = []  # the longest known name starting at each character: (start, length, type, home row)
         taken = np.zeros(n, dtype=bool)
+        home_rows = named.get("home", {})
         for size, hashes in names.by_size:
             starts = can_start[(can_start <= n - size) & (start_sizes >> np.uint64(size) & np.uint64(1) == 1)]
-            for start in starts[_members(_hashes_at(prefix, unpower, starts, size), hashes)].tolist():
-                if taken[start]:
-                    continue
+            starts = starts[_members(_hashes_at(prefix, unpower, starts, size), hashes)]
+            for start in starts[~taken[starts]].tolist():
                 name = text[start:start + size]
                 typ = lexicon.names.get(name)
                 if typ:
                     taken[start] = True
-                    starts_found.append((start, size, typ))
-        points: list[int] = []  # position, row, position, row…
-        spans: list[int] = []  # start, end, row, start, end, row…
-        for end, size, typ in ends:
-            _point(points, named, "he", typ, end)
-            _span(spans, named, "hin", typ, end - size + 1, end)
-        for start, size, typ in starts_found:
-            _point(points, named, "ls", typ, start)
-            codes = lexicon.places.get(text[start:start + size], ()) if province else ()
-            if codes:
-                near = "city" if any(c[:4] == city for c in codes) else "province" if any(c[:2] == province for c in codes) else "far"
-                _point(points, named, "home", near + typ, start)
-            _span(spans, named, "li", typ, start + 1, start + size - 1)
-            _point(points, named, "le", typ, start + size - 1)
-        _flush(points, spans, parts)
+                    places = lexicon.places.get(name, ()) if province else ()
+                    near = ("city" if any(c[:4] == city for c in places) else "province" if any(c[:2] == province for c in places) else "far") if places else ""
+                    starts_found.append((start, size, types[typ], home_rows.get(near + typ, -1) if near else -1))
+        self._lookup_rows(np.array(ends, dtype=np.int64).reshape(-1, 3), np.array(starts_found, dtype=np.int64).reshape(-1, 4), parts)
+
+    def _lookup_rows(self, ends: np.ndarray, starts: np.ndarray, parts: list) -> None:
+        """The rows of the head words found (end, length, type) and of the names (start, length, type,
+        home row): he= and ls=, home=, le= at single characters, each word's in turn, then hin= and li=
+        over the characters inside, in the order the strings list them (a character's scores add up in it)."""
+        rows = self._type_rows
+        end, size, typ = ends.T
+        start, length, kind, home = starts.T
+        at = np.concatenate((end, np.column_stack((start, start, start + length - 1)).ravel()))
+        row = np.concatenate((rows["he"][typ], np.column_stack((rows["ls"][kind], home, rows["le"][kind])).ravel()))
+        known = np.flatnonzero(row >= 0)
+        if len(known):
+            parts.append((at[known], row[known]))
+        first = np.concatenate((end - size + 1, start + 1))
+        last = np.concatenate((end, start + length - 1))
+        row = np.concatenate((rows["hin"][typ], rows["li"][kind]))
+        known = np.flatnonzero((row >= 0) & (first < last))
+        if len(known):
+            _flush_spans(first[known], last[known] - first[known], row[known], parts)
 
     # --- the rules' mentions
 
