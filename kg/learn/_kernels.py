@@ -21,6 +21,22 @@ def add_rows(length, positions, rows, weights):  # pragma: no cover - compiled
     return scores
 
 
+@njit(cache=True, nogil=True)
+def add_rows_within(length, positions, rows, weights, wanted):  # pragma: no cover - compiled
+    """add_rows for the characters `wanted` alone (the others' scores stay zero): the inner tagger
+    reads only the characters of names, and skipping the others' pairs here costs less than
+    choosing them first."""
+    scores = np.zeros((length, weights.shape[1]))
+    for k in range(positions.shape[0]):
+        at = positions[k]
+        if not wanted[at]:
+            continue
+        row = rows[k]
+        for label in range(weights.shape[1]):
+            scores[at, label] += weights[row, label]
+    return scores
+
+
 # nnan, nsz: the scores are sums of finite weights, and a zero's sign changes no comparison. They let
 # the compiler take the best of a label's predecessors several at a time (Viterbi took a third less);
 # the sums themselves are added in the same order as without them.
