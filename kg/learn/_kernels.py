@@ -161,3 +161,50 @@ def find_keys(values, keys, slots):  # pragma: no cover - compiled
                 break
             at = (at + np.uint64(1)) & mask
     return index, hit
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _index_of(value, keys, slots, shift, mask):  # pragma: no cover - compiled
+    """find_keys for one value: the index of the same key in `keys`, or -1."""
+    at = (value * _GOLDEN) >> shift
+    while True:
+        i = slots[at]
+        if i < 0 or np.uint64(keys[i]) == value:
+            return i
+        at = (at + np.uint64(1)) & mask
+
+
+@njit(cache=True, nogil=True)
+def gram_rows(padded, width, keys, slots, rows, firsts, n, empty):  # pragma: no cover - compiled
+    """The character n-gram features of one width (compiled._character_features): the key of the
+    `width` code points from each place of `padded` (21 bits each), found in `keys` (by its hash
+    `slots`), and for each template (a column of `rows`, the row of each key; a last line for no
+    key) the (position, row) pairs of the n characters whose gram starts `firsts[column]` places
+    further, template after template, the characters in order: the pairs the numpy passes gave,
+    in their order, without the arrays between them."""
+    bits = 0
+    while (1 << bits) < slots.shape[0]:
+        bits += 1
+    shift = np.uint64(64 - bits)
+    mask = np.uint64(slots.shape[0] - 1)
+    places = padded.shape[0] - width + 1
+    found = np.empty(places, dtype=np.int64)  # each place's line of `rows`
+    for p in range(places):
+        key = np.uint64(0)
+        for o in range(width):
+            key = (key << np.uint64(21)) | np.uint64(padded[p + o])
+        i = _index_of(key, keys, slots, shift, mask)
+        found[p] = i if i >= 0 else keys.shape[0]
+    columns = rows.shape[1]
+    positions = np.empty(n * columns, dtype=np.int32)
+    out = np.empty(n * columns, dtype=np.int32)
+    k = 0
+    for c in range(columns):
+        first = firsts[c]
+        for i in range(n):
+            row = rows[found[first + i], c]
+            if row != empty:
+                positions[k] = i
+                out[k] = row
+                k += 1
+    return positions[:k], out[:k]

@@ -108,17 +108,15 @@ class FeatureIndex:
     # --- the characters around each one
 
     def _character_features(self, text: str, parts: list) -> None:
+        from ._kernels import gram_rows
         n = len(text)
         padded = _codes(BOS * _PAD + text + EOS * _PAD)
         everywhere = np.arange(n)
-        # each character (pair, triple) is looked up once for all the templates of its width
+        # each character (pair, triple) is looked up once for all the templates of its width, in one compiled pass
         for width, (templates, keys, rows) in self._grams.items():
-            grams = _joined(padded, tuple(range(width)), len(padded) - width + 1, at=0)
-            index, hit = _search(grams, keys)
-            found = rows[np.where(hit, index, len(keys))]
-            for column, (template, offsets) in enumerate(templates):
-                start = _PAD + offsets[0]
-                _emit(everywhere, found[start:start + n, column], self.empty, parts)
+            if n:
+                firsts = np.array([_PAD + offsets[0] for _, offsets in templates], dtype=np.int64)
+                parts.append(gram_rows(padded, width, keys, _slots(keys), rows, firsts, n, self.empty))
         keys, rows = self._classes
         if len(keys):
             _look_up(_joined(self._classes_of(padded), CLASSES[1], n), keys, rows, everywhere, parts)
