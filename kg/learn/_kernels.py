@@ -208,3 +208,112 @@ def gram_rows(padded, width, keys, slots, rows, firsts, n, empty):  # pragma: no
                 out[k] = row
                 k += 1
     return positions[:k], out[:k]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _put(positions, out, k, at, row, empty):  # pragma: no cover - compiled
+    """Append (at, row) unless `row` is `empty`; the count of pairs after."""
+    if row == empty:
+        return k
+    positions[k] = at
+    out[k] = row
+    return k + 1
+
+
+@njit(cache=True, nogil=True)
+def word_rows(ids, tags, starts, lengths, singles, shapes, neighbour_tags, length_rows,
+              before_keys, before_slots, before_rows, after_keys, after_slots, after_rows,
+              size, bos, eos, bos_tag, eos_tag, empty):  # pragma: no cover - compiled
+    """The features of jieba's words (compiled._token_features) as (position, row) pairs, in the
+    order its numpy passes gave them, template after template, each in the words' order:
+    w= at each character of a word; wp= S, B, E, M (`shapes`' lines); wl= S1 S2 S3 B1 B2 B3 E1
+    E2 E3 M3 (`length_rows`, -1 for none); w-1=, w-2= (`singles`' lines 1, 2), p-1= and the
+    w-1|w= pairs at a word's first character, w+1=, w+2= (lines 3, 4), p+1= and w|w+1= at its last.
+    `size` is the vocabulary's: a pair's key is first * size + second."""
+    count = ids.shape[0]
+    total = 0
+    for w in range(count):
+        total += lengths[w]
+    capacity = 2 * total + 12 * count  # w= and wl=M3 at most a pair a character, the others a word
+    positions = np.empty(capacity, dtype=np.int32)
+    out = np.empty(capacity, dtype=np.int32)
+    k = 0
+    for w in range(count):  # w=
+        row = singles[0, ids[w]]
+        for at in range(starts[w], starts[w] + lengths[w]):
+            k = _put(positions, out, k, at, row, empty)
+    for w in range(count):  # wp=S
+        if lengths[w] == 1:
+            k = _put(positions, out, k, starts[w], shapes[0, tags[w]], empty)
+    for w in range(count):  # wp=B
+        if lengths[w] > 1:
+            k = _put(positions, out, k, starts[w], shapes[1, tags[w]], empty)
+    for w in range(count):  # wp=E
+        if lengths[w] > 1:
+            k = _put(positions, out, k, starts[w] + lengths[w] - 1, shapes[3, tags[w]], empty)
+    for w in range(count):  # wp=M
+        row = shapes[2, tags[w]]
+        for at in range(starts[w] + 1, starts[w] + lengths[w] - 1):
+            k = _put(positions, out, k, at, row, empty)
+    for kind in range(3):  # wl=: S (one character), B and E (more), each by its length up to 3
+        for s in range(1, 4):
+            row = length_rows[3 * kind + s - 1]
+            if row < 0:
+                continue
+            for w in range(count):
+                n = lengths[w]
+                if (n == 1) != (kind == 0) or min(n, 3) != s:
+                    continue
+                positions[k] = starts[w] + n - 1 if kind == 2 else starts[w]
+                out[k] = row
+                k += 1
+    row = length_rows[9]
+    if row >= 0:  # wl=M3
+        for w in range(count):
+            for at in range(starts[w] + 1, starts[w] + lengths[w] - 1):
+                positions[k] = at
+                out[k] = row
+                k += 1
+    before_bits = _bits_of(before_slots)
+    after_bits = _bits_of(after_slots)
+    for template in range(8):
+        for w in range(count):
+            first = starts[w]
+            last = starts[w] + lengths[w] - 1
+            previous = ids[w - 1] if w >= 1 else bos
+            if template == 0:
+                k = _put(positions, out, k, first, singles[1, previous], empty)
+            elif template == 1:
+                k = _put(positions, out, k, first, singles[2, ids[w - 2] if w >= 2 else bos], empty)
+            elif template == 2:
+                k = _put(positions, out, k, first, neighbour_tags[0, tags[w - 1] if w >= 1 else bos_tag], empty)
+            elif template == 3:
+                if before_keys.shape[0]:
+                    i = _index_of(np.uint64(previous * size + ids[w]), before_keys, before_slots, np.uint64(64 - before_bits), np.uint64(before_slots.shape[0] - 1))
+                    if i >= 0:
+                        positions[k] = first
+                        out[k] = before_rows[i]
+                        k += 1
+            elif template == 4:
+                k = _put(positions, out, k, last, singles[3, ids[w + 1] if w + 1 < count else eos], empty)
+            elif template == 5:
+                k = _put(positions, out, k, last, singles[4, ids[w + 2] if w + 2 < count else eos], empty)
+            elif template == 6:
+                k = _put(positions, out, k, last, neighbour_tags[1, tags[w + 1] if w + 1 < count else eos_tag], empty)
+            else:
+                if after_keys.shape[0]:
+                    following = ids[w + 1] if w + 1 < count else eos
+                    i = _index_of(np.uint64(ids[w] * size + following), after_keys, after_slots, np.uint64(64 - after_bits), np.uint64(after_slots.shape[0] - 1))
+                    if i >= 0:
+                        positions[k] = last
+                        out[k] = after_rows[i]
+                        k += 1
+    return positions[:k], out[:k]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _bits_of(slots):  # pragma: no cover - compiled
+    bits = 0
+    while (1 << bits) < slots.shape[0]:
+        bits += 1
+    return bits

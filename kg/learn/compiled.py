@@ -176,55 +176,28 @@ class FeatureIndex:
             if kind in self._shape_rows:
                 self._shape_rows[kind][tag] = i
         self._length_rows = by_template.get("wl", {})
+        # the same tables as arrays, for the compiled pass (_kernels.word_rows)
+        self._word_tables = np.stack([self._singles[t] for t in WORDS])
+        self._shapes = np.stack([self._shape_rows[kind] for kind in "SBME"])
+        self._neighbour_tags = np.stack([self._tag_rows["p-1"], self._tag_rows["p+1"]])
+        self._lengths = np.array([self._length_rows.get(kind, -1) for kind in ("S1", "S2", "S3", "B1", "B2", "B3", "E1", "E2", "E3", "M3")],
+                                 dtype=np.int64)
 
     def _token_features(self, tokens: Sequence[Token], codes: np.ndarray, bounds: tuple[np.ndarray, np.ndarray, np.ndarray],
                         parts: list) -> None:
         if not tokens:
             return
+        from ._kernels import word_rows
         vocabulary, tags, empty = self._vocabulary, self._tags, self.empty
         ids = (codes >> self._id_shift) & ((1 << (self._entry_shift - self._id_shift)) - 1)
         tag_ids = (codes >> _LENGTH_BITS) & _TAG_MASK
-        starts, ends, lengths = bounds
+        starts, _, lengths = bounds
         bos, eos = vocabulary.get(BOS, 0), vocabulary.get(EOS, 0)
         bos_tag, eos_tag = tags.get(word_tag(BOS), 0), tags.get(word_tag(EOS), 0)
-        previous = np.concatenate(([bos], ids[:-1]))
-        before = np.concatenate(([bos, bos], ids[:-2]))[:len(ids)]
-        following = np.concatenate((ids[1:], [eos]))
-        after = np.concatenate((ids[2:], [eos, eos]))[:len(ids)]
-        previous_tag = np.concatenate(([bos_tag], tag_ids[:-1]))
-        following_tag = np.concatenate((tag_ids[1:], [eos_tag]))
-        last = ends - 1
-        # every character of a word: w=
-        covered = np.repeat(starts - np.cumsum(np.concatenate(([0], lengths[:-1]))), lengths) + np.arange(lengths.sum())
-        _emit(covered, np.repeat(self._singles["w"][ids], lengths), empty, parts)
-        # the word's shape at each character: wp= (S, B, M, E with its tag) and wl= (S1, B2, B3, M3, E2, E3)
-        single, several = lengths == 1, lengths > 1
-        size = np.minimum(lengths, 3)
-        _emit(starts[single], self._shape_rows["S"][tag_ids[single]], empty, parts)
-        _emit(starts[several], self._shape_rows["B"][tag_ids[several]], empty, parts)
-        _emit(last[several], self._shape_rows["E"][tag_ids[several]], empty, parts)
-        long = lengths > 2
-        inner = np.repeat(starts[long] + 1 - np.cumsum(np.concatenate(([0], lengths[long][:-1] - 2))), lengths[long] - 2) + np.arange((lengths[long] - 2).sum())
-        _emit(inner, np.repeat(self._shape_rows["M"][tag_ids[long]], lengths[long] - 2), empty, parts)
-        lengths_rows = self._length_rows
-        for kind, where, at in (("S", single, starts), ("B", several, starts), ("E", several, last)):
-            for s in (1, 2, 3):
-                row = lengths_rows.get(f"{kind}{s}")
-                chosen = where & (size == s)
-                if row is not None and chosen.any():
-                    parts.append((at[chosen], np.full(int(chosen.sum()), row, dtype=np.int64)))
-        row = lengths_rows.get("M3")
-        if row is not None and len(inner):
-            parts.append((inner, np.full(len(inner), row, dtype=np.int64)))
-        # the words around: w-1=, w-2=, p-1=, w-1|w= at the first character; w+1=, w+2=, p+1=, w|w+1= at the last
-        _emit(starts, self._singles["w-1"][previous], empty, parts)
-        _emit(starts, self._singles["w-2"][before], empty, parts)
-        _emit(starts, self._tag_rows["p-1"][previous_tag], empty, parts)
-        _look_up(previous * self._vocabulary_size + ids, *self._pairs["w-1|w"], starts, parts)
-        _emit(last, self._singles["w+1"][following], empty, parts)
-        _emit(last, self._singles["w+2"][after], empty, parts)
-        _emit(last, self._tag_rows["p+1"][following_tag], empty, parts)
-        _look_up(ids * self._vocabulary_size + following, *self._pairs["w|w+1"], last, parts)
+        before, after = self._pairs["w-1|w"], self._pairs["w|w+1"]
+        parts.append(word_rows(ids, tag_ids, starts, lengths, self._word_tables, self._shapes, self._neighbour_tags, self._lengths,
+                               before[0], _slots(before[0]), before[1], after[0], _slots(after[0]), after[1],
+                               self._vocabulary_size, bos, eos, bos_tag, eos_tag, empty))
 
     def _word_codes(self, words: list[str]) -> np.ndarray:
         """Each word's code: the entry of its clusters' rows (_cluster_rows), its vocabulary id, its
