@@ -317,3 +317,65 @@ def _bits_of(slots):  # pragma: no cover - compiled
     while (1 << bits) < slots.shape[0]:
         bits += 1
     return bits
+
+
+@njit(cache=True, nogil=True)
+def word_slots(hashes):  # pragma: no cover - compiled
+    """An open-addressing table of every word's hash (`found_words`): for each slot, the index of
+    the word it holds (-1: none); words of the same hash each hold a slot of their own."""
+    bits = 1
+    while (1 << bits) < 2 * hashes.shape[0]:
+        bits += 1
+    slots = np.full(1 << bits, -1, dtype=np.int64)
+    shift = np.uint64(64 - bits)
+    mask = np.uint64((1 << bits) - 1)
+    for i in range(hashes.shape[0]):
+        at = (hashes[i] * _GOLDEN) >> shift
+        while slots[at] >= 0:
+            at = (at + np.uint64(1)) & mask
+        slots[at] = i
+    return slots
+
+
+@njit(cache=True, nogil=True)
+def found_words(codes, prefix, unpower, places, masks, tried, ending, hashes, lengths, offsets, flat, slots):  # pragma: no cover - compiled
+    """The words of a list found in a text (`codes`), length after length in the order `tried`,
+    place after place: at each of `places` whose bits in `masks` hold the length, the word of that
+    length ending there (`ending`: head words) or starting there (names), unless a word was found
+    there already. A word is looked up by its hash (the text's `prefix` hashes, `unpower` undoing
+    the base's powers: compiled._prefix_hashes) and taken when its characters are the text's.
+    Returns where each word found starts, and its index in the list, in the order found."""
+    n = codes.shape[0]
+    shift = np.uint64(64 - _bits_of(slots))
+    mask = np.uint64(slots.shape[0] - 1)
+    used = np.zeros(n, dtype=np.bool_)
+    starts = np.empty(places.shape[0], dtype=np.int64)  # a word at most a place
+    found = np.empty(places.shape[0], dtype=np.int64)
+    k = 0
+    for size in tried:
+        bit = np.uint64(1) << np.uint64(size)
+        for j in range(places.shape[0]):
+            place = places[j]
+            if used[place] or (np.uint64(masks[j]) & bit) == 0:
+                continue
+            start = place - size + 1 if ending else place
+            if start < 0 or start + size > n:
+                continue
+            value = (prefix[start + size] - prefix[start]) * unpower[start]
+            at = (value * _GOLDEN) >> shift
+            while slots[at] >= 0:
+                word = slots[at]
+                if hashes[word] == value and lengths[word] == size:
+                    same = True
+                    for c in range(size):
+                        if flat[offsets[word] + c] != codes[start + c]:
+                            same = False
+                            break
+                    if same:
+                        used[place] = True
+                        starts[k] = start
+                        found[k] = word
+                        k += 1
+                        break
+                at = (at + np.uint64(1)) & mask
+    return starts[:k], found[:k]

@@ -73,6 +73,10 @@ class FeatureIndex:
         self._lookup_types = {typ: i for i, typ in enumerate(sorted({*lexicon.heads.values(), *lexicon.names.values()}))}
         self._type_rows = {template: np.array([by_template.get(template, {}).get(typ, -1) for typ in self._lookup_types] or [-1], dtype=np.int64)
                            for template in ("he", "hin", "ls", "le", "li")}
+        heads, names = self._hashes
+        self._head_types = np.array([self._lookup_types[lexicon.heads[w]] for w in heads.words], dtype=np.int64)
+        self._name_types = np.array([self._lookup_types[lexicon.names[w]] for w in names.words], dtype=np.int64)
+        self._placed = np.array([bool(lexicon.places.get(w)) for w in names.words], dtype=bool)  # a division's name
 
     def weights(self, crf: CrfWeights) -> np.ndarray:
         """`crf`'s state weights as rows of this index (rows it does not weigh, and the last, are zero)."""
@@ -272,6 +276,7 @@ class FeatureIndex:
     # --- head words ending at a character, known names starting at one
 
     def _lookup_features(self, text: str, home: str, parts: list) -> None:
+        from ._kernels import found_words
         lexicon, named = self.lexicon, self._named
         n = len(text)
         if not n:
@@ -283,33 +288,26 @@ class FeatureIndex:
         # only where a head word's last character stands can one end; only where a name's first two stand can one start
         # (and only the lengths of the words that end or start so are tried there)
         can_end, end_sizes = _found(codes, heads.last, heads.sizes)
-        types = self._lookup_types
-        ends: list[tuple[int, int, int]] = []  # (end, length, type) of the shortest head word ending there
-        chosen = np.zeros(n, dtype=bool)
-        for size, hashes in heads.by_size:
-            starts = can_end[(can_end >= size - 1) & (end_sizes >> np.uint64(size) & np.uint64(1) == 1)] - (size - 1)
-            starts = starts[_members(_hashes_at(prefix, unpower, starts, size), hashes)]
-            for start in starts[~chosen[starts + (size - 1)]].tolist():  # a word's hash found: the word itself, unless it collides
-                typ = lexicon.heads.get(text[start:start + size])
-                if typ:
-                    chosen[start + size - 1] = True
-                    ends.append((start + size - 1, size, types[typ]))
+        # (end, length, type) of the shortest head word ending at each character, shortest first
+        starts, entries = found_words(codes, prefix, unpower, can_end, end_sizes, heads.tried, True,
+                                      heads.hashes, heads.lengths, heads.offsets, heads.flat, heads.slots)
+        lengths = heads.lengths[entries]
+        ends = np.column_stack((starts + lengths - 1, lengths, self._head_types[entries]))
         can_start, start_sizes = _found((codes[:-1] << np.uint64(_BITS)) | codes[1:], names.first, names.sizes)
-        starts_found: list[tuple[int, int, int, int]] = []  # the longest known name starting at each character: (start, length, type, home row)
-        taken = np.zeros(n, dtype=bool)
-        home_rows = named.get("home", {})
-        for size, hashes in names.by_size:
-            starts = can_start[(can_start <= n - size) & (start_sizes >> np.uint64(size) & np.uint64(1) == 1)]
-            starts = starts[_members(_hashes_at(prefix, unpower, starts, size), hashes)]
-            for start in starts[~taken[starts]].tolist():
-                name = text[start:start + size]
-                typ = lexicon.names.get(name)
-                if typ:
-                    taken[start] = True
-                    places = lexicon.places.get(name, ()) if province else ()
-                    near = ("city" if any(c[:4] == city for c in places) else "province" if any(c[:2] == province for c in places) else "far") if places else ""
-                    starts_found.append((start, size, types[typ], home_rows.get(near + typ, -1) if near else -1))
-        self._lookup_rows(np.array(ends, dtype=np.int64).reshape(-1, 3), np.array(starts_found, dtype=np.int64).reshape(-1, 4), parts)
+        # (start, length, type, home row) of the longest known name starting at each character, longest first
+        starts, entries = found_words(codes, prefix, unpower, can_start, start_sizes, names.tried, False,
+                                      names.hashes, names.lengths, names.offsets, names.flat, names.slots)
+        homes = np.full(len(starts), -1, dtype=np.int64)
+        if province:
+            home_rows = named.get("home", {})
+            for k in np.flatnonzero(self._placed[entries]).tolist():  # the names of divisions: where they lie from the subject
+                name = names.words[entries[k]]
+                typ = lexicon.names[name]
+                places = lexicon.places[name]
+                near = "city" if any(c[:4] == city for c in places) else "province" if any(c[:2] == province for c in places) else "far"
+                homes[k] = home_rows.get(near + typ, -1)
+        found = np.column_stack((starts, names.lengths[entries], self._name_types[entries], homes))
+        self._lookup_rows(ends.reshape(-1, 3), found.reshape(-1, 4), parts)
 
     def _lookup_rows(self, ends: np.ndarray, starts: np.ndarray, parts: list) -> None:
         """The rows of the head words found (end, length, type) and of the names (start, length, type,
@@ -466,9 +464,6 @@ def _look_up(keys: np.ndarray, table: np.ndarray, rows: np.ndarray, at: np.ndarr
     parts.append((at[hit], rows[index[hit]] if len(rows) else np.zeros(0, dtype=np.int64)))
 
 
-def _members(values: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """The indices of `values` found in the sorted array `table`."""
-    return np.flatnonzero(_search(values, table)[1])
 
 
 def _found(values: np.ndarray, table: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -478,9 +473,6 @@ def _found(values: np.ndarray, table: np.ndarray, sizes: np.ndarray) -> tuple[np
     return at, sizes[index[at]] if len(sizes) else np.zeros(0, dtype=np.uint64)
 
 
-def _emit(at: np.ndarray, rows: np.ndarray, empty: int, parts: list) -> None:
-    known = np.flatnonzero(rows != empty)  # found once, for both (a boolean index is found again each time)
-    parts.append((at[known], rows[known]))
 
 
 def _point(points: list, named: dict, template: str, value: str, at: int) -> None:
@@ -520,33 +512,41 @@ def _hash(word: str) -> int:
 
 @dataclass(frozen=True)
 class _Hashed:
-    """Words of one list by length (in the order they are tried), with the characters they end or start with."""
+    """The words of one list, with the lengths in the order they are tried and the characters they
+    end or start with, as arrays that `_kernels.found_words` reads."""
 
-    by_size: list[tuple[int, np.ndarray]]  # length → sorted hashes of the words that long
+    words: tuple[str, ...]  # the list's words with a type, in the order of the arrays below
+    tried: np.ndarray  # the lengths tried, in order (shortest head words first, longest names first)
+    hashes: np.ndarray  # each word's hash (`_hash`)
+    lengths: np.ndarray  # each word's length
+    offsets: np.ndarray  # where each word's code points start in `flat`
+    flat: np.ndarray  # the words' code points, one after another
+    slots: np.ndarray  # an open-addressing table of `hashes` (`_kernels.word_slots`)
     last: np.ndarray  # sorted code points of the words' last characters (head words)
     first: np.ndarray  # sorted keys of the words' first two characters (names)
     sizes: np.ndarray  # for each of `last` or `first`, the lengths of its words as bits (1 << length)
 
+    @classmethod
+    def of(cls, words: list[str], tried: list[int], last: list[tuple[int, int]], first: list[tuple[int, int]]) -> "_Hashed":
+        from ._kernels import word_slots
+        lengths = np.array([len(w) for w in words], dtype=np.int64)
+        hashes = np.array([_hash(w) for w in words], dtype=np.uint64)
+        flat = _codes("".join(words))
+        column = lambda pairs, k: np.array([pair[k] for pair in pairs], dtype=np.uint64)  # noqa: E731
+        return cls(tuple(words), np.array(tried, dtype=np.int64), hashes, lengths, np.cumsum(lengths) - lengths, flat,
+                   word_slots(hashes), column(last, 0), column(first, 0), column(last or first, 1))
+
 
 def _name_hashes(lexicon: Lexicon) -> tuple[_Hashed, _Hashed]:
-    """The head words by length (shortest first) and the names (longest first), hashed."""
-    heads: dict[int, set[int]] = {}
-    for word in lexicon.heads:
-        if 1 <= len(word) <= MAX_LOOKUP:
-            heads.setdefault(len(word), set()).add(_hash(word))
-    names: dict[int, set[int]] = {}
-    for sizes in lexicon.name_sizes.values():
-        for size in sizes:
-            names.setdefault(size, set())
-    for name in lexicon.names:
-        if len(name) in names and name[:2] in lexicon.name_sizes:
-            names[len(name)].add(_hash(name))
-    as_array = lambda values: np.array(sorted(values), dtype=np.uint64)  # noqa: E731
+    """The head words by length (shortest first) and the names (longest first), hashed: the words
+    the look-up features find (a word of no type finds nothing)."""
+    heads = [word for word, typ in lexicon.heads.items() if 1 <= len(word) <= MAX_LOOKUP and typ]
+    tried_names = sorted({size for sizes in lexicon.name_sizes.values() for size in sizes}, reverse=True)
+    names = [name for name, typ in lexicon.names.items() if len(name) in tried_names and name[:2] in lexicon.name_sizes and typ]
     last = sorted((ord(ch), sum(1 << size for size in sizes)) for ch, sizes in lexicon.head_sizes.items())
     first = sorted((_key(start), sum(1 << size for size in sizes)) for start, sizes in lexicon.name_sizes.items())
-    column = lambda pairs, k: np.array([pair[k] for pair in pairs], dtype=np.uint64)  # noqa: E731
-    return (_Hashed([(size, as_array(heads[size])) for size in sorted(heads)], column(last, 0), as_array(()), column(last, 1)),
-            _Hashed([(size, as_array(names[size])) for size in sorted(names, reverse=True)], as_array(()), column(first, 0), column(first, 1)))
+    return (_Hashed.of(heads, sorted({len(word) for word in lexicon.heads if 1 <= len(word) <= MAX_LOOKUP}), last, []),
+            _Hashed.of(names, tried_names, [], first))
 
 
 def _prefix_hashes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -561,7 +561,3 @@ def _prefix_hashes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     prefix = np.zeros(n + 1, dtype=np.uint64)
     prefix[1:] = np.cumsum(codes * np.cumprod(base, dtype=np.uint64), dtype=np.uint64)
     return prefix, np.cumprod(unbase, dtype=np.uint64)
-
-
-def _hashes_at(prefix: np.ndarray, unpower: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
-    return (prefix[starts + size] - prefix[starts]) * unpower[starts]
