@@ -379,3 +379,48 @@ def found_words(codes, prefix, unpower, places, masks, tried, ending, hashes, le
                         break
                 at = (at + np.uint64(1)) & mask
     return starts[:k], found[:k]
+
+
+@njit(cache=True, nogil=True)
+def add_slots(slots, hashes, first, count):  # pragma: no cover - compiled
+    """Put words first… count - 1 into `slots` (an open-addressing table as `word_slots` makes,
+    at most half full with them)."""
+    shift = np.uint64(64 - _bits_of(slots))
+    mask = np.uint64(slots.shape[0] - 1)
+    for i in range(first, count):
+        at = (hashes[i] * _GOLDEN) >> shift
+        while slots[at] >= 0:
+            at = (at + np.uint64(1)) & mask
+        slots[at] = i
+
+
+@njit(cache=True, nogil=True)
+def known_words(codes, prefix, unpower, bounds, hashes, lengths, offsets, flat, slots, values):  # pragma: no cover - compiled
+    """For each word of a text (`codes`; the words start at `bounds`, the text's end after the
+    last), the value of the same word in a table of words (`values`; -1 where it has none), found
+    by its hash (from the text's `prefix` hashes, as found_words) and its characters; and each
+    word's hash."""
+    count = bounds.shape[0] - 1
+    shift = np.uint64(64 - _bits_of(slots))
+    mask = np.uint64(slots.shape[0] - 1)
+    out = np.full(count, -1, dtype=np.int64)
+    found_hashes = np.empty(count, dtype=np.uint64)
+    for w in range(count):
+        start = bounds[w]
+        size = bounds[w + 1] - start
+        value = (prefix[start + size] - prefix[start]) * unpower[start]
+        found_hashes[w] = value
+        at = (value * _GOLDEN) >> shift
+        while slots[at] >= 0:
+            word = slots[at]
+            if hashes[word] == value and lengths[word] == size:
+                same = True
+                for c in range(size):
+                    if flat[offsets[word] + c] != codes[start + c]:
+                        same = False
+                        break
+                if same:
+                    out[w] = values[word]
+                    break
+            at = (at + np.uint64(1)) & mask
+    return out, found_hashes

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Mention, Token
-from ..segment import word_tag, words_of
+from ..segment import token_bounds, word_tag, words_of
 from .crf import CrfWeights
 from .features import BOS, EOS, MAX_LOOKUP, Lexicon, char_class
 
@@ -93,13 +93,19 @@ class FeatureIndex:
         read again (joining the parts took six times as long in 64 bits)."""
         parts: list[tuple[np.ndarray, np.ndarray]] = []
         self._character_features(text, parts)
+        characters = _codes(text)
+        prefix, unpower = _prefix_hashes(characters)  # the hashes of the text's words, and of the lexicon's words in it
         words = words_of(tokens)
-        codes = self._word_codes(words)
+        starts = token_bounds(tokens)
+        if starts is not None and words:  # the segmenter's words, one after another: found by their characters
+            codes = self._codes_in_text(characters, prefix, unpower, np.fromiter(starts, dtype=np.int64, count=len(starts)), words)
+        else:
+            codes = self._word_codes(words)
         bounds = _bounds(tokens, words, codes & _LONG)
         self._token_features(tokens, codes, bounds, parts)
         self._cluster_features(codes, bounds, parts)
         self._quote_features(text, parts)
-        self._lookup_features(text, home, parts)
+        self._lookup_features(text, home, parts, characters, prefix, unpower)
         self._mention_features(mentions, parts)
         if not parts:
             return np.zeros(0, dtype=INCIDENCE), np.zeros(0, dtype=INCIDENCE)
@@ -171,6 +177,7 @@ class FeatureIndex:
         if len(tags) > _TAG_MASK:
             raise ValueError(f"{len(tags)} part-of-speech tags: more than a word code holds")
         self._word_cache: dict[str, int] = {}
+        self._known = _KnownWords()  # the same words, for the compiled look-up (_codes_in_text)
         self._tag_rows = {t: np.full(len(tags) + 1, self.empty, dtype=np.int64) for t in ("p-1", "p+1")}
         for t in ("p-1", "p+1"):
             for (_, tag), i in kinds[t].items():
@@ -218,12 +225,43 @@ class FeatureIndex:
         if len(cache) + len(missing) > WORD_CACHE:
             cache.clear()
             missing = list(distinct)
-        vocabulary, tags, entries = self._vocabulary, self._tags, self._clusters[0]
-        vocabulary_bits = self._entry_shift - self._id_shift
         for w in missing:
-            code = (entries.get(w, 0) << vocabulary_bits | vocabulary.get(w, 0)) << _TAG_BITS | tags.get(word_tag(w), 0)
-            cache[w] = code << _LENGTH_BITS | min(len(w), _LONG)
+            cache[w] = self._code_of(w)
         return np.fromiter(map(cache.__getitem__, words), dtype=np.int64, count=len(words))
+
+    def _code_of(self, word: str) -> int:
+        vocabulary_bits = self._entry_shift - self._id_shift
+        code = (self._clusters[0].get(word, 0) << vocabulary_bits | self._vocabulary.get(word, 0)) << _TAG_BITS | self._tags.get(word_tag(word), 0)
+        return code << _LENGTH_BITS | min(len(word), _LONG)
+
+    def _codes_in_text(self, characters: np.ndarray, prefix: np.ndarray, unpower: np.ndarray, starts: np.ndarray, words: list[str]) -> np.ndarray:
+        """`_word_codes` of the words of a text (its code points, their prefix hashes) that start at
+        `starts` (the text's end after the last): those kept are found by their characters in the
+        text (`_KnownWords`), with no look-up of a str in a dict (a cache miss each, in a report of
+        some 10,000 words); the others' codes are made and kept, the kept words emptied as
+        _word_codes empties them."""
+        known, cache = self._known, self._word_cache
+        codes, hashes = known.find(characters, prefix, unpower, starts)
+        missing = np.flatnonzero(codes < 0)
+        if not len(missing):
+            return codes
+        first: dict[str, int] = {}  # each word missing, at its first place
+        for i in missing.tolist():
+            first.setdefault(words[i], i)
+        if len(cache) + len(first) > WORD_CACHE:
+            known.clear()
+            codes = self._word_codes(words)  # which empties the cache, and keeps this report's words
+            first = {}
+            for i, w in enumerate(words):
+                first.setdefault(w, i)
+        else:
+            for w in first:
+                if w not in cache:
+                    cache[w] = self._code_of(w)
+            codes[missing] = np.fromiter(map(cache.__getitem__, map(words.__getitem__, missing.tolist())), dtype=np.int64, count=len(missing))
+        at = np.fromiter(first.values(), dtype=np.int64, count=len(first))
+        known.add(characters, starts, at, hashes[at], codes[at])
+        return codes
 
     # --- the words' clusters
 
@@ -275,14 +313,12 @@ class FeatureIndex:
 
     # --- head words ending at a character, known names starting at one
 
-    def _lookup_features(self, text: str, home: str, parts: list) -> None:
+    def _lookup_features(self, text: str, home: str, parts: list, codes: np.ndarray, prefix: np.ndarray, unpower: np.ndarray) -> None:
         from ._kernels import found_words
         lexicon, named = self.lexicon, self._named
         n = len(text)
         if not n:
             return
-        codes = _codes(text)
-        prefix, unpower = _prefix_hashes(codes)
         province, city = home[:2], home[:4]
         heads, names = self._hashes
         # only where a head word's last character stands can one end; only where a name's first two stand can one start
@@ -341,6 +377,54 @@ class FeatureIndex:
             _span(spans, named, "rI", m.type, m.start + 1, m.end)
             _point(points, named, "rE", m.type, m.end - 1)
         _flush(points, spans, parts)
+
+
+class _KnownWords:
+    """Words and their codes (FeatureIndex._word_codes) as arrays that `_kernels.known_words`
+    searches: each word's hash (`_hash`), length, code points (at its offset in `flat`) and code,
+    and an open-addressing table of the hashes, at most a quarter full."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self.count = self.used = 0  # words held, code points held
+        self.hashes = np.zeros(1024, dtype=np.uint64)
+        self.lengths = np.zeros(1024, dtype=np.int64)
+        self.offsets = np.zeros(1024, dtype=np.int64)
+        self.values = np.zeros(1024, dtype=np.int64)
+        self.flat = np.zeros(4096, dtype=np.uint64)
+        self.slots = np.full(4096, -1, dtype=np.int64)
+
+    def find(self, characters: np.ndarray, prefix: np.ndarray, unpower: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The code of each word of a text starting at `starts` (-1: not held), and each word's hash."""
+        from ._kernels import known_words
+        return known_words(characters, prefix, unpower, starts, self.hashes, self.lengths, self.offsets, self.flat, self.slots, self.values)
+
+    def add(self, characters: np.ndarray, starts: np.ndarray, at: np.ndarray, hashes: np.ndarray, values: np.ndarray) -> None:
+        """Hold the words `at` (indices of the words of a text starting at `starts`), none held yet."""
+        from ._kernels import add_slots
+        first, count = self.count, self.count + len(at)
+        lengths = starts[at + 1] - starts[at]
+        used = self.used + int(lengths.sum())
+        if count > len(self.hashes):
+            self.hashes, self.lengths, self.offsets, self.values = (_grown(a, count) for a in (self.hashes, self.lengths, self.offsets, self.values))
+        if used > len(self.flat):
+            self.flat = _grown(self.flat, used)
+        self.hashes[first:count], self.lengths[first:count], self.values[first:count] = hashes, lengths, values
+        self.offsets[first:count] = self.used + np.cumsum(lengths) - lengths
+        self.flat[self.used:used] = characters[np.repeat(starts[at] - self.offsets[first:count], lengths) + np.arange(self.used, used)]
+        self.count, self.used = count, used
+        if 4 * count > len(self.slots):  # a new table, a quarter full at most, with all of them
+            self.slots = np.full(1 << (8 * count - 1).bit_length(), -1, dtype=np.int64)
+            first = 0
+        add_slots(self.slots, self.hashes, first, count)
+
+
+def _grown(array: np.ndarray, size: int) -> np.ndarray:
+    out = np.zeros(max(size, 2 * len(array)), dtype=array.dtype)
+    out[:len(array)] = array
+    return out
 
 
 def _cluster_rows(clusters: dict[str, tuple[str, ...]], by_template: dict[str, dict[str, int]]) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
