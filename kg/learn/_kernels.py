@@ -188,36 +188,38 @@ def gram_rows(padded, width, keys, slots, rows, firsts, n, empty):  # pragma: no
     shift = np.uint64(64 - bits)
     mask = np.uint64(slots.shape[0] - 1)
     places = padded.shape[0] - width + 1
-    found = np.empty(places, dtype=np.int64)  # each place's line of `rows`
+    columns = rows.shape[1]
+    found = np.empty((columns, places), dtype=np.int32)  # each template's row at each place, read in order below
     for p in range(places):
         key = np.uint64(0)
         for o in range(width):
             key = (key << np.uint64(21)) | np.uint64(padded[p + o])
         i = _index_of(key, keys, slots, shift, mask)
-        found[p] = i if i >= 0 else keys.shape[0]
-    columns = rows.shape[1]
+        line = i if i >= 0 else keys.shape[0]
+        for c in range(columns):
+            found[c, p] = rows[line, c]
     positions = np.empty(n * columns, dtype=np.int32)
     out = np.empty(n * columns, dtype=np.int32)
     k = 0
     for c in range(columns):
         first = firsts[c]
         for i in range(n):
-            row = rows[found[first + i], c]
-            if row != empty:
-                positions[k] = i
-                out[k] = row
-                k += 1
+            # written whether known or not, kept only when known: no branch to mispredict (whether a
+            # character's gram has a row is a coin toss, and a missed guess cost more than the rest)
+            row = found[c, first + i]
+            positions[k] = i
+            out[k] = row
+            k += row != empty
     return positions[:k], out[:k]
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _put(positions, out, k, at, row, empty):  # pragma: no cover - compiled
-    """Append (at, row) unless `row` is `empty`; the count of pairs after."""
-    if row == empty:
-        return k
+    """Append (at, row) unless `row` is `empty`; the count of pairs after. Written either way and
+    kept or not, without a branch (see gram_rows)."""
     positions[k] = at
     out[k] = row
-    return k + 1
+    return k + (row != empty)
 
 
 @njit(cache=True, nogil=True)
@@ -234,7 +236,7 @@ def word_rows(ids, tags, starts, lengths, singles, shapes, neighbour_tags, lengt
     total = 0
     for w in range(count):
         total += lengths[w]
-    capacity = 2 * total + 12 * count  # w= and wl=M3 at most a pair a character, the others a word
+    capacity = 3 * total + 12 * count  # w=, wp=M and wl=M3 at most a pair a character each, the others a few a word
     positions = np.empty(capacity, dtype=np.int32)
     out = np.empty(capacity, dtype=np.int32)
     k = 0
