@@ -426,3 +426,23 @@ def known_words(codes, prefix, unpower, bounds, hashes, lengths, offsets, flat, 
                     break
             at = (at + np.uint64(1)) & mask
     return out, found_hashes
+
+
+@njit(cache=True, nogil=True)
+def cluster_pairs(entries, starts, lengths, first_rows, flat):  # pragma: no cover - compiled
+    """The words' clusters' rows at each of their characters (compiled._cluster_features): word by
+    word, each of its rows (flat[first_rows[entry]:first_rows[entry + 1]]) at each character in turn."""
+    total = 0
+    for w in range(entries.shape[0]):
+        total += (first_rows[entries[w] + 1] - first_rows[entries[w]]) * lengths[w]
+    positions = np.empty(total, dtype=np.int32)
+    out = np.empty(total, dtype=np.int32)
+    k = 0
+    for w in range(entries.shape[0]):
+        for r in range(first_rows[entries[w]], first_rows[entries[w] + 1]):
+            row = flat[r]
+            for at in range(starts[w], starts[w] + lengths[w]):
+                positions[k] = at
+                out[k] = row
+                k += 1
+    return positions, out

@@ -178,6 +178,7 @@ class FeatureIndex:
             raise ValueError(f"{len(tags)} part-of-speech tags: more than a word code holds")
         self._word_cache: dict[str, int] = {}
         self._known = _KnownWords()  # the same words, for the compiled look-up (_codes_in_text)
+        self._by_rule: dict[tuple[str, str], tuple[int, int, int, int]] = {}  # _mention_rows
         self._tag_rows = {t: np.full(len(tags) + 1, self.empty, dtype=np.int64) for t in ("p-1", "p+1")}
         for t in ("p-1", "p+1"):
             for (_, tag), i in kinds[t].items():
@@ -267,20 +268,14 @@ class FeatureIndex:
 
     def _cluster_features(self, codes: np.ndarray, bounds: tuple[np.ndarray, np.ndarray, np.ndarray], parts: list) -> None:
         """Each word's clusters' rows at each of its characters: word by word, a word's rows in
-        order (the order of the pairs is the order a CRF's scores add up in). Found with numpy:
-        nearly every word of a report has clusters, and a loop over them was a fifth of the features' time."""
+        order (the order of the pairs is the order a CRF's scores add up in). Found in one compiled
+        pass: nearly every word of a report has clusters."""
+        from ._kernels import cluster_pairs
         entries, first_rows, flat = self._clusters
         if not len(flat) or not len(codes):
             return
-        entry = codes >> self._entry_shift
-        counts = first_rows[entry + 1] - first_rows[entry]  # entry 0 (no clusters) has none
-        total = int(counts.sum())
-        if not total:
-            return
-        word = np.repeat(np.arange(len(codes)), counts)  # the word of each (word, row) in order
-        rows = flat[np.repeat(first_rows[entry], counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)]
         starts, _, lengths = bounds
-        _flush_spans(starts[word], lengths[word], rows, parts)
+        parts.append(cluster_pairs(codes >> self._entry_shift, starts, lengths, first_rows, flat))
 
     # --- quotation marks
 
@@ -367,16 +362,32 @@ class FeatureIndex:
     # --- the rules' mentions
 
     def _mention_features(self, mentions: Sequence[Mention], parts: list) -> None:
-        named = self._named
-        points: list[int] = []  # position, row, position, row…
-        spans: list[int] = []  # start, end, row, start, end, row…
-        for m in mentions:
-            rule = m.rule.split(".")[0] if m.rule else "r"
-            _point(points, named, "rB", m.type, m.start)
-            _point(points, named, "rr", rule + m.type, m.start)
-            _span(spans, named, "rI", m.type, m.start + 1, m.end)
-            _point(points, named, "rE", m.type, m.end - 1)
-        _flush(points, spans, parts)
+        """rB=, rr= and rE= at a rule's mention's first and last characters, mention by mention,
+        then rI= at the characters after its first (as `_lookup_rows` places its rows)."""
+        if not mentions:
+            return
+        rows = np.array([self._mention_rows(m.rule, m.type) for m in mentions], dtype=np.int64)
+        starts = np.fromiter(map(_START, mentions), dtype=np.int64, count=len(mentions))
+        ends = np.fromiter(map(_END, mentions), dtype=np.int64, count=len(mentions))
+        at = np.column_stack((starts, starts, ends - 1)).ravel()
+        row = rows[:, [0, 1, 3]].ravel()
+        known = np.flatnonzero(row >= 0)
+        if len(known):
+            parts.append((at[known], row[known]))
+        known = np.flatnonzero((rows[:, 2] >= 0) & (starts + 1 < ends))
+        if len(known):
+            _flush_spans(starts[known] + 1, ends[known] - starts[known] - 1, rows[known, 2], parts)
+
+    def _mention_rows(self, rule: str, typ: str) -> tuple[int, int, int, int]:
+        """The rows (rB, rr, rI, rE; -1 for none) of a mention of a rule and a type: a report's
+        mentions are of a few dozen such pairs."""
+        key = (rule, typ)
+        found = self._by_rule.get(key)
+        if found is None:
+            named, short = self._named, rule.split(".")[0] if rule else "r"
+            found = self._by_rule[key] = tuple(named.get(template, {}).get(value, -1)
+                                               for template, value in (("rB", typ), ("rr", short + typ), ("rI", typ), ("rE", typ)))
+        return found
 
 
 class _KnownWords:
@@ -559,25 +570,10 @@ def _found(values: np.ndarray, table: np.ndarray, sizes: np.ndarray) -> tuple[np
 
 
 
-def _point(points: list, named: dict, template: str, value: str, at: int) -> None:
-    row = named.get(template, {}).get(value)
-    if row is not None:
-        points += (at, row)
 
 
-def _span(spans: list, named: dict, template: str, value: str, start: int, end: int) -> None:
-    row = named.get(template, {}).get(value)
-    if row is not None and start < end:
-        spans += (start, end, row)
 
 
-def _flush(points: list, spans: list, parts: list) -> None:
-    if points:
-        pairs = np.array(points, dtype=np.int64).reshape(-1, 2)
-        parts.append((pairs[:, 0], pairs[:, 1]))
-    if spans:
-        triples = np.array(spans, dtype=np.int64).reshape(-1, 3)
-        _flush_spans(triples[:, 0], triples[:, 1] - triples[:, 0], triples[:, 2], parts)
 
 
 def _flush_spans(starts: np.ndarray, lengths: np.ndarray, rows: np.ndarray, parts: list) -> None:
