@@ -341,46 +341,70 @@ def word_slots(hashes):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def found_words(codes, prefix, unpower, places, masks, tried, ending, hashes, lengths, offsets, flat, slots):  # pragma: no cover - compiled
-    """The words of a list found in a text (`codes`), length after length in the order `tried`,
-    place after place: at each of `places` whose bits in `masks` hold the length, the word of that
-    length ending there (`ending`: head words) or starting there (names), unless a word was found
-    there already. A word is looked up by its hash (the text's `prefix` hashes, `unpower` undoing
-    the base's powers: compiled._prefix_hashes) and taken when its characters are the text's.
-    Returns where each word found starts, and its index in the list, in the order found."""
+    """The words of a list found in a text (`codes`): at each of `places`, the first length in the
+    order `tried` that its bits in `masks` hold and that a word of the list has there, ending there
+    (`ending`: head words) or starting there (names). A word is looked up by its hash (the text's
+    `prefix` hashes, `unpower` undoing the base's powers: compiled._prefix_hashes) and taken when
+    its characters are the text's. Returns where each word found starts, and its index in the list,
+    length after length in the order tried, place after place (the order the pairs add up in)."""
     n = codes.shape[0]
     shift = np.uint64(64 - _bits_of(slots))
     mask = np.uint64(slots.shape[0] - 1)
-    used = np.zeros(n, dtype=np.bool_)
     starts = np.empty(places.shape[0], dtype=np.int64)  # a word at most a place
     found = np.empty(places.shape[0], dtype=np.int64)
+    ranks = np.empty(places.shape[0], dtype=np.int64)  # the place in `tried` of each word's length
     k = 0
-    for size in tried:
-        bit = np.uint64(1) << np.uint64(size)
-        for j in range(places.shape[0]):
-            place = places[j]
-            if used[place] or (np.uint64(masks[j]) & bit) == 0:
+    for j in range(places.shape[0]):
+        place = places[j]
+        bits = np.uint64(masks[j])
+        for rank in range(tried.shape[0]):
+            size = tried[rank]
+            if (bits >> np.uint64(size)) & np.uint64(1) == 0:
                 continue
             start = place - size + 1 if ending else place
             if start < 0 or start + size > n:
                 continue
-            value = (prefix[start + size] - prefix[start]) * unpower[start]
-            at = (value * _GOLDEN) >> shift
-            while slots[at] >= 0:
-                word = slots[at]
-                if hashes[word] == value and lengths[word] == size:
-                    same = True
-                    for c in range(size):
-                        if flat[offsets[word] + c] != codes[start + c]:
-                            same = False
-                            break
-                    if same:
-                        used[place] = True
-                        starts[k] = start
-                        found[k] = word
-                        k += 1
-                        break
-                at = (at + np.uint64(1)) & mask
-    return starts[:k], found[:k]
+            word = _word_at(codes, start, size, (prefix[start + size] - prefix[start]) * unpower[start],
+                            hashes, lengths, offsets, flat, slots, shift, mask)
+            if word >= 0:
+                starts[k] = start
+                found[k] = word
+                ranks[k] = rank
+                k += 1
+                break
+    # length after length, place after place: a stable counting sort of the words by their lengths' ranks
+    first = np.zeros(tried.shape[0] + 1, dtype=np.int64)
+    for i in range(k):
+        first[ranks[i] + 1] += 1
+    for r in range(tried.shape[0]):
+        first[r + 1] += first[r]
+    ordered_starts = np.empty(k, dtype=np.int64)
+    ordered = np.empty(k, dtype=np.int64)
+    for i in range(k):
+        at = first[ranks[i]]
+        first[ranks[i]] += 1
+        ordered_starts[at] = starts[i]
+        ordered[at] = found[i]
+    return ordered_starts, ordered
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _word_at(codes, start, size, value, hashes, lengths, offsets, flat, slots, shift, mask):  # pragma: no cover - compiled
+    """The index of the word of `size` characters at `start` of `codes` (its hash: `value`) in a
+    table of words (`word_slots`), or -1."""
+    at = (value * _GOLDEN) >> shift
+    while slots[at] >= 0:
+        word = slots[at]
+        if hashes[word] == value and lengths[word] == size:
+            same = True
+            for c in range(size):
+                if flat[offsets[word] + c] != codes[start + c]:
+                    same = False
+                    break
+            if same:
+                return word
+        at = (at + np.uint64(1)) & mask
+    return -1
 
 
 @njit(cache=True, nogil=True)
@@ -412,19 +436,9 @@ def known_words(codes, prefix, unpower, bounds, hashes, lengths, offsets, flat, 
         size = bounds[w + 1] - start
         value = (prefix[start + size] - prefix[start]) * unpower[start]
         found_hashes[w] = value
-        at = (value * _GOLDEN) >> shift
-        while slots[at] >= 0:
-            word = slots[at]
-            if hashes[word] == value and lengths[word] == size:
-                same = True
-                for c in range(size):
-                    if flat[offsets[word] + c] != codes[start + c]:
-                        same = False
-                        break
-                if same:
-                    out[w] = values[word]
-                    break
-            at = (at + np.uint64(1)) & mask
+        word = _word_at(codes, start, size, value, hashes, lengths, offsets, flat, slots, shift, mask)
+        if word >= 0:
+            out[w] = values[word]
     return out, found_hashes
 
 
@@ -446,3 +460,25 @@ def cluster_pairs(entries, starts, lengths, first_rows, flat):  # pragma: no cov
                 out[k] = row
                 k += 1
     return positions, out
+
+
+@njit(cache=True, nogil=True)
+def quoted(codes, opening, closing):  # pragma: no cover - compiled
+    """The characters inside quotation marks (compiled._quote_features), in order: a closing mark
+    closes one level before it is read, an opening one opens one after, a line's end closes them all."""
+    out = np.empty(codes.shape[0], dtype=np.int32)
+    k = 0
+    depth = 0
+    for i in range(codes.shape[0]):
+        c = codes[i]
+        for mark in closing:
+            if c == mark:
+                depth = max(depth - 1, 0)
+        out[k] = i
+        k += depth > 0
+        for mark in opening:
+            if c == mark:
+                depth += 1
+        if c == 10:
+            depth = 0
+    return out[:k]

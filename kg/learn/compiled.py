@@ -8,7 +8,6 @@ rows (`kg.learn.crf`). A test checks the two against each other on real reports.
 """
 from __future__ import annotations
 
-import re
 import weakref
 from operator import attrgetter
 from collections.abc import Iterable, Sequence
@@ -38,9 +37,8 @@ WORD_CACHE = 100_000  # words whose codes a process keeps (about 15 MB)
 _BITS = 21  # a code point fits in 21 bits: three characters make one 63-bit key
 _BASE = 0x9E3779B97F4A7C15  # an odd multiplier: the substrings' polynomial hashes modulo 2^64
 _UNBASE = pow(_BASE, -1, 1 << 64)
-_QUOTE_EVENTS = re.compile("[“‘「『《〈”’」』》〉\n]")
 _START, _END = attrgetter("start"), attrgetter("end")
-_OPENING, _CLOSING = frozenset("“‘「『《〈"), frozenset("”’」』》〉")
+_OPENING_CODES, _CLOSING_CODES = (np.array([ord(ch) for ch in marks], dtype=np.uint64) for marks in ("“‘「『《〈", "”’」』》〉"))
 
 
 class FeatureIndex:
@@ -104,7 +102,7 @@ class FeatureIndex:
         bounds = _bounds(tokens, words, codes & _LONG)
         self._token_features(tokens, codes, bounds, parts)
         self._cluster_features(codes, bounds, parts)
-        self._quote_features(text, parts)
+        self._quote_features(characters, parts)
         self._lookup_features(text, home, parts, characters, prefix, unpower)
         self._mention_features(mentions, parts)
         if not parts:
@@ -279,32 +277,13 @@ class FeatureIndex:
 
     # --- quotation marks
 
-    def _quote_features(self, text: str, parts: list) -> None:
+    def _quote_features(self, characters: np.ndarray, parts: list) -> None:
+        from ._kernels import quoted
         row = self._named.get("inq", {}).get("")
         if row is None:
             return
-        inside = np.zeros(len(text) + 1, dtype=np.int64)
-        depth, since = 0, 0
-        for match in _QUOTE_EVENTS.finditer(text):
-            i, ch = match.start(), match.group()
-            if depth and since < i:
-                inside[since] += 1
-                inside[i] -= 1
-            if ch in _CLOSING:
-                depth = max(depth - 1, 0)
-            if depth:
-                inside[i] += 1
-                inside[i + 1] -= 1
-            if ch in _OPENING:
-                depth += 1
-            elif ch == "\n":
-                depth = 0
-            since = i + 1
-        if depth and since < len(text):
-            inside[since] += 1
-            inside[len(text)] -= 1
-        at = np.flatnonzero(np.cumsum(inside[:-1]) > 0)
-        parts.append((at, np.full(len(at), row, dtype=np.int64)))
+        at = quoted(characters, _OPENING_CODES, _CLOSING_CODES)
+        parts.append((at, np.full(len(at), row, dtype=np.int32)))
 
     # --- head words ending at a character, known names starting at one
 
