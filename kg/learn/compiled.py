@@ -29,6 +29,7 @@ WORD_PAIRS = ("w-1|w", "w|w+1")
 SPANS = ("hin", "li", "rI")  # features of the characters inside a head word, a listed name, a rule's mention
 _PAD = 2
 INCIDENCE = np.int32  # the positions and rows `FeatureIndex.incidence` gives
+_TABLE = np.int32  # the rows and indices the compiled passes read: half the memory of 64 bits, and the cache holds more of them
 _TAG_BITS = 10  # a word's code (FeatureIndex._word_codes) holds its tag id in this many bits
 _TAG_MASK = (1 << _TAG_BITS) - 1
 _LENGTH_BITS = 8  # and its length in the lowest bits, up to _LONG (a word as long or longer is measured again)
@@ -50,6 +51,8 @@ class FeatureIndex:
         self.lexicon = lexicon
         row = {attribute: i for i, attribute in enumerate(self.attributes)}
         self.empty = len(self.attributes)  # the zero row every weight matrix ends with
+        if self.empty > np.iinfo(_TABLE).max:
+            raise ValueError(f"{self.empty} attributes: more than 32-bit rows hold")
         by_template: dict[str, dict[str, int]] = {}
         for attribute, i in row.items():
             template, _, value = attribute.partition("=")
@@ -187,7 +190,7 @@ class FeatureIndex:
                 self._shape_rows[kind][tag] = i
         self._length_rows = by_template.get("wl", {})
         # the same tables as arrays, for the compiled pass (_kernels.word_rows)
-        self._word_tables = np.stack([self._singles[t] for t in WORDS])
+        self._word_tables = np.stack([self._singles[t] for t in WORDS]).astype(_TABLE)
         self._shapes = np.stack([self._shape_rows[kind] for kind in "SBME"])
         self._neighbour_tags = np.stack([self._tag_rows["p-1"], self._tag_rows["p+1"]])
         self._lengths = np.array([self._length_rows.get(kind, -1) for kind in ("S1", "S2", "S3", "B1", "B2", "B3", "E1", "E2", "E3", "M3")],
@@ -430,7 +433,7 @@ def _cluster_rows(clusters: dict[str, tuple[str, ...]], by_template: dict[str, d
             entries[word] = len(entries) + 1
             flat += rows
             first_rows.append(len(flat))
-    return entries, np.array(first_rows, dtype=np.int64), np.array(flat, dtype=np.int64)
+    return entries, np.array(first_rows, dtype=_TABLE), np.array(flat, dtype=_TABLE)
 
 
 def _bounds(tokens: Sequence[Token], words: list[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -475,7 +478,7 @@ def _by_width(characters: dict[str, tuple[np.ndarray, np.ndarray]], empty: int) 
         if not templates:
             continue
         keys = np.unique(np.concatenate([characters[t][0] for t, _ in templates]))
-        rows = np.full((len(keys) + 1, len(templates)), empty, dtype=np.int64)
+        rows = np.full((len(keys) + 1, len(templates)), empty, dtype=_TABLE)
         for column, (template, _) in enumerate(templates):
             known, known_rows = characters[template]
             rows[np.searchsorted(keys, known), column] = known_rows
@@ -523,7 +526,8 @@ def _slots(table: np.ndarray) -> np.ndarray:
     kept = _SLOTS.get(key)
     if kept is None or kept[0]() is not table:
         from ._kernels import hash_slots
-        kept = _SLOTS[key] = (weakref.ref(table, lambda _, key=key: _SLOTS.pop(key, None)), hash_slots(table))
+        # 32-bit: half the memory a look-up reads (the tables' indices fit)
+        kept = _SLOTS[key] = (weakref.ref(table, lambda _, key=key: _SLOTS.pop(key, None)), hash_slots(table).astype(_TABLE))
     return kept[1]
 
 
