@@ -232,6 +232,7 @@ class FeatureIndex:
         return np.fromiter(map(cache.__getitem__, words), dtype=np.int64, count=len(words))
 
     def _code_of(self, word: str) -> int:
+        """The word's code (see `_word_codes`)."""
         vocabulary_bits = self._entry_shift - self._id_shift
         code = (self._clusters[0].get(word, 0) << vocabulary_bits | self._vocabulary.get(word, 0)) << _TAG_BITS | self._tags.get(word_tag(word), 0)
         return code << _LENGTH_BITS | min(len(word), _LONG)
@@ -324,8 +325,8 @@ class FeatureIndex:
 
     def _lookup_rows(self, ends: np.ndarray, starts: np.ndarray, parts: list) -> None:
         """The rows of the head words found (end, length, type) and of the names (start, length, type,
-        home row): he= and ls=, home=, le= at single characters, each word's in turn, then hin= and li=
-        over the characters inside, in the order the strings list them (a character's scores add up in it)."""
+        home row): he=, then ls=, home= and le= at single characters, word after word, then hin= and
+        li= over the characters inside (the order of the pairs is the order a character's scores add up in)."""
         rows = self._type_rows
         end, size, typ = ends.T
         start, length, kind, home = starts.T
