@@ -376,7 +376,8 @@ class FeatureIndex:
 class _KnownWords:
     """Words and their codes (FeatureIndex._word_codes) as arrays that `_kernels.known_words`
     searches: each word's hash (`_hash`), length, code points (at its offset in `flat`) and code,
-    and an open-addressing table of the hashes, at most a quarter full."""
+    and an open-addressing table of the hashes, at most half full (small: it is read at random,
+    word after word, and what it holds in the caches the rules' data no longer can)."""
 
     def __init__(self):
         self.clear()
@@ -384,11 +385,11 @@ class _KnownWords:
     def clear(self) -> None:
         self.count = self.used = 0  # words held, code points held
         self.hashes = np.zeros(1024, dtype=np.uint64)
-        self.lengths = np.zeros(1024, dtype=np.int64)
-        self.offsets = np.zeros(1024, dtype=np.int64)
+        self.lengths = np.zeros(1024, dtype=_TABLE)
+        self.offsets = np.zeros(1024, dtype=_TABLE)
         self.values = np.zeros(1024, dtype=np.int64)
-        self.flat = np.zeros(4096, dtype=np.uint64)
-        self.slots = np.full(4096, -1, dtype=np.int64)
+        self.flat = np.zeros(4096, dtype=np.uint32)
+        self.slots = np.full(4096, -1, dtype=_TABLE)
 
     def find(self, characters: np.ndarray, prefix: np.ndarray, unpower: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The code of each word of a text starting at `starts` (-1: not held), and each word's hash."""
@@ -409,8 +410,8 @@ class _KnownWords:
         self.offsets[first:count] = self.used + np.cumsum(lengths) - lengths
         self.flat[self.used:used] = characters[np.repeat(starts[at] - self.offsets[first:count], lengths) + np.arange(self.used, used)]
         self.count, self.used = count, used
-        if 4 * count > len(self.slots):  # a new table, a quarter full at most, with all of them
-            self.slots = np.full(1 << (8 * count - 1).bit_length(), -1, dtype=np.int64)
+        if 2 * count > len(self.slots):  # a new table, a third full at most, with all of them
+            self.slots = np.full(1 << (3 * count - 1).bit_length(), -1, dtype=_TABLE)
             first = 0
         add_slots(self.slots, self.hashes, first, count)
 
@@ -593,12 +594,12 @@ class _Hashed:
     @classmethod
     def of(cls, words: list[str], tried: list[int], last: list[tuple[int, int]], first: list[tuple[int, int]]) -> "_Hashed":
         from ._kernels import word_slots
-        lengths = np.array([len(w) for w in words], dtype=np.int64)
+        lengths = np.array([len(w) for w in words], dtype=_TABLE)
         hashes = np.array([_hash(w) for w in words], dtype=np.uint64)
-        flat = _codes("".join(words))
+        flat = _codes("".join(words)).astype(np.uint32)
         column = lambda pairs, k: np.array([pair[k] for pair in pairs], dtype=np.uint64)  # noqa: E731
-        return cls(tuple(words), np.array(tried, dtype=np.int64), hashes, lengths, np.cumsum(lengths) - lengths, flat,
-                   word_slots(hashes), column(last, 0), column(first, 0), column(last or first, 1))
+        return cls(tuple(words), np.array(tried, dtype=np.int64), hashes, lengths, (np.cumsum(lengths) - lengths).astype(_TABLE), flat,
+                   word_slots(hashes).astype(_TABLE), column(last, 0), column(first, 0), column(last or first, 1))
 
 
 def _name_hashes(lexicon: Lexicon) -> tuple[_Hashed, _Hashed]:
