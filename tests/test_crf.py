@@ -80,6 +80,22 @@ def test_crf_token_features_of_tokens_with_gaps_between_them_are_the_string_feat
     assert sum(1 for features in strings for f in features if f.startswith("w=")) > 1000
 
 
+def test_crf_token_features_of_long_words_are_the_string_features(extractor, seed_paths):
+    """Words of many characters each (more pairs a word than a report's words have) give the string
+    features too: the compiled pass (`_kernels.word_rows`) holds every pair they make."""
+    from kg.model import Token
+    model = extractor.model
+    text, reading, home = next(_readings(extractor, seed_paths[:1]))
+    text = text[:3000]
+    tokens = [Token(text[i:i + 9], i, min(i + 9, len(text))) for i in range(0, len(text), 9)]
+    strings = character_features(text, tokens, (), model.lexicon, home)
+    index = FeatureIndex({f for features in strings for f in features}, model.lexicon)
+    positions, rows = index.incidence(text, tokens, (), home)
+    found = Counter(zip(positions.tolist(), (index.attributes[r] for r in rows.tolist())))
+    assert found == Counter((i, f) for i, features in enumerate(strings) for f in features)
+    assert sum(1 for features in strings for f in features if f.startswith("wp=M")) > 2000
+
+
 def test_crf_character_classes_kept_from_report_to_report_are_the_string_features(extractor, seed_paths):
     """The classes of characters met before come from the index's table; those beyond U+FFFF
     (𠀀, 𝟘) are found each time: either way, the string features."""

@@ -8,7 +8,6 @@ rows (`kg.learn.crf`). A test checks the two against each other on real reports.
 """
 from __future__ import annotations
 
-import re
 import weakref
 from operator import attrgetter
 from collections.abc import Iterable, Sequence
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Mention, Token
-from ..segment import word_tag, words_of
+from ..segment import token_bounds, word_tag, words_of
 from .crf import CrfWeights
 from .features import BOS, EOS, MAX_LOOKUP, Lexicon, char_class
 
@@ -30,6 +29,7 @@ WORD_PAIRS = ("w-1|w", "w|w+1")
 SPANS = ("hin", "li", "rI")  # features of the characters inside a head word, a listed name, a rule's mention
 _PAD = 2
 INCIDENCE = np.int32  # the positions and rows `FeatureIndex.incidence` gives
+_TABLE = np.int32  # the rows and indices the compiled passes read: half the memory of 64 bits, and the cache holds more of them
 _TAG_BITS = 10  # a word's code (FeatureIndex._word_codes) holds its tag id in this many bits
 _TAG_MASK = (1 << _TAG_BITS) - 1
 _LENGTH_BITS = 8  # and its length in the lowest bits, up to _LONG (a word as long or longer is measured again)
@@ -38,9 +38,8 @@ WORD_CACHE = 100_000  # words whose codes a process keeps (about 15 MB)
 _BITS = 21  # a code point fits in 21 bits: three characters make one 63-bit key
 _BASE = 0x9E3779B97F4A7C15  # an odd multiplier: the substrings' polynomial hashes modulo 2^64
 _UNBASE = pow(_BASE, -1, 1 << 64)
-_QUOTE_EVENTS = re.compile("[“‘「『《〈”’」』》〉\n]")
 _START, _END = attrgetter("start"), attrgetter("end")
-_OPENING, _CLOSING = frozenset("“‘「『《〈"), frozenset("”’」』》〉")
+_OPENING_CODES, _CLOSING_CODES = (np.array([ord(ch) for ch in marks], dtype=np.uint64) for marks in ("“‘「『《〈", "”’」』》〉"))
 
 
 class FeatureIndex:
@@ -52,6 +51,8 @@ class FeatureIndex:
         self.lexicon = lexicon
         row = {attribute: i for i, attribute in enumerate(self.attributes)}
         self.empty = len(self.attributes)  # the zero row every weight matrix ends with
+        if self.empty > np.iinfo(_TABLE).max:
+            raise ValueError(f"{self.empty} attributes: more than 32-bit rows hold")
         by_template: dict[str, dict[str, int]] = {}
         for attribute, i in row.items():
             template, _, value = attribute.partition("=")
@@ -69,6 +70,14 @@ class FeatureIndex:
         if self._entry_shift + (len(self._clusters[0]) + 1).bit_length() > 63:
             raise ValueError(f"{self._vocabulary_size} words and {len(self._clusters[0])} clustered ones: more than a word code holds")
         self._hashes = _name_hashes(lexicon)
+        # the types of the head words and names, by number, and each look-up template's row of each (-1: none)
+        self._lookup_types = {typ: i for i, typ in enumerate(sorted({*lexicon.heads.values(), *lexicon.names.values()}))}
+        self._type_rows = {template: np.array([by_template.get(template, {}).get(typ, -1) for typ in self._lookup_types] or [-1], dtype=np.int64)
+                           for template in ("he", "hin", "ls", "le", "li")}
+        heads, names = self._hashes
+        self._head_types = np.array([self._lookup_types[lexicon.heads[w]] for w in heads.words], dtype=np.int64)
+        self._name_types = np.array([self._lookup_types[lexicon.names[w]] for w in names.words], dtype=np.int64)
+        self._placed = np.array([bool(lexicon.places.get(w)) for w in names.words], dtype=bool)  # a division's name
 
     def weights(self, crf: CrfWeights) -> np.ndarray:
         """`crf`'s state weights as rows of this index (rows it does not weigh, and the last, are zero)."""
@@ -85,13 +94,19 @@ class FeatureIndex:
         read again (joining the parts took six times as long in 64 bits)."""
         parts: list[tuple[np.ndarray, np.ndarray]] = []
         self._character_features(text, parts)
+        characters = _codes(text)
+        prefix, unpower = _prefix_hashes(characters)  # the hashes of the text's words, and of the lexicon's words in it
         words = words_of(tokens)
-        codes = self._word_codes(words)
+        starts = token_bounds(tokens)
+        if starts is not None and words:  # the segmenter's words, one after another: found by their characters
+            codes = self._codes_in_text(characters, prefix, unpower, np.fromiter(starts, dtype=np.int64, count=len(starts)), words)
+        else:
+            codes = self._word_codes(words)
         bounds = _bounds(tokens, words, codes & _LONG)
         self._token_features(tokens, codes, bounds, parts)
         self._cluster_features(codes, bounds, parts)
-        self._quote_features(text, parts)
-        self._lookup_features(text, home, parts)
+        self._quote_features(characters, parts)
+        self._lookup_features(text, home, parts, characters, prefix, unpower)
         self._mention_features(mentions, parts)
         if not parts:
             return np.zeros(0, dtype=INCIDENCE), np.zeros(0, dtype=INCIDENCE)
@@ -104,17 +119,15 @@ class FeatureIndex:
     # --- the characters around each one
 
     def _character_features(self, text: str, parts: list) -> None:
+        from ._kernels import gram_rows
         n = len(text)
         padded = _codes(BOS * _PAD + text + EOS * _PAD)
         everywhere = np.arange(n)
-        # each character (pair, triple) is looked up once for all the templates of its width
+        # each character (pair, triple) is looked up once for all the templates of its width, in one compiled pass
         for width, (templates, keys, rows) in self._grams.items():
-            grams = _joined(padded, tuple(range(width)), len(padded) - width + 1, at=0)
-            index, hit = _search(grams, keys)
-            found = rows[np.where(hit, index, len(keys))]
-            for column, (template, offsets) in enumerate(templates):
-                start = _PAD + offsets[0]
-                _emit(everywhere, found[start:start + n, column], self.empty, parts)
+            if n:
+                firsts = np.array([_PAD + offsets[0] for _, offsets in templates], dtype=np.int64)
+                parts.append(gram_rows(padded, width, keys, _slots(keys), rows, firsts, n, self.empty))
         keys, rows = self._classes
         if len(keys):
             _look_up(_joined(self._classes_of(padded), CLASSES[1], n), keys, rows, everywhere, parts)
@@ -165,6 +178,8 @@ class FeatureIndex:
         if len(tags) > _TAG_MASK:
             raise ValueError(f"{len(tags)} part-of-speech tags: more than a word code holds")
         self._word_cache: dict[str, int] = {}
+        self._known = _KnownWords()  # the same words, for the compiled look-up (_codes_in_text)
+        self._by_rule: dict[tuple[str, str], tuple[int, int, int, int]] = {}  # _mention_rows
         self._tag_rows = {t: np.full(len(tags) + 1, self.empty, dtype=np.int64) for t in ("p-1", "p+1")}
         for t in ("p-1", "p+1"):
             for (_, tag), i in kinds[t].items():
@@ -174,55 +189,28 @@ class FeatureIndex:
             if kind in self._shape_rows:
                 self._shape_rows[kind][tag] = i
         self._length_rows = by_template.get("wl", {})
+        # the same tables as arrays, for the compiled pass (_kernels.word_rows)
+        self._word_tables = np.stack([self._singles[t] for t in WORDS]).astype(_TABLE)
+        self._shapes = np.stack([self._shape_rows[kind] for kind in "SBME"])
+        self._neighbour_tags = np.stack([self._tag_rows["p-1"], self._tag_rows["p+1"]])
+        self._lengths = np.array([self._length_rows.get(kind, -1) for kind in ("S1", "S2", "S3", "B1", "B2", "B3", "E1", "E2", "E3", "M3")],
+                                 dtype=np.int64)
 
     def _token_features(self, tokens: Sequence[Token], codes: np.ndarray, bounds: tuple[np.ndarray, np.ndarray, np.ndarray],
                         parts: list) -> None:
         if not tokens:
             return
+        from ._kernels import word_rows
         vocabulary, tags, empty = self._vocabulary, self._tags, self.empty
         ids = (codes >> self._id_shift) & ((1 << (self._entry_shift - self._id_shift)) - 1)
         tag_ids = (codes >> _LENGTH_BITS) & _TAG_MASK
-        starts, ends, lengths = bounds
+        starts, _, lengths = bounds
         bos, eos = vocabulary.get(BOS, 0), vocabulary.get(EOS, 0)
         bos_tag, eos_tag = tags.get(word_tag(BOS), 0), tags.get(word_tag(EOS), 0)
-        previous = np.concatenate(([bos], ids[:-1]))
-        before = np.concatenate(([bos, bos], ids[:-2]))[:len(ids)]
-        following = np.concatenate((ids[1:], [eos]))
-        after = np.concatenate((ids[2:], [eos, eos]))[:len(ids)]
-        previous_tag = np.concatenate(([bos_tag], tag_ids[:-1]))
-        following_tag = np.concatenate((tag_ids[1:], [eos_tag]))
-        last = ends - 1
-        # every character of a word: w=
-        covered = np.repeat(starts - np.cumsum(np.concatenate(([0], lengths[:-1]))), lengths) + np.arange(lengths.sum())
-        _emit(covered, np.repeat(self._singles["w"][ids], lengths), empty, parts)
-        # the word's shape at each character: wp= (S, B, M, E with its tag) and wl= (S1, B2, B3, M3, E2, E3)
-        single, several = lengths == 1, lengths > 1
-        size = np.minimum(lengths, 3)
-        _emit(starts[single], self._shape_rows["S"][tag_ids[single]], empty, parts)
-        _emit(starts[several], self._shape_rows["B"][tag_ids[several]], empty, parts)
-        _emit(last[several], self._shape_rows["E"][tag_ids[several]], empty, parts)
-        long = lengths > 2
-        inner = np.repeat(starts[long] + 1 - np.cumsum(np.concatenate(([0], lengths[long][:-1] - 2))), lengths[long] - 2) + np.arange((lengths[long] - 2).sum())
-        _emit(inner, np.repeat(self._shape_rows["M"][tag_ids[long]], lengths[long] - 2), empty, parts)
-        lengths_rows = self._length_rows
-        for kind, where, at in (("S", single, starts), ("B", several, starts), ("E", several, last)):
-            for s in (1, 2, 3):
-                row = lengths_rows.get(f"{kind}{s}")
-                chosen = where & (size == s)
-                if row is not None and chosen.any():
-                    parts.append((at[chosen], np.full(int(chosen.sum()), row, dtype=np.int64)))
-        row = lengths_rows.get("M3")
-        if row is not None and len(inner):
-            parts.append((inner, np.full(len(inner), row, dtype=np.int64)))
-        # the words around: w-1=, w-2=, p-1=, w-1|w= at the first character; w+1=, w+2=, p+1=, w|w+1= at the last
-        _emit(starts, self._singles["w-1"][previous], empty, parts)
-        _emit(starts, self._singles["w-2"][before], empty, parts)
-        _emit(starts, self._tag_rows["p-1"][previous_tag], empty, parts)
-        _look_up(previous * self._vocabulary_size + ids, *self._pairs["w-1|w"], starts, parts)
-        _emit(last, self._singles["w+1"][following], empty, parts)
-        _emit(last, self._singles["w+2"][after], empty, parts)
-        _emit(last, self._tag_rows["p+1"][following_tag], empty, parts)
-        _look_up(ids * self._vocabulary_size + following, *self._pairs["w|w+1"], last, parts)
+        before, after = self._pairs["w-1|w"], self._pairs["w|w+1"]
+        parts.append(word_rows(ids, tag_ids, starts, lengths, self._word_tables, self._shapes, self._neighbour_tags, self._lengths,
+                               before[0], _slots(before[0]), before[1], after[0], _slots(after[0]), after[1],
+                               self._vocabulary_size, bos, eos, bos_tag, eos_tag, empty))
 
     def _word_codes(self, words: list[str]) -> np.ndarray:
         """Each word's code: the entry of its clusters' rows (_cluster_rows), its vocabulary id, its
@@ -230,133 +218,208 @@ class FeatureIndex:
         one number a word, so that a report's words are looked up in one pass. Reports share most of
         their words: each is looked up once per process (up to WORD_CACHE words)."""
         cache = self._word_cache
+        try:  # most reports' words are all kept already: one pass, no set of the distinct ones
+            return np.fromiter(map(cache.__getitem__, words), dtype=np.int64, count=len(words))
+        except KeyError:
+            pass
         distinct = dict.fromkeys(words)
         missing = [w for w in distinct if w not in cache]
         if len(cache) + len(missing) > WORD_CACHE:
             cache.clear()
             missing = list(distinct)
-        vocabulary, tags, entries = self._vocabulary, self._tags, self._clusters[0]
-        vocabulary_bits = self._entry_shift - self._id_shift
         for w in missing:
-            code = (entries.get(w, 0) << vocabulary_bits | vocabulary.get(w, 0)) << _TAG_BITS | tags.get(word_tag(w), 0)
-            cache[w] = code << _LENGTH_BITS | min(len(w), _LONG)
+            cache[w] = self._code_of(w)
         return np.fromiter(map(cache.__getitem__, words), dtype=np.int64, count=len(words))
+
+    def _code_of(self, word: str) -> int:
+        """The word's code (see `_word_codes`)."""
+        vocabulary_bits = self._entry_shift - self._id_shift
+        code = (self._clusters[0].get(word, 0) << vocabulary_bits | self._vocabulary.get(word, 0)) << _TAG_BITS | self._tags.get(word_tag(word), 0)
+        return code << _LENGTH_BITS | min(len(word), _LONG)
+
+    def _codes_in_text(self, characters: np.ndarray, prefix: np.ndarray, unpower: np.ndarray, starts: np.ndarray, words: list[str]) -> np.ndarray:
+        """`_word_codes` of the words of a text (its code points, their prefix hashes) that start at
+        `starts` (the text's end after the last): those kept are found by their characters in the
+        text (`_KnownWords`), with no look-up of a str in a dict (a cache miss each, in a report of
+        some 10,000 words); the others' codes are made and kept, the kept words emptied as
+        _word_codes empties them."""
+        known, cache = self._known, self._word_cache
+        codes, hashes = known.find(characters, prefix, unpower, starts)
+        missing = np.flatnonzero(codes < 0)
+        if not len(missing):
+            return codes
+        first: dict[str, int] = {}  # each word missing, at its first place
+        for i in missing.tolist():
+            first.setdefault(words[i], i)
+        if len(cache) + len(first) > WORD_CACHE:
+            known.clear()
+            codes = self._word_codes(words)  # which empties the cache, and keeps this report's words
+            first = {}
+            for i, w in enumerate(words):
+                first.setdefault(w, i)
+        else:
+            for w in first:
+                if w not in cache:
+                    cache[w] = self._code_of(w)
+            codes[missing] = np.fromiter(map(cache.__getitem__, map(words.__getitem__, missing.tolist())), dtype=np.int64, count=len(missing))
+        at = np.fromiter(first.values(), dtype=np.int64, count=len(first))
+        known.add(characters, starts, at, hashes[at], codes[at])
+        return codes
 
     # --- the words' clusters
 
     def _cluster_features(self, codes: np.ndarray, bounds: tuple[np.ndarray, np.ndarray, np.ndarray], parts: list) -> None:
         """Each word's clusters' rows at each of its characters: word by word, a word's rows in
-        order (the order of the pairs is the order a CRF's scores add up in). Found with numpy:
-        nearly every word of a report has clusters, and a loop over them was a fifth of the features' time."""
+        order (the order of the pairs is the order a CRF's scores add up in). Found in one compiled
+        pass: nearly every word of a report has clusters."""
+        from ._kernels import cluster_pairs
         entries, first_rows, flat = self._clusters
         if not len(flat) or not len(codes):
             return
-        entry = codes >> self._entry_shift
-        counts = first_rows[entry + 1] - first_rows[entry]  # entry 0 (no clusters) has none
-        total = int(counts.sum())
-        if not total:
-            return
-        word = np.repeat(np.arange(len(codes)), counts)  # the word of each (word, row) in order
-        rows = flat[np.repeat(first_rows[entry], counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)]
         starts, _, lengths = bounds
-        _flush_spans(starts[word], lengths[word], rows, parts)
+        parts.append(cluster_pairs(codes >> self._entry_shift, starts, lengths, first_rows, flat))
 
     # --- quotation marks
 
-    def _quote_features(self, text: str, parts: list) -> None:
+    def _quote_features(self, characters: np.ndarray, parts: list) -> None:
+        from ._kernels import quoted
         row = self._named.get("inq", {}).get("")
         if row is None:
             return
-        inside = np.zeros(len(text) + 1, dtype=np.int64)
-        depth, since = 0, 0
-        for match in _QUOTE_EVENTS.finditer(text):
-            i, ch = match.start(), match.group()
-            if depth and since < i:
-                inside[since] += 1
-                inside[i] -= 1
-            if ch in _CLOSING:
-                depth = max(depth - 1, 0)
-            if depth:
-                inside[i] += 1
-                inside[i + 1] -= 1
-            if ch in _OPENING:
-                depth += 1
-            elif ch == "\n":
-                depth = 0
-            since = i + 1
-        if depth and since < len(text):
-            inside[since] += 1
-            inside[len(text)] -= 1
-        at = np.flatnonzero(np.cumsum(inside[:-1]) > 0)
-        parts.append((at, np.full(len(at), row, dtype=np.int64)))
+        at = quoted(characters, _OPENING_CODES, _CLOSING_CODES)
+        parts.append((at, np.full(len(at), row, dtype=np.int32)))
 
     # --- head words ending at a character, known names starting at one
 
-    def _lookup_features(self, text: str, home: str, parts: list) -> None:
+    def _lookup_features(self, text: str, home: str, parts: list, codes: np.ndarray, prefix: np.ndarray, unpower: np.ndarray) -> None:
+        from ._kernels import found_words
         lexicon, named = self.lexicon, self._named
         n = len(text)
         if not n:
             return
-        codes = _codes(text)
-        prefix, unpower = _prefix_hashes(codes)
         province, city = home[:2], home[:4]
         heads, names = self._hashes
         # only where a head word's last character stands can one end; only where a name's first two stand can one start
         # (and only the lengths of the words that end or start so are tried there)
         can_end, end_sizes = _found(codes, heads.last, heads.sizes)
-        ends: list[tuple[int, int, str]] = []  # (end, length, type) of the shortest head word ending there
-        chosen = np.zeros(n, dtype=bool)
-        for size, hashes in heads.by_size:
-            starts = can_end[(can_end >= size - 1) & (end_sizes >> np.uint64(size) & np.uint64(1) == 1)] - (size - 1)
-            for start in starts[_members(_hashes_at(prefix, unpower, starts, size), hashes)].tolist():
-                end = start + size - 1
-                if chosen[end]:
-                    continue
-                typ = lexicon.heads.get(text[start:start + size])
-                if typ:
-                    chosen[end] = True
-                    ends.append((end, size, typ))
+        # (end, length, type) of the shortest head word ending at each character, shortest first
+        starts, entries = found_words(codes, prefix, unpower, can_end, end_sizes, heads.tried, True,
+                                      heads.hashes, heads.lengths, heads.offsets, heads.flat, heads.slots)
+        lengths = heads.lengths[entries]
+        ends = np.column_stack((starts + lengths - 1, lengths, self._head_types[entries]))
         can_start, start_sizes = _found((codes[:-1] << np.uint64(_BITS)) | codes[1:], names.first, names.sizes)
-        starts_found: list[tuple[int, int, str]] = []  # the longest known name starting at each character
-        taken = np.zeros(n, dtype=bool)
-        for size, hashes in names.by_size:
-            starts = can_start[(can_start <= n - size) & (start_sizes >> np.uint64(size) & np.uint64(1) == 1)]
-            for start in starts[_members(_hashes_at(prefix, unpower, starts, size), hashes)].tolist():
-                if taken[start]:
-                    continue
-                name = text[start:start + size]
-                typ = lexicon.names.get(name)
-                if typ:
-                    taken[start] = True
-                    starts_found.append((start, size, typ))
-        points: list[int] = []  # position, row, position, row…
-        spans: list[int] = []  # start, end, row, start, end, row…
-        for end, size, typ in ends:
-            _point(points, named, "he", typ, end)
-            _span(spans, named, "hin", typ, end - size + 1, end)
-        for start, size, typ in starts_found:
-            _point(points, named, "ls", typ, start)
-            codes = lexicon.places.get(text[start:start + size], ()) if province else ()
-            if codes:
-                near = "city" if any(c[:4] == city for c in codes) else "province" if any(c[:2] == province for c in codes) else "far"
-                _point(points, named, "home", near + typ, start)
-            _span(spans, named, "li", typ, start + 1, start + size - 1)
-            _point(points, named, "le", typ, start + size - 1)
-        _flush(points, spans, parts)
+        # (start, length, type, home row) of the longest known name starting at each character, longest first
+        starts, entries = found_words(codes, prefix, unpower, can_start, start_sizes, names.tried, False,
+                                      names.hashes, names.lengths, names.offsets, names.flat, names.slots)
+        homes = np.full(len(starts), -1, dtype=np.int64)
+        if province:
+            home_rows = named.get("home", {})
+            for k in np.flatnonzero(self._placed[entries]).tolist():  # the names of divisions: where they lie from the subject
+                name = names.words[entries[k]]
+                typ = lexicon.names[name]
+                places = lexicon.places[name]
+                near = "city" if any(c[:4] == city for c in places) else "province" if any(c[:2] == province for c in places) else "far"
+                homes[k] = home_rows.get(near + typ, -1)
+        found = np.column_stack((starts, names.lengths[entries], self._name_types[entries], homes))
+        self._lookup_rows(ends.reshape(-1, 3), found.reshape(-1, 4), parts)
+
+    def _lookup_rows(self, ends: np.ndarray, starts: np.ndarray, parts: list) -> None:
+        """The rows of the head words found (end, length, type) and of the names (start, length, type,
+        home row): he=, then ls=, home= and le= at single characters, word after word, then hin= and
+        li= over the characters inside (the order of the pairs is the order a character's scores add up in)."""
+        rows = self._type_rows
+        end, size, typ = ends.T
+        start, length, kind, home = starts.T
+        at = np.concatenate((end, np.column_stack((start, start, start + length - 1)).ravel()))
+        row = np.concatenate((rows["he"][typ], np.column_stack((rows["ls"][kind], home, rows["le"][kind])).ravel()))
+        known = np.flatnonzero(row >= 0)
+        if len(known):
+            parts.append((at[known], row[known]))
+        first = np.concatenate((end - size + 1, start + 1))
+        last = np.concatenate((end, start + length - 1))
+        row = np.concatenate((rows["hin"][typ], rows["li"][kind]))
+        known = np.flatnonzero((row >= 0) & (first < last))
+        if len(known):
+            _flush_spans(first[known], last[known] - first[known], row[known], parts)
 
     # --- the rules' mentions
 
     def _mention_features(self, mentions: Sequence[Mention], parts: list) -> None:
-        named = self._named
-        points: list[int] = []  # position, row, position, row…
-        spans: list[int] = []  # start, end, row, start, end, row…
-        for m in mentions:
-            rule = m.rule.split(".")[0] if m.rule else "r"
-            _point(points, named, "rB", m.type, m.start)
-            _point(points, named, "rr", rule + m.type, m.start)
-            _span(spans, named, "rI", m.type, m.start + 1, m.end)
-            _point(points, named, "rE", m.type, m.end - 1)
-        _flush(points, spans, parts)
+        """rB=, rr= and rE= at a rule's mention's first and last characters, mention by mention,
+        then rI= at the characters after its first (as `_lookup_rows` places its rows)."""
+        if not mentions:
+            return
+        rows = np.array([self._mention_rows(m.rule, m.type) for m in mentions], dtype=np.int64)
+        starts = np.fromiter(map(_START, mentions), dtype=np.int64, count=len(mentions))
+        ends = np.fromiter(map(_END, mentions), dtype=np.int64, count=len(mentions))
+        at = np.column_stack((starts, starts, ends - 1)).ravel()
+        row = rows[:, [0, 1, 3]].ravel()
+        known = np.flatnonzero(row >= 0)
+        if len(known):
+            parts.append((at[known], row[known]))
+        known = np.flatnonzero((rows[:, 2] >= 0) & (starts + 1 < ends))
+        if len(known):
+            _flush_spans(starts[known] + 1, ends[known] - starts[known] - 1, rows[known, 2], parts)
+
+    def _mention_rows(self, rule: str, typ: str) -> tuple[int, int, int, int]:
+        """The rows (rB, rr, rI, rE; -1 for none) of a mention of a rule and a type: a report's
+        mentions are of a few dozen such pairs."""
+        key = (rule, typ)
+        found = self._by_rule.get(key)
+        if found is None:
+            named, short = self._named, rule.split(".")[0] if rule else "r"
+            found = self._by_rule[key] = tuple(named.get(template, {}).get(value, -1)
+                                               for template, value in (("rB", typ), ("rr", short + typ), ("rI", typ), ("rE", typ)))
+        return found
+
+
+class _KnownWords:
+    """Words and their codes (FeatureIndex._word_codes) as arrays that `_kernels.known_words`
+    searches: each word's hash (`_hash`), length, code points (at its offset in `flat`) and code,
+    and an open-addressing table of the hashes, at most half full (small: it is read at random,
+    word after word, and what it holds in the caches the rules' data no longer can)."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self.count = self.used = 0  # words held, code points held
+        self.hashes = np.zeros(1024, dtype=np.uint64)
+        self.lengths = np.zeros(1024, dtype=_TABLE)
+        self.offsets = np.zeros(1024, dtype=_TABLE)
+        self.values = np.zeros(1024, dtype=np.int64)
+        self.flat = np.zeros(4096, dtype=np.uint32)
+        self.slots = np.full(4096, -1, dtype=_TABLE)
+
+    def find(self, characters: np.ndarray, prefix: np.ndarray, unpower: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The code of each word of a text starting at `starts` (-1: not held), and each word's hash."""
+        from ._kernels import known_words
+        return known_words(characters, prefix, unpower, starts, self.hashes, self.lengths, self.offsets, self.flat, self.slots, self.values)
+
+    def add(self, characters: np.ndarray, starts: np.ndarray, at: np.ndarray, hashes: np.ndarray, values: np.ndarray) -> None:
+        """Hold the words `at` (indices of the words of a text starting at `starts`), none held yet."""
+        from ._kernels import add_slots
+        first, count = self.count, self.count + len(at)
+        lengths = starts[at + 1] - starts[at]
+        used = self.used + int(lengths.sum())
+        if count > len(self.hashes):
+            self.hashes, self.lengths, self.offsets, self.values = (_grown(a, count) for a in (self.hashes, self.lengths, self.offsets, self.values))
+        if used > len(self.flat):
+            self.flat = _grown(self.flat, used)
+        self.hashes[first:count], self.lengths[first:count], self.values[first:count] = hashes, lengths, values
+        self.offsets[first:count] = self.used + np.cumsum(lengths) - lengths
+        self.flat[self.used:used] = characters[np.repeat(starts[at] - self.offsets[first:count], lengths) + np.arange(self.used, used)]
+        self.count, self.used = count, used
+        if 2 * count > len(self.slots):  # a new table, a third full at most, with all of them
+            self.slots = np.full(1 << (3 * count - 1).bit_length(), -1, dtype=_TABLE)
+            first = 0
+        add_slots(self.slots, self.hashes, first, count)
+
+
+def _grown(array: np.ndarray, size: int) -> np.ndarray:
+    out = np.zeros(max(size, 2 * len(array)), dtype=array.dtype)
+    out[:len(array)] = array
+    return out
 
 
 def _cluster_rows(clusters: dict[str, tuple[str, ...]], by_template: dict[str, dict[str, int]]) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
@@ -372,7 +435,7 @@ def _cluster_rows(clusters: dict[str, tuple[str, ...]], by_template: dict[str, d
             entries[word] = len(entries) + 1
             flat += rows
             first_rows.append(len(flat))
-    return entries, np.array(first_rows, dtype=np.int64), np.array(flat, dtype=np.int64)
+    return entries, np.array(first_rows, dtype=_TABLE), np.array(flat, dtype=_TABLE)
 
 
 def _bounds(tokens: Sequence[Token], words: list[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -417,7 +480,7 @@ def _by_width(characters: dict[str, tuple[np.ndarray, np.ndarray]], empty: int) 
         if not templates:
             continue
         keys = np.unique(np.concatenate([characters[t][0] for t, _ in templates]))
-        rows = np.full((len(keys) + 1, len(templates)), empty, dtype=np.int64)
+        rows = np.full((len(keys) + 1, len(templates)), empty, dtype=_TABLE)
         for column, (template, _) in enumerate(templates):
             known, known_rows = characters[template]
             rows[np.searchsorted(keys, known), column] = known_rows
@@ -465,7 +528,8 @@ def _slots(table: np.ndarray) -> np.ndarray:
     kept = _SLOTS.get(key)
     if kept is None or kept[0]() is not table:
         from ._kernels import hash_slots
-        kept = _SLOTS[key] = (weakref.ref(table, lambda _, key=key: _SLOTS.pop(key, None)), hash_slots(table))
+        # 32-bit: half the memory a look-up reads (the tables' indices fit)
+        kept = _SLOTS[key] = (weakref.ref(table, lambda _, key=key: _SLOTS.pop(key, None)), hash_slots(table).astype(_TABLE))
     return kept[1]
 
 
@@ -480,9 +544,6 @@ def _look_up(keys: np.ndarray, table: np.ndarray, rows: np.ndarray, at: np.ndarr
     parts.append((at[hit], rows[index[hit]] if len(rows) else np.zeros(0, dtype=np.int64)))
 
 
-def _members(values: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """The indices of `values` found in the sorted array `table`."""
-    return np.flatnonzero(_search(values, table)[1])
 
 
 def _found(values: np.ndarray, table: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -492,30 +553,12 @@ def _found(values: np.ndarray, table: np.ndarray, sizes: np.ndarray) -> tuple[np
     return at, sizes[index[at]] if len(sizes) else np.zeros(0, dtype=np.uint64)
 
 
-def _emit(at: np.ndarray, rows: np.ndarray, empty: int, parts: list) -> None:
-    known = np.flatnonzero(rows != empty)  # found once, for both (a boolean index is found again each time)
-    parts.append((at[known], rows[known]))
 
 
-def _point(points: list, named: dict, template: str, value: str, at: int) -> None:
-    row = named.get(template, {}).get(value)
-    if row is not None:
-        points += (at, row)
 
 
-def _span(spans: list, named: dict, template: str, value: str, start: int, end: int) -> None:
-    row = named.get(template, {}).get(value)
-    if row is not None and start < end:
-        spans += (start, end, row)
 
 
-def _flush(points: list, spans: list, parts: list) -> None:
-    if points:
-        pairs = np.array(points, dtype=np.int64).reshape(-1, 2)
-        parts.append((pairs[:, 0], pairs[:, 1]))
-    if spans:
-        triples = np.array(spans, dtype=np.int64).reshape(-1, 3)
-        _flush_spans(triples[:, 0], triples[:, 1] - triples[:, 0], triples[:, 2], parts)
 
 
 def _flush_spans(starts: np.ndarray, lengths: np.ndarray, rows: np.ndarray, parts: list) -> None:
@@ -534,33 +577,41 @@ def _hash(word: str) -> int:
 
 @dataclass(frozen=True)
 class _Hashed:
-    """Words of one list by length (in the order they are tried), with the characters they end or start with."""
+    """The words of one list, with the lengths in the order they are tried and the characters they
+    end or start with, as arrays that `_kernels.found_words` reads."""
 
-    by_size: list[tuple[int, np.ndarray]]  # length → sorted hashes of the words that long
+    words: tuple[str, ...]  # the list's words with a type, in the order of the arrays below
+    tried: np.ndarray  # the lengths tried, in order (shortest head words first, longest names first)
+    hashes: np.ndarray  # each word's hash (`_hash`)
+    lengths: np.ndarray  # each word's length
+    offsets: np.ndarray  # where each word's code points start in `flat`
+    flat: np.ndarray  # the words' code points, one after another
+    slots: np.ndarray  # an open-addressing table of `hashes` (`_kernels.word_slots`)
     last: np.ndarray  # sorted code points of the words' last characters (head words)
     first: np.ndarray  # sorted keys of the words' first two characters (names)
     sizes: np.ndarray  # for each of `last` or `first`, the lengths of its words as bits (1 << length)
 
+    @classmethod
+    def of(cls, words: list[str], tried: list[int], last: list[tuple[int, int]], first: list[tuple[int, int]]) -> "_Hashed":
+        from ._kernels import word_slots
+        lengths = np.array([len(w) for w in words], dtype=_TABLE)
+        hashes = np.array([_hash(w) for w in words], dtype=np.uint64)
+        flat = _codes("".join(words)).astype(np.uint32)
+        column = lambda pairs, k: np.array([pair[k] for pair in pairs], dtype=np.uint64)  # noqa: E731
+        return cls(tuple(words), np.array(tried, dtype=np.int64), hashes, lengths, (np.cumsum(lengths) - lengths).astype(_TABLE), flat,
+                   word_slots(hashes).astype(_TABLE), column(last, 0), column(first, 0), column(last or first, 1))
+
 
 def _name_hashes(lexicon: Lexicon) -> tuple[_Hashed, _Hashed]:
-    """The head words by length (shortest first) and the names (longest first), hashed."""
-    heads: dict[int, set[int]] = {}
-    for word in lexicon.heads:
-        if 1 <= len(word) <= MAX_LOOKUP:
-            heads.setdefault(len(word), set()).add(_hash(word))
-    names: dict[int, set[int]] = {}
-    for sizes in lexicon.name_sizes.values():
-        for size in sizes:
-            names.setdefault(size, set())
-    for name in lexicon.names:
-        if len(name) in names and name[:2] in lexicon.name_sizes:
-            names[len(name)].add(_hash(name))
-    as_array = lambda values: np.array(sorted(values), dtype=np.uint64)  # noqa: E731
+    """The head words by length (shortest first) and the names (longest first), hashed: the words
+    the look-up features find (a word of no type finds nothing)."""
+    heads = [word for word, typ in lexicon.heads.items() if 1 <= len(word) <= MAX_LOOKUP and typ]
+    tried_names = sorted({size for sizes in lexicon.name_sizes.values() for size in sizes}, reverse=True)
+    names = [name for name, typ in lexicon.names.items() if len(name) in tried_names and name[:2] in lexicon.name_sizes and typ]
     last = sorted((ord(ch), sum(1 << size for size in sizes)) for ch, sizes in lexicon.head_sizes.items())
     first = sorted((_key(start), sum(1 << size for size in sizes)) for start, sizes in lexicon.name_sizes.items())
-    column = lambda pairs, k: np.array([pair[k] for pair in pairs], dtype=np.uint64)  # noqa: E731
-    return (_Hashed([(size, as_array(heads[size])) for size in sorted(heads)], column(last, 0), as_array(()), column(last, 1)),
-            _Hashed([(size, as_array(names[size])) for size in sorted(names, reverse=True)], as_array(()), column(first, 0), column(first, 1)))
+    return (_Hashed.of(heads, sorted({len(word) for word in lexicon.heads if 1 <= len(word) <= MAX_LOOKUP}), last, []),
+            _Hashed.of(names, tried_names, [], first))
 
 
 def _prefix_hashes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -575,7 +626,3 @@ def _prefix_hashes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     prefix = np.zeros(n + 1, dtype=np.uint64)
     prefix[1:] = np.cumsum(codes * np.cumprod(base, dtype=np.uint64), dtype=np.uint64)
     return prefix, np.cumprod(unbase, dtype=np.uint64)
-
-
-def _hashes_at(prefix: np.ndarray, unpower: np.ndarray, starts: np.ndarray, size: int) -> np.ndarray:
-    return (prefix[starts + size] - prefix[starts]) * unpower[starts]

@@ -68,10 +68,13 @@ def _strings(data: bytes, at: int, count: int, path) -> list[str]:
     return out
 
 
-def emissions(length: int, positions: np.ndarray, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Each character's score for each label: the sum of `weights[row]` over its (position, row) pairs."""
-    from ._kernels import add_rows
-    return add_rows(length, positions, rows, weights)
+def emissions(length: int, positions: np.ndarray, rows: np.ndarray, weights: np.ndarray, wanted: np.ndarray | None = None) -> np.ndarray:
+    """Each character's score for each label: the sum of `weights[row]` over its (position, row)
+    pairs; with `wanted` (a flag a character), only the flagged characters' (the others score zero)."""
+    from ._kernels import add_rows, add_rows_within
+    if wanted is None:
+        return add_rows(length, positions, rows, weights)
+    return add_rows_within(length, positions, rows, weights, wanted)
 
 
 def viterbi(scores: np.ndarray, starts: np.ndarray, ends: np.ndarray, transitions: np.ndarray) -> np.ndarray:

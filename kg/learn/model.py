@@ -139,11 +139,8 @@ class LearnedModel:
         outer = [span for span in (trimmed(text, s) for s in outer) if span]
         if not outer:
             return outer, []
-        inside = np.zeros(n, dtype=bool)
-        for span in outer:
-            inside[span.start:span.end] = True
-        kept = inside[positions]
-        inner = self.inner.spans(n, positions[kept], rows[kept], [(s.start, s.end) for s in outer])
+        # the same pairs: the inner tagger sums only the characters of the outer names
+        inner = self.inner.spans(n, positions, rows, [(s.start, s.end) for s in outer])
         inner = [span for span in (trimmed(text, s) for s in inner) if span]
         return outer, inner
 

@@ -98,12 +98,22 @@ class Tagger:
             return []
         if self._rows is None:
             raise RuntimeError("Tagger.bind(index) first")
-        scores = emissions(length, positions, rows, self._rows)
-        if prior is not None:
-            scores += prior
         starts = np.array([s for s, _ in sequences], dtype=np.int64)
         ends = np.array([e for _, e in sequences], dtype=np.int64)
+        # the characters of the sequences alone are summed when they are few (names, not sentences)
+        wanted = _covered(length, starts, ends) if (ends - starts).sum() < length // 2 else None
+        scores = emissions(length, positions, rows, self._rows, wanted)
+        if prior is not None:
+            scores += prior
         best = viterbi(scores, starts, ends, self.crf.transitions)
         found = marked_spans(best, starts, ends, self._marks, self._kinds)
         kinds = self._kind_names
         return [Span(start, end, kinds[kind]) for start, end, kind in found.tolist()]
+
+
+def _covered(length: int, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """A flag for each character of a text of `length` inside some [start, end): the only ones Viterbi reads."""
+    change = np.zeros(length + 1, dtype=np.int64)
+    np.add.at(change, starts, 1)
+    np.add.at(change, ends, -1)
+    return np.cumsum(change[:-1]) > 0
