@@ -119,15 +119,20 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the high bits of k
 
 
 @njit(cache=True, nogil=True)
+def _empty_slots(count):  # pragma: no cover - compiled
+    """An empty open-addressing table for `count` entries (every slot -1: at least twice as many
+    slots as entries, a power of two), and the shift and mask that Fibonacci hashing into it takes."""
+    bits = 1
+    while (1 << bits) < 2 * count:
+        bits += 1
+    return np.full(1 << bits, -1, dtype=np.int64), np.uint64(64 - bits), np.uint64((1 << bits) - 1)
+
+
+@njit(cache=True, nogil=True)
 def hash_slots(keys):  # pragma: no cover - compiled
     """An open-addressing table of `keys`: for each slot, the index of the key it holds (-1: none),
     at least twice as many slots as keys (a power of two); a key held twice keeps its first index."""
-    bits = 1
-    while (1 << bits) < 2 * keys.shape[0]:
-        bits += 1
-    slots = np.full(1 << bits, -1, dtype=np.int64)
-    shift = np.uint64(64 - bits)
-    mask = np.uint64((1 << bits) - 1)
+    slots, shift, mask = _empty_slots(keys.shape[0])
     for i in range(keys.shape[0]):
         key = np.uint64(keys[i])
         at = (key * _GOLDEN) >> shift
@@ -325,12 +330,7 @@ def _bits_of(slots):  # pragma: no cover - compiled
 def word_slots(hashes):  # pragma: no cover - compiled
     """An open-addressing table of every word's hash (`found_words`): for each slot, the index of
     the word it holds (-1: none); words of the same hash each hold a slot of their own."""
-    bits = 1
-    while (1 << bits) < 2 * hashes.shape[0]:
-        bits += 1
-    slots = np.full(1 << bits, -1, dtype=np.int64)
-    shift = np.uint64(64 - bits)
-    mask = np.uint64((1 << bits) - 1)
+    slots, shift, mask = _empty_slots(hashes.shape[0])
     for i in range(hashes.shape[0]):
         at = (hashes[i] * _GOLDEN) >> shift
         while slots[at] >= 0:
