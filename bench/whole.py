@@ -48,8 +48,9 @@ JIEBA = ("import sys, jieba\n"
          "    jieba.lcut(open(path, encoding='utf-8', errors='replace').read())\n")
 KG = [sys.executable, "-m", "kg.cli", "build", "--no-html", "-q"]
 QUERY = [sys.executable, "-m", "kg.cli", "query"]
-NO_STORE = " --no-store"
-MODES = {"": "model", " --rules-only": "rules", NO_STORE: "nostore", " --store": "store"}  # kg build's extra flags → --modes name
+NO_STORE, STORE = " --no-store", " --store"
+STORE_MODES = (NO_STORE, STORE)  # builds told whether to load the store: compared with the default's bytes
+MODES = {"": "model", " --rules-only": "rules", NO_STORE: "nostore", STORE: "store"}  # kg build's extra flags → --modes name
 FIRST_QUERY = "first kg query"
 
 
@@ -171,7 +172,7 @@ def main() -> None:
             print(f"  run {round_ + 1}: {FIRST_QUERY:22} {results[FIRST_QUERY][-1]['wall']:7.1f} s  (of {storeless[0][0]})", flush=True)
         for mode in modes:  # -j 1, -j J and Dask wrote the same bytes (and the same as with a store)
             builds = [outs[n] for n in outs if n.endswith(mode) and (mode or not n.endswith(tuple(filter(None, MODES))))]
-            if mode in (NO_STORE, " --store") and "" in modes:
+            if mode in STORE_MODES and "" in modes:
                 builds.append(outs["kg -j 1"])
             identical &= all(same_outputs(builds[0], other) for other in builds[1:])
         subprocess.run(["rm", "-rf", *map(str, outs.values())], check=True)
@@ -221,7 +222,7 @@ def report(results: dict[str, list[dict]], chars: int, j: int, identical: bool, 
           f"{args.runs + 1} around the runs (other tenants of a shared machine lower it); load average "
           f"{os.getloadavg()[0]:.1f} at the end")
     print(f"outputs (graph.ttl, shards) byte-identical across -j 1, -j {j}{'' if args.no_dask else ' and Dask'}"
-          f"{', with and without the store' if len(set(modes) & {NO_STORE, ' --store'}) and '' in modes else ''}: {'yes' if identical else 'NO'}")
+          f"{', with and without the store' if set(modes) & set(STORE_MODES) and '' in modes else ''}: {'yes' if identical else 'NO'}")
 
 
 def amdahl(one: list[dict], chars: int, mode: str) -> None:
